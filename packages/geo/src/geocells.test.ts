@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildGeocells, type GeocellPoint, Geocells } from "./geocells.ts";
+
+function pt(lat: number, lon: number, country: string, admin1: string, city?: [string, number]): GeocellPoint {
+  return {
+    lat,
+    lon,
+    chain: {
+      country: { iso2: country, name: country },
+      admin1: { code: admin1, name: `${admin1} name` },
+      city: city ? { id: city[1], name: city[0], population: city[1] } : null,
+    },
+  };
+}
+
+/** A deterministic synthetic training set: a dense area, a sparse one, a tiny country. */
+function points(): GeocellPoint[] {
+  const out: GeocellPoint[] = [];
+  let s = 1;
+  const rand = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  for (let i = 0; i < 500; i++)
+    out.push(pt(48 + rand(), 2 + rand() * 2, "FR", "FR-IDF", i % 50 === 0 ? ["Paris", 2_000_000] : undefined));
+  for (let i = 0; i < 30; i++)
+    out.push(pt(43 + rand(), 5 + rand(), "FR", "FR-PAC", i === 0 ? ["Marseille", 800_000] : undefined));
+  for (let i = 0; i < 5; i++) out.push(pt(45 + rand(), 4 + rand(), "FR", "FR-ARA"));
+  for (let i = 0; i < 3; i++) out.push(pt(45 + rand(), 3 + rand(), "FR", "FR-OCC"));
+  for (let i = 0; i < 4; i++) out.push(pt(49.6 + rand() * 0.1, 6.1, "LU", "LU-L"));
+  return out;
+}
+
+describe("buildGeocells", () => {
+  const pts = points();
+  const cells = buildGeocells(pts, { minPerCell: 10, maxPerCell: 100 });
+
+  it("nests cells in one country and respects the size bounds", () => {
+    const counts = new Map<number, number>();
+    for (const p of pts) {
+      const id = cells.assign(p.lat, p.lon, p.chain);
+      const cell = cells.cells[id];
+      assert.equal(cell.country, p.chain.country?.iso2, "a point's cell is in its country");
+      assert.ok(cell.admin1.includes(p.chain.admin1?.code ?? ""), "a point's cell lists its admin-1");
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const c of cells.cells) {
+      assert.equal(counts.get(c.id), c.count, `cell ${c.id} holds exactly the points assigned to it`);
+      assert.ok(c.count <= 100, `cell ${c.id} has ${c.count} > maxPerCell points`);
+    }
+    // 500 Île-de-France points split into cells of ≤ 100; the 8 points of two sparse regions
+    // are merged into a nearby group; Luxembourg (4 points, its only admin-1) stays alone.
+    assert.ok(cells.cells.filter((c) => c.admin1.includes("FR-IDF")).length >= 5);
+    const sparse = cells.cells.filter((c) => c.admin1.includes("FR-OCC"));
+    assert.equal(sparse.length, 1);
+    assert.ok(sparse[0].admin1.includes("FR-ARA"), "the two sparse regions merged with each other first");
+    assert.deepEqual(
+      cells.cells.filter((c) => c.country === "LU").map((c) => c.count),
+      [4],
+    );
+  });
+
+  it("names a cell after its most populous place, else its admin-1", () => {
+    assert.ok(cells.cells.some((c) => c.name === "Paris"));
+    assert.ok(cells.cells.some((c) => c.name === "Marseille"));
+    assert.ok(cells.cells.some((c) => c.name === "LU-L name"));
+  });
+
+  it("is deterministic whatever the input order, and round-trips through JSON", () => {
+    const shuffled = [...pts].reverse();
+    const again = buildGeocells(shuffled, { minPerCell: 10, maxPerCell: 100 });
+    assert.deepEqual(again.toJSON(), cells.toJSON());
+    const copy = Geocells.fromJSON(JSON.parse(JSON.stringify(cells.toJSON())));
+    for (const p of pts) assert.equal(copy.assign(p.lat, p.lon, p.chain), cells.assign(p.lat, p.lon, p.chain));
+  });
+
+  it("assigns unseen areas to the nearest cell of their country, else the nearest overall", () => {
+    const inFrance = cells.assign(43.3, 5.4, {
+      country: { iso2: "FR", name: "France" },
+      admin1: { code: "FR-XX", name: "?" },
+    });
+    assert.equal(cells.cells[inFrance].country, "FR");
+    assert.ok(cells.cells[inFrance].admin1.includes("FR-PAC"));
+    const nowhere = cells.assign(49.7, 6.2, { country: null, admin1: null });
+    assert.equal(cells.cells[nowhere].country, "LU");
+  });
+
+  it("rejects bad options and empty input", () => {
+    assert.throws(() => buildGeocells([], {}), /no points/);
+    assert.throws(() => buildGeocells(pts, { minPerCell: 50, maxPerCell: 10 }), /minPerCell 50, maxPerCell 10/);
+    assert.throws(() => Geocells.fromJSON({ ...cells.toJSON(), version: 2 as 1 }), /got format v2/);
+  });
+});

@@ -1,0 +1,37 @@
+export {
+  type Admin1,
+  type Chain,
+  ChainOfRegion,
+  type ChainOfRegionOptions,
+  type City,
+  type Continent,
+  type Country,
+  loadChainOfRegion,
+} from "./chain-of-region.ts";
+export { cityRadiusKm } from "./cities.ts";
+export {
+  buildGeocells,
+  type Geocell,
+  type GeocellOptions,
+  type GeocellPoint,
+  Geocells,
+  type GeocellsJSON,
+} from "./geocells.ts";
+export {
+  assertCoordinate,
+  type Coordinate,
+  EARTH_RADIUS_KM,
+  haversineKm,
+  haversineKmBatch,
+  haversineKmUnchecked,
+  MAX_DISTANCE_KM,
+} from "./haversine.ts";
+export {
+  type AccuracyAtThresholds,
+  geoScore,
+  levelAccuracy,
+  type Metrics,
+  summarizeErrors,
+  THRESHOLDS_KM,
+  type ThresholdKm,
+} from "./metrics.ts";

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs a workspace's tests with node's test runner through tsx: every *.test.ts under src/ and
+// test/, the spec reporter on stdout, and the counting reporter into .test-results/summary.json
+// (read by scripts/test.mjs for the repo-wide "N passed, N failed" line).
+// Usage (from a workspace): node ../../scripts/run-node-tests.mjs [extra test files or dirs]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["src", "test"];
+
+function collect(p, out) {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return out;
+  }
+  if (st.isFile()) {
+    if (p.endsWith(".test.ts")) out.push(p);
+  } else if (st.isDirectory() && !p.endsWith("node_modules")) {
+    for (const name of readdirSync(p).sort()) collect(path.join(p, name), out);
+  }
+  return out;
+}
+
+const files = roots.flatMap((r) => collect(r, []));
+rmSync(".test-results", { recursive: true, force: true });
+mkdirSync(".test-results", { recursive: true });
+if (files.length === 0) {
+  console.error(`no *.test.ts files under ${roots.join(", ")}`);
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${path.join(here, "count-reporter.mjs")}`,
+    "--test-reporter-destination=.test-results/summary.json",
+    ...files,
+  ],
+  { stdio: "inherit", env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "test" } },
+);
+process.exit(result.status ?? 1);
