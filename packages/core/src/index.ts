@@ -1,4 +1,8 @@
+export { registerWasmGradientKernels } from "./backend/kernels/index.ts";
+export { type BackendInfo, type BackendName, describeBackend, selectBackend } from "./backend/select.ts";
+export { BlueMarbleConfig, buildBlueMarble } from "./data/bluemarble/build.ts";
 export * from "./data/format.ts";
+export { ImportError, type ImportOptions, type ImportResult, importDataset } from "./data/importers/index.ts";
 export { spriteOf } from "./data/sprites.ts";
 export {
   type Batch,
@@ -12,4 +16,26 @@ export {
   resolveDatasetDir,
   writeDataset,
 } from "./data/store.ts";
+export {
+  baselines,
+  type EvalReport,
+  predictSplit,
+  type SamplePrediction,
+  summarizePredictions,
+} from "./eval/evaluate.ts";
+export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
+export { type HeadKind, ModelConfig } from "./model/config.ts";
+export { type DecodedChain, decodeChains, type SampledChains, sampleChains } from "./model/decode.ts";
+export { GeoModel } from "./model/network.ts";
+export {
+  type ImagePrediction,
+  imageToInput,
+  type PredictedChain,
+  predictImages,
+  predictPixels,
+} from "./model/predict.ts";
+export { CheckpointError, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
+export { learningRate, TrainConfig } from "./train/config.ts";
+export { resolveRunDir } from "./train/runs.ts";
+export { type SftOptions, type SftResult, trainSft } from "./train/sft.ts";
 export { hash32, hashUnit, mulberry32, seededPermutation } from "./util/random.ts";

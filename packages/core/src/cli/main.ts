@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { userMessage } from "../util/errors.ts";
 import { registerDatasetCommands } from "./dataset.ts";
+import { registerTrainCommands } from "./train.ts";
 
 export function buildProgram(): Command {
   const program = new Command("geor")
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDatasetCommands(program);
+  registerTrainCommands(program);
   return program;
 }
 

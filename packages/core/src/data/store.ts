@@ -3,20 +3,11 @@
  * everything goes to a temporary directory beside the target, renamed into place at the end.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildGeocells, type GeocellPoint, Geocells, type GeocellsJSON } from "@geor/geo";
+import { replaceDirectory } from "../util/fs.ts";
 import { seededPermutation } from "../util/random.ts";
 import {
   type DatasetManifest,
@@ -140,15 +131,7 @@ export async function writeDataset(dir: string, input: DatasetInput): Promise<Da
       sprites,
     };
     await writeFile(path.join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (existsSync(dir)) {
-      const old = `${dir}.old-${process.pid}`;
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      await mkdir(path.dirname(dir), { recursive: true });
-      renameSync(tmp, dir);
-    }
+    replaceDirectory(tmp, dir);
     return manifest;
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,141 @@
+/**
+ * Model benchmark: SFT training throughput on the wasm and cpu backends (same model, same
+ * batch, one process — the ratio is the figure that travels between machines), inference
+ * throughput, chain sampling throughput for RL, and optionally a timed SFT run on a Blue Marble
+ * dataset with its test metrics.
+ * Writes bench/results/model.json. Usage:
+ *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium]
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../src/backend/select.ts";
+import { evaluateRun } from "../src/eval/run-eval.ts";
+import { ModelConfig } from "../src/model/config.ts";
+import { decodeChains, sampleChains } from "../src/model/decode.ts";
+import { sftLoss } from "../src/model/loss.ts";
+import { GeoModel } from "../src/model/network.ts";
+import type { Targets } from "../src/model/targets.ts";
+import { trainSft } from "../src/train/sft.ts";
+import { mulberry32 } from "../src/util/random.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+// A synthetic vocabulary the size of bluemarble-medium's (≈200 countries, 1,500 admin-1, 450 places).
+const nC = 200;
+const nA = 1500;
+const nK = 450;
+const vocab = {
+  countries: Array.from({ length: nC }, (_, i) => ({ iso2: `C${i}`, name: `country ${i}` })),
+  admin1: Array.from({ length: nA }, (_, i) => ({ code: `A${i}`, name: `admin ${i}`, country: i % nC })),
+  cells: Array.from({ length: nK }, (_, i) => ({
+    id: i,
+    name: `place ${i}`,
+    lat: (i % 150) - 75,
+    lon: (i % 360) - 180,
+    admin1: [i % nA],
+    country: i % nC,
+  })),
+};
+const input = { height: 32, width: 32, channels: 5, mean: [100, 100, 100, 20, 60], std: [50, 50, 50, 30, 40] };
+
+function batchOf(B: number): { images: Uint8Array; t: Targets } {
+  const rand = mulberry32(B);
+  const images = Uint8Array.from({ length: B * 32 * 32 * 5 }, () => Math.floor(rand() * 256));
+  const cell = Int32Array.from({ length: B }, (_, i) => (i * 37) % nK);
+  const admin1 = Int32Array.from(cell, (k) => vocab.cells[k].admin1[0]);
+  const country = Int32Array.from(admin1, (a) => vocab.admin1[a].country);
+  return { images, t: { n: B, country, admin1, cell, offset: new Float32Array(2 * B), xyz: new Float32Array(3 * B) } };
+}
+
+async function trainThroughput(backend: "wasm" | "cpu", steps: number): Promise<number> {
+  await selectBackend({ backend });
+  const model = new GeoModel(ModelConfig.parse({}), vocab, input, 1);
+  const opt = tf.train.adam(1e-3);
+  const B = 64;
+  const { images, t } = batchOf(B);
+  const step = () =>
+    tf.tidy(() => {
+      const x = model.prepare(images, B);
+      opt.minimize(() => sftLoss(model, x, t).total, false, model.variableList);
+    });
+  for (let i = 0; i < 3; i++) step();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  const s = (performance.now() - t0) / 1000;
+  model.dispose();
+  opt.dispose();
+  return (steps * B) / s;
+}
+
+const wasmSteps = quick ? 10 : 40;
+const trainWasm = await trainThroughput("wasm", wasmSteps);
+const trainCpu = await trainThroughput("cpu", quick ? 2 : 4);
+
+await selectBackend({ backend: "wasm" });
+const model = new GeoModel(ModelConfig.parse({}), vocab, input, 1);
+const { images } = batchOf(256);
+const x = model.prepare(images, 256);
+decodeChains(model, x);
+let t0 = performance.now();
+const reps = quick ? 3 : 10;
+for (let i = 0; i < reps; i++) decodeChains(model, x);
+const inference = (reps * 256) / ((performance.now() - t0) / 1000);
+const x32 = model.prepare(images, 32);
+sampleChains(model, x32, 8, 1, mulberry32(1));
+t0 = performance.now();
+for (let i = 0; i < reps; i++) sampleChains(model, x32, 8, 1, mulberry32(i));
+const chainsPerSec = (reps * 32 * 8) / ((performance.now() - t0) / 1000);
+
+const result: Record<string, unknown> = {
+  benchmark: "model",
+  date: new Date().toISOString(),
+  machine: { cores: os.cpus().length, node: process.version },
+  model: { config: ModelConfig.parse({}), parameters: model.parameterCount, input: "32×32×5", batch: 64 },
+  sft: {
+    wasmImgsPerSec: Math.round(trainWasm),
+    cpuImgsPerSec: Number(trainCpu.toFixed(1)),
+    wasmOverCpu: Number((trainWasm / trainCpu).toFixed(1)),
+    target: 150,
+  },
+  inference: { backend: "wasm", imgsPerSec: Math.round(inference), decoding: "greedy chain + offset", target: 1000 },
+  rl: { chainsPerSec: Math.round(chainsPerSec), group: 8, imagesPerCall: 32 },
+};
+
+const sftMinutes = flag("--sft-minutes");
+if (sftMinutes) {
+  const dataset = flag("--dataset") ?? "bluemarble-medium";
+  const out = mkdtempSync(path.join(os.tmpdir(), "geor-model-bench-"));
+  const runs: Record<string, unknown> = {};
+  for (const head of (flag("--heads") ?? "chain").split(",")) {
+    const runDir = path.join(out, head);
+    const r = await trainSft({
+      dataset,
+      out: runDir,
+      model: { head: head as "chain" },
+      train: { minutes: Number(sftMinutes) },
+      backend: "wasm",
+    });
+    const ev = await evaluateRun({ runDir, split: "test", backend: "wasm" });
+    runs[head] = {
+      minutes: Number(sftMinutes),
+      steps: r.steps,
+      imgsPerSec: Math.round(r.imgsPerSec),
+      test: { ...ev.metrics, levels: ev.levels, ece: ev.calibration?.ece ?? null },
+      baselines: ev.baselines,
+    };
+  }
+  result.sftRun = { dataset, runs };
+}
+const outDir = path.resolve(here, "../../../bench/results");
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, "model.json"), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import sharp from "sharp";
+import { tempDir, tinyBlueMarble } from "../../test/fixtures.ts";
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/geor.mjs");
+
+describe("geor train / eval / predict (CLI)", () => {
+  let dataset: string;
+  let home: string;
+  const geor = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, GEOR_HOME: home } });
+  before(async () => {
+    dataset = await tinyBlueMarble();
+    home = tempDir("geor-cli-train-");
+  });
+
+  it("trains, evaluates with --json and predicts a location and an image", async () => {
+    const config = path.join(home, "small.json");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      config,
+      JSON.stringify({ model: { convWidths: [8, 16], convStrides: [2, 2], featureDim: 32, headHidden: 32 } }),
+    );
+    const train = geor(
+      "train",
+      "sft",
+      "--dataset",
+      dataset,
+      "--out",
+      "r1",
+      "--epochs",
+      "0.3",
+      "--batch-size",
+      "32",
+      "--config",
+      config,
+      "--backend",
+      "wasm",
+    );
+    assert.equal(train.status, 0, train.stderr);
+    assert.match(train.stdout, /backend wasm \[simd=true, threads=1\]/);
+    assert.match(
+      train.stdout,
+      new RegExp(`trained \\d+ steps .* → ${path.join(home, "runs", "r1").replaceAll("/", "\\/")}`),
+    );
+    assert.match(train.stdout, /val: median \d+ km · acc@25 [\d.]+% .* country [\d.]+%/);
+
+    const ev = geor("eval", "--run", "r1", "--split", "val", "--json", "--backend", "wasm");
+    assert.equal(ev.status, 0, ev.stderr);
+    const report = JSON.parse(ev.stdout);
+    assert.deepEqual(Object.keys(report.metrics.acc), ["1", "25", "200", "750", "2500"]);
+    assert.equal(report.metrics.n, 150);
+    for (const level of ["country", "admin1", "city"])
+      assert.ok(report.levels[level] >= 0 && report.levels[level] <= 1);
+    assert.ok(report.baselines.medoid.medianKm > 0 && report.baselines.topCountry.medianKm > 0);
+    assert.ok(Array.isArray(report.perCountry) && report.perCountry.length > 0);
+
+    const at = geor("predict", "--run", "r1", "--at", "48.8566,2.3522", "--top-k", "3", "--json", "--backend", "wasm");
+    assert.equal(at.status, 0, at.stderr);
+    const [patch] = JSON.parse(at.stdout);
+    assert.equal(patch.chains.length, 3);
+    assert.match(patch.chains[0].text, / › -?\d+\.\d{4}, -?\d+\.\d{4}$/);
+    assert.ok(patch.chains[0].probability >= patch.chains[1].probability);
+
+    const photo = path.join(home, "photo.jpg");
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 30, g: 120, b: 40 } } })
+      .jpeg()
+      .toFile(photo);
+    const img = geor("predict", photo, "--run", "r1", "--backend", "wasm");
+    assert.equal(img.status, 0, img.stderr);
+    assert.match(img.stdout, /filled with training means: night, elevation/);
+    assert.match(img.stdout, /→ .* \[p [\d.]+\]/);
+
+    const missing = geor("eval", "--run", "nope", "--backend", "wasm");
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^geor: no run at .*nope \(run.json missing\)/);
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * Evaluation: one prediction per sample (true chain beside the predicted chain with the
+ * probability of each level, both coordinates, error km, per-level hits), and the report built
+ * from them: the standard metric table (summarizeErrors from @geor/geo), chain accuracy per
+ * level, a per-country breakdown, calibration of the chain confidence and floor baselines.
+ */
+import type { ChainOfRegion } from "@geor/geo";
+import { haversineKmUnchecked, type Metrics, summarizeErrors } from "@geor/geo";
+import type { SampleChain, Split } from "../data/format.ts";
+import type { Dataset } from "../data/store.ts";
+import { decodeChains, minimumRiskChain } from "../model/decode.ts";
+import type { GeoModel } from "../model/network.ts";
+
+export interface SamplePrediction {
+  id: string;
+  split: Split;
+  true: { lat: number; lon: number; chain: SampleChain; cell: number };
+  predicted: {
+    country: { iso2: string; name: string; p: number | null } | null;
+    admin1: { code: string; name: string; p: number | null } | null;
+    place: { cell: number; name: string; p: number | null } | null;
+    lat: number;
+    lon: number;
+    /** Probability of the whole chain (product of the levels), null for the regress head. */
+    confidence: number | null;
+  };
+  errorKm: number;
+  hits: { country: boolean; admin1: boolean; city: boolean };
+}
+
+export interface PredictOptions {
+  split: Split;
+  /** Evaluate at most this many samples of the split (the first ones in file order). */
+  limit?: number;
+  batchSize?: number;
+  beam?: number;
+  /** "argmax": the most probable chain (default); "mbr": the minimum-expected-distance chain among the beam's. */
+  decision?: "argmax" | "mbr";
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Predicts every sample of a split. `cor` labels the regress head's coordinates. */
+export function predictSplit(
+  model: GeoModel,
+  ds: Dataset,
+  cor: ChainOfRegion,
+  opts: PredictOptions,
+): SamplePrediction[] {
+  const all = ds.indicesOf(opts.split);
+  const indices = opts.limit !== undefined ? all.subarray(0, Math.min(all.length, opts.limit)) : all;
+  if (indices.length === 0) throw new Error(`dataset ${ds.manifest.name} has no ${opts.split} samples to evaluate`);
+  const batchSize = opts.batchSize ?? 256;
+  const out: SamplePrediction[] = [];
+  const vocab = model.vocab;
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
+    const images = ds.readPatches(batch);
+    const x = model.prepare(images, batch.length);
+    const mbr = (opts.decision ?? "argmax") === "mbr" && model.config.head !== "regress";
+    const beam = opts.beam ?? (mbr ? 5 : 1);
+    const decoded = decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 });
+    x.dispose();
+    decoded.forEach((chains, j) => {
+      const best = mbr ? minimumRiskChain(chains) : chains[0];
+      const s = ds.samples[batch[j]];
+      let predicted: SamplePrediction["predicted"];
+      let predictedCell: number;
+      if (model.config.head === "regress") {
+        const chain = cor.locate(best.lat, best.lon);
+        predictedCell = ds.geocells.assign(best.lat, best.lon, chain);
+        predicted = {
+          country: chain.country ? { ...chain.country, p: null } : null,
+          admin1: chain.admin1 ? { ...chain.admin1, p: null } : null,
+          place: { cell: predictedCell, name: ds.geocells.cells[predictedCell]?.name ?? "", p: null },
+          lat: best.lat,
+          lon: best.lon,
+          confidence: null,
+        };
+      } else {
+        predictedCell = best.cell;
+        const c = vocab.countries[best.country];
+        const a = vocab.admin1[best.admin1];
+        predicted = {
+          country: c ? { iso2: c.iso2, name: c.name, p: best.probs.country } : null,
+          admin1: a ? { code: a.code, name: a.name, p: best.probs.admin1 } : null,
+          place: { cell: best.cell, name: vocab.cells[best.cell].name, p: best.probs.cell },
+          lat: best.lat,
+          lon: best.lon,
+          confidence: best.probs.country * best.probs.admin1 * best.probs.cell,
+        };
+      }
+      const countryHit = predicted.country?.iso2 === s.chain.country?.iso2;
+      const admin1Hit = countryHit && predicted.admin1?.code === s.chain.admin1?.code;
+      out.push({
+        id: s.id,
+        split: s.split,
+        true: { lat: s.lat, lon: s.lon, chain: s.chain, cell: s.cell },
+        predicted,
+        errorKm: haversineKmUnchecked(s.lat, s.lon, best.lat, best.lon),
+        hits: { country: countryHit, admin1: admin1Hit, city: admin1Hit && predictedCell === s.cell },
+      });
+    });
+    opts.onProgress?.(Math.min(indices.length, start + batchSize), indices.length);
+  }
+  return out;
+}
+
+export interface CountryRow {
+  iso2: string;
+  name: string;
+  n: number;
+  medianKm: number;
+  acc: Metrics["acc"];
+  countryAccuracy: number;
+}
+
+export interface EvalReport {
+  metrics: Metrics;
+  /** Chain accuracy per level (fractions): country; admin-1 (with its country); city = the place (geocell). */
+  levels: { country: number; admin1: number; city: number };
+  perCountry: CountryRow[];
+  /** Expected calibration error of the chain confidence against "the whole chain is right", 10 bins. */
+  calibration: {
+    ece: number;
+    bins: Array<{ lo: number; hi: number; n: number; confidence: number; accuracy: number }>;
+  } | null;
+  baselines?: { medoid: Metrics; topCountry: Metrics };
+}
+
+/** Builds the report from per-sample predictions. */
+export function summarizePredictions(preds: SamplePrediction[]): EvalReport {
+  const metrics = summarizeErrors(preds.map((p) => p.errorKm));
+  const frac = (f: (p: SamplePrediction) => boolean) => preds.filter(f).length / preds.length;
+  const levels = {
+    country: frac((p) => p.hits.country),
+    admin1: frac((p) => p.hits.admin1),
+    city: frac((p) => p.hits.city),
+  };
+  const groups = new Map<string, SamplePrediction[]>();
+  for (const p of preds) {
+    const key = p.true.chain.country?.iso2 ?? "";
+    const list = groups.get(key) ?? [];
+    list.push(p);
+    groups.set(key, list);
+  }
+  const perCountry: CountryRow[] = [...groups.entries()]
+    .map(([iso2, list]) => {
+      const m = summarizeErrors(list.map((p) => p.errorKm));
+      return {
+        iso2,
+        name: list[0].true.chain.country?.name ?? "(no country)",
+        n: m.n,
+        medianKm: m.medianKm,
+        acc: m.acc,
+        countryAccuracy: list.filter((p) => p.hits.country).length / list.length,
+      };
+    })
+    .sort((a, b) => b.n - a.n || a.iso2.localeCompare(b.iso2));
+  return { metrics, levels, perCountry, calibration: calibration(preds) };
+}
+
+function calibration(preds: SamplePrediction[]): EvalReport["calibration"] {
+  const scored = preds.filter((p) => p.predicted.confidence !== null);
+  if (scored.length === 0) return null;
+  const bins = Array.from({ length: 10 }, (_, b) => ({
+    lo: b / 10,
+    hi: (b + 1) / 10,
+    n: 0,
+    confidence: 0,
+    accuracy: 0,
+  }));
+  for (const p of scored) {
+    const c = p.predicted.confidence as number;
+    const bin = bins[Math.min(9, Math.floor(c * 10))];
+    bin.n++;
+    bin.confidence += c;
+    bin.accuracy += p.hits.city ? 1 : 0;
+  }
+  let ece = 0;
+  for (const b of bins) {
+    if (b.n === 0) continue;
+    b.confidence /= b.n;
+    b.accuracy /= b.n;
+    ece += (b.n / scored.length) * Math.abs(b.confidence - b.accuracy);
+  }
+  return { ece, bins };
+}
+
+/**
+ * Floors every model must beat: always predict the train set's medoid (the train coordinate
+ * with the smallest total distance to the others, found among 2,000 seeded candidates), or the
+ * centroid of the most frequent train country.
+ */
+export function baselines(ds: Dataset, split: Split, limit?: number): { medoid: Metrics; topCountry: Metrics } {
+  const train = ds.samples.filter((s) => s.split === "train");
+  if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train split for the baselines`);
+  const step = Math.max(1, Math.floor(train.length / 2000));
+  let medoid = train[0];
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < train.length; i += step) {
+    let sum = 0;
+    for (let j = 0; j < train.length; j += step)
+      sum += haversineKmUnchecked(train[i].lat, train[i].lon, train[j].lat, train[j].lon);
+    if (sum < best) {
+      best = sum;
+      medoid = train[i];
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const s of train) counts.set(s.chain.country?.iso2 ?? "", (counts.get(s.chain.country?.iso2 ?? "") ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+  const inTop = train.filter((s) => (s.chain.country?.iso2 ?? "") === top);
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  const D = Math.PI / 180;
+  for (const s of inTop) {
+    x += Math.cos(s.lat * D) * Math.cos(s.lon * D);
+    y += Math.cos(s.lat * D) * Math.sin(s.lon * D);
+    z += Math.sin(s.lat * D);
+  }
+  const centre = { lat: Math.atan2(z, Math.hypot(x, y)) / D, lon: Math.atan2(y, x) / D };
+  const evalIdx = ds.indicesOf(split);
+  const idx = limit !== undefined ? evalIdx.subarray(0, Math.min(limit, evalIdx.length)) : evalIdx;
+  const errors = (lat: number, lon: number) =>
+    Array.from(idx, (i) => haversineKmUnchecked(ds.samples[i].lat, ds.samples[i].lon, lat, lon));
+  return {
+    medoid: summarizeErrors(errors(medoid.lat, medoid.lon)),
+    topCountry: summarizeErrors(errors(centre.lat, centre.lon)),
+  };
+}

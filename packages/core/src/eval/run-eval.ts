@@ -1,0 +1,73 @@
+/**
+ * Evaluates a run's latest checkpoint on a dataset split and writes eval-<split>.json and
+ * predictions-<split>.jsonl into the run directory.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadChainOfRegion } from "@geor/geo";
+import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
+import type { Split } from "../data/format.ts";
+import { Dataset } from "../data/store.ts";
+import { loadModel } from "../train/checkpoint.ts";
+import { baselines, type EvalReport, predictSplit, type SamplePrediction, summarizePredictions } from "./evaluate.ts";
+
+export interface RunEvalOptions {
+  runDir: string;
+  split: Split;
+  /** Dataset name or dir; default: the run's own dataset. */
+  dataset?: string;
+  limit?: number;
+  beam?: number;
+  decision?: "argmax" | "mbr";
+  backend?: BackendName | "auto";
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunEvalResult extends EvalReport {
+  run: string;
+  dataset: string;
+  split: Split;
+  step: number;
+  backend: BackendInfo;
+  files: { report: string; predictions: string };
+}
+
+export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult & { predictions: SamplePrediction[] }> {
+  const runFile = path.join(opts.runDir, "run.json");
+  if (!existsSync(runFile)) throw new Error(`no run at ${opts.runDir} (run.json missing)`);
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as { dataset: { dir: string } };
+  const backend = await selectBackend({ backend: opts.backend ?? "auto" });
+  const { model, meta } = loadModel(path.join(opts.runDir, "checkpoint"));
+  const ds = Dataset.open(opts.dataset ?? run.dataset.dir);
+  try {
+    const cor = await loadChainOfRegion();
+    const predictions = predictSplit(model, ds, cor, {
+      split: opts.split,
+      limit: opts.limit,
+      beam: opts.beam,
+      decision: opts.decision,
+      onProgress: opts.onProgress,
+    });
+    const report = summarizePredictions(predictions);
+    report.baselines = baselines(ds, opts.split, opts.limit);
+    const files = {
+      report: path.join(opts.runDir, `eval-${opts.split}.json`),
+      predictions: path.join(opts.runDir, `predictions-${opts.split}.jsonl`),
+    };
+    const result: RunEvalResult = {
+      run: opts.runDir,
+      dataset: ds.manifest.name,
+      split: opts.split,
+      step: meta.step,
+      backend,
+      files,
+      ...report,
+    };
+    writeFileSync(files.report, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(files.predictions, `${predictions.map((p) => JSON.stringify(p)).join("\n")}\n`);
+    return { ...result, predictions };
+  } finally {
+    model.dispose();
+    ds.close();
+  }
+}

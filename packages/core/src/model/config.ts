@@ -1,0 +1,27 @@
+/**
+ * Model configuration: the zod schema is the single source of defaults, validation messages
+ * and the TypeScript type. Every run writes its resolved config.
+ */
+import { z } from "zod";
+
+export const HEADS = ["chain", "flat", "regress"] as const;
+export type HeadKind = (typeof HEADS)[number];
+
+export const ModelConfig = z.object({
+  /** chain = Chain of Region (country → admin-1 → place → offset); flat = one geocell classifier; regress = lat/lon on the unit sphere. */
+  head: z.enum(HEADS).default("chain"),
+  backbone: z.literal("cnn").default("cnn"),
+  /** Conv widths and strides of the CNN backbone (3×3 convs, ReLU, then global average pooling). */
+  convWidths: z.array(z.number().int().min(1).max(1024)).min(1).default([32, 64, 128, 128]),
+  convStrides: z
+    .array(z.union([z.literal(1), z.literal(2)]))
+    .min(1)
+    .default([2, 2, 1, 2]),
+  /** Width of the shared feature vector after pooling. */
+  featureDim: z.number().int().min(8).max(4096).default(256),
+  /** Width of each chain level's embedding of the token above. */
+  embedDim: z.number().int().min(4).max(512).default(32),
+  /** Hidden width of the admin-1, place and offset heads. */
+  headHidden: z.number().int().min(8).max(4096).default(256),
+});
+export type ModelConfig = z.infer<typeof ModelConfig>;

@@ -1,0 +1,268 @@
+/**
+ * Inference: decoding a chain (greedy = beam 1, or beam search) and sampling G chains per image
+ * for RL. Decoding runs the backbone once and the small heads a few times; the search itself is
+ * plain arithmetic on probabilities in JS.
+ */
+import { haversineKmUnchecked } from "@geor/geo";
+import * as tf from "@tensorflow/tfjs";
+import { applyOffset, fromXyz } from "./geometry.ts";
+import type { GeoModel } from "./network.ts";
+
+/** One decoded chain: tokens (−1 where the head has no such level), per-level probabilities, coordinate. */
+export interface DecodedChain {
+  country: number;
+  admin1: number;
+  cell: number;
+  /** p(country), p(admin-1 | country), p(place | admin-1); for flat, marginals of the place distribution. */
+  probs: { country: number; admin1: number; cell: number };
+  logProb: number;
+  lat: number;
+  lon: number;
+}
+
+function topK(row: Float32Array | Int32Array | Uint8Array, from: number, n: number, k: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = row[from + i];
+    if (idx.length < k) {
+      idx.push(i);
+      idx.sort((a, b) => row[from + b] - row[from + a]);
+    } else if (v > row[from + idx[k - 1]]) {
+      idx[k - 1] = i;
+      idx.sort((a, b) => row[from + b] - row[from + a]);
+    }
+  }
+  return idx;
+}
+
+const softmaxData = (logits: tf.Tensor2D) => tf.tidy(() => tf.softmax(logits)).dataSync() as Float32Array;
+
+/**
+ * Decodes the best `topN` chains per image with beam width `beam` (1 = greedy).
+ * Returns one array of chains (best first) per image.
+ */
+export function decodeChains(
+  model: GeoModel,
+  x: tf.Tensor4D,
+  opts: { beam?: number; topN?: number } = {},
+): DecodedChain[][] {
+  const beam = Math.max(1, opts.beam ?? 1);
+  const topN = Math.max(1, Math.min(opts.topN ?? 1, beam * beam));
+  const B = x.shape[0];
+  const f = tf.keep(tf.tidy(() => model.features(x)));
+  try {
+    if (model.config.head === "regress") {
+      const xyz = tf.tidy(() => model.xyz(f)).dataSync();
+      return Array.from({ length: B }, (_, i) => {
+        const { lat, lon } = fromXyz(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]);
+        return [{ country: -1, admin1: -1, cell: -1, probs: { country: 1, admin1: 1, cell: 1 }, logProb: 0, lat, lon }];
+      });
+    }
+    const nK = model.vocab.cells.length;
+    // Each candidate: [country, admin1, cell, pC, pA, pK] per image.
+    let candidates: Array<Array<{ c: number; a: number; k: number; pc: number; pa: number; pk: number }>>;
+    if (model.config.head === "flat") {
+      const pk = softmaxData(tf.tidy(() => model.cellLogits(f)));
+      const nC = model.vocab.countries.length;
+      candidates = Array.from({ length: B }, (_, i) => {
+        // Marginal probability of each country and admin-1 under the place distribution.
+        const pCountry = new Float64Array(nC);
+        const pAdmin = new Map<number, number>();
+        for (let k = 0; k < nK; k++) {
+          const cell = model.vocab.cells[k];
+          const p = pk[i * nK + k];
+          if (cell.country >= 0) pCountry[cell.country] += p;
+          const a = cell.admin1[0] ?? -1;
+          pAdmin.set(a, (pAdmin.get(a) ?? 0) + p);
+        }
+        return topK(pk, i * nK, nK, topN).map((k) => {
+          const cell = model.vocab.cells[k];
+          const a = cell.admin1[0] ?? -1;
+          return {
+            c: cell.country,
+            a,
+            k,
+            pc: cell.country >= 0 ? pCountry[cell.country] : 0,
+            pa: pAdmin.get(a) ?? 0,
+            pk: pk[i * nK + k],
+          };
+        });
+      });
+    } else {
+      const nC = model.vocab.countries.length;
+      const nA = model.vocab.admin1.length;
+      const pc = softmaxData(tf.tidy(() => model.countryLogits(f)));
+      let beams = Array.from({ length: B }, (_, i) =>
+        topK(pc, i * nC, nC, beam).map((c) => ({ c, a: -1, k: -1, pc: pc[i * nC + c], pa: 1, pk: 1 })),
+      );
+      // Admin-1 level: expand each of the `beam` countries, keep the best `beam` pairs.
+      const expandedA = beams.map(() => [] as (typeof beams)[number]);
+      for (let j = 0; j < beam; j++) {
+        const countries = Int32Array.from(beams, (b) => b[Math.min(j, b.length - 1)].c);
+        const pa = softmaxData(tf.tidy(() => model.admin1Logits(f, tf.tensor1d(countries, "int32"))));
+        beams.forEach((b, i) => {
+          if (j >= b.length) return;
+          for (const a of topK(pa, i * nA, nA, beam)) expandedA[i].push({ ...b[j], a, pa: pa[i * nA + a] });
+        });
+      }
+      beams = expandedA.map((list) => list.sort((p, q) => q.pc * q.pa - p.pc * p.pa).slice(0, beam));
+      const expandedK = beams.map(() => [] as (typeof beams)[number]);
+      for (let j = 0; j < beam; j++) {
+        const admin1 = Int32Array.from(beams, (b) => b[Math.min(j, b.length - 1)].a);
+        const pk = softmaxData(tf.tidy(() => model.cellLogits(f, tf.tensor1d(admin1, "int32"))));
+        beams.forEach((b, i) => {
+          if (j >= b.length) return;
+          for (const k of topK(pk, i * nK, nK, beam)) expandedK[i].push({ ...b[j], k, pk: pk[i * nK + k] });
+        });
+      }
+      candidates = expandedK.map((list) => list.sort((p, q) => q.pc * q.pa * q.pk - p.pc * p.pa * p.pk).slice(0, topN));
+    }
+    // Offsets for every kept candidate in one pass per rank.
+    const out: DecodedChain[][] = candidates.map(() => []);
+    for (let r = 0; r < topN; r++) {
+      const cells = Int32Array.from(candidates, (c) => c[Math.min(r, c.length - 1)].k);
+      const off = tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync();
+      candidates.forEach((list, i) => {
+        if (r >= list.length) return;
+        const c = list[r];
+        const centre = model.vocab.cells[c.k];
+        const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+        out[i].push({
+          country: c.c,
+          admin1: c.a,
+          cell: c.k,
+          probs: { country: c.pc, admin1: c.pa, cell: c.pk },
+          logProb: Math.log(Math.max(1e-30, c.pc)) + Math.log(Math.max(1e-30, c.pa)) + Math.log(Math.max(1e-30, c.pk)),
+          lat,
+          lon,
+        });
+      });
+    }
+    return out;
+  } finally {
+    f.dispose();
+  }
+}
+
+/** G chains sampled per image (chain head): tokens, log-probabilities and coordinates. */
+export interface SampledChains {
+  /** Images × G. */
+  n: number;
+  /** [n × 3]: country, admin-1, place. */
+  tokens: Int32Array;
+  /** [n × 3]: log-probability of each level's token at the sampling temperature 1. */
+  levelLogProbs: Float32Array;
+  /** [n]: sum of the level log-probabilities. */
+  logProbs: Float32Array;
+  /** [n × 2]: lat, lon. */
+  coords: Float64Array;
+}
+
+function sampleFrom(p: Float32Array, from: number, n: number, temperature: number, rand: () => number): number {
+  // p are probabilities at T = 1; sample from p^(1/T) renormalised, in log space so a small T
+  // does not underflow to all zeros.
+  let maxLog = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) maxLog = Math.max(maxLog, Math.log(p[from + i]));
+  let total = 0;
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    w[i] = Math.exp((Math.log(p[from + i]) - maxLog) / temperature);
+    total += w[i];
+  }
+  let u = rand() * total;
+  for (let i = 0; i < n; i++) {
+    u -= w[i];
+    if (u <= 0) return i;
+  }
+  return n - 1;
+}
+
+/**
+ * Samples G chains per image level by level from the current policy (chain head only), each
+ * level conditioned on the token sampled above, then decodes the coordinate with the offset head.
+ */
+export function sampleChains(
+  model: GeoModel,
+  x: tf.Tensor4D,
+  G: number,
+  temperature: number,
+  rand: () => number,
+): SampledChains {
+  if (model.config.head !== "chain") throw new Error(`sampleChains needs the chain head, got ${model.config.head}`);
+  const B = x.shape[0];
+  const n = B * G;
+  const nC = model.vocab.countries.length;
+  const nA = model.vocab.admin1.length;
+  const nK = model.vocab.cells.length;
+  const tokens = new Int32Array(3 * n);
+  const levelLogProbs = new Float32Array(3 * n);
+  const f = tf.keep(
+    tf.tidy(() => {
+      const base = model.features(x);
+      return tf.gather(
+        base,
+        tf.tensor1d(
+          Int32Array.from({ length: n }, (_, i) => Math.floor(i / G)),
+          "int32",
+        ),
+      );
+    }),
+  );
+  try {
+    const pc = softmaxData(tf.tidy(() => model.countryLogits(f)));
+    for (let i = 0; i < n; i++) {
+      tokens[3 * i] = sampleFrom(pc, i * nC, nC, temperature, rand);
+      levelLogProbs[3 * i] = Math.log(Math.max(1e-30, pc[i * nC + tokens[3 * i]]));
+    }
+    const countries = Int32Array.from({ length: n }, (_, i) => tokens[3 * i]);
+    const pa = softmaxData(tf.tidy(() => model.admin1Logits(f, tf.tensor1d(countries, "int32"))));
+    for (let i = 0; i < n; i++) {
+      tokens[3 * i + 1] = sampleFrom(pa, i * nA, nA, temperature, rand);
+      levelLogProbs[3 * i + 1] = Math.log(Math.max(1e-30, pa[i * nA + tokens[3 * i + 1]]));
+    }
+    const admin1 = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 1]);
+    const pk = softmaxData(tf.tidy(() => model.cellLogits(f, tf.tensor1d(admin1, "int32"))));
+    for (let i = 0; i < n; i++) {
+      tokens[3 * i + 2] = sampleFrom(pk, i * nK, nK, temperature, rand);
+      levelLogProbs[3 * i + 2] = Math.log(Math.max(1e-30, pk[i * nK + tokens[3 * i + 2]]));
+    }
+    const cells = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 2]);
+    const off = tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync();
+    const coords = new Float64Array(2 * n);
+    const logProbs = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const centre = model.vocab.cells[cells[i]];
+      const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+      coords[2 * i] = lat;
+      coords[2 * i + 1] = lon;
+      logProbs[i] = levelLogProbs[3 * i] + levelLogProbs[3 * i + 1] + levelLogProbs[3 * i + 2];
+    }
+    return { n, tokens, levelLogProbs, logProbs, coords };
+  } finally {
+    f.dispose();
+  }
+}
+
+/**
+ * Minimum-Bayes-risk choice among decoded chains: the candidate whose coordinate has the least
+ * expected great-circle distance to the others, weighted by their chain probabilities. When the
+ * model hesitates between far-apart regions this picks a hedge instead of a coin toss; when it
+ * is sure it returns the best chain.
+ */
+export function minimumRiskChain(chains: DecodedChain[]): DecodedChain {
+  if (chains.length <= 1) return chains[0];
+  const w = chains.map((c) => Math.exp(c.logProb));
+  let best = chains[0];
+  let bestRisk = Number.POSITIVE_INFINITY;
+  for (const a of chains) {
+    let risk = 0;
+    chains.forEach((b, i) => {
+      risk += w[i] * haversineKmUnchecked(a.lat, a.lon, b.lat, b.lon);
+    });
+    if (risk < bestRisk) {
+      bestRisk = risk;
+      best = a;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { tinyBlueMarble } from "../../test/fixtures.ts";
+import { selectBackend } from "../backend/select.ts";
+import { Dataset } from "../data/store.ts";
+import { mulberry32 } from "../util/random.ts";
+import { ModelConfig } from "./config.ts";
+import { decodeChains, sampleChains } from "./decode.ts";
+import { sftLoss } from "./loss.ts";
+import { GeoModel } from "./network.ts";
+import { TargetBuilder } from "./targets.ts";
+import { buildVocab } from "./vocab.ts";
+
+const SMALL = { convWidths: [8, 16], convStrides: [2, 2] as Array<1 | 2>, featureDim: 32, embedDim: 8, headHidden: 32 };
+
+describe("GeoModel", () => {
+  let ds: Dataset;
+  let model: GeoModel;
+  before(async () => {
+    await selectBackend({ backend: "wasm" });
+    ds = Dataset.open(await tinyBlueMarble());
+    const train = Array.from(ds.indicesOf("train"), (i) => ds.samples[i]);
+    const vocab = buildVocab(train, ds.geocells.cells);
+    model = new GeoModel(
+      ModelConfig.parse(SMALL),
+      vocab,
+      { height: 32, width: 32, channels: 5, mean: [100, 100, 100, 20, 50], std: [50, 50, 50, 30, 40] },
+      7,
+    );
+  });
+
+  it("gives every head the right shape", () => {
+    tf.tidy(() => {
+      const x = model.prepare(ds.readPatches([0, 1, 2]), 3);
+      const f = model.features(x);
+      assert.deepEqual(f.shape, [3, 32]);
+      assert.deepEqual(model.countryLogits(f).shape, [3, model.vocab.countries.length]);
+      const c = tf.tensor1d([0, 1, 0], "int32");
+      assert.deepEqual(model.admin1Logits(f, c).shape, [3, model.vocab.admin1.length]);
+      assert.deepEqual(model.cellLogits(f, tf.tensor1d([0, 0, 1], "int32")).shape, [3, model.vocab.cells.length]);
+      assert.deepEqual(model.offset(f, tf.tensor1d([0, 1, 2], "int32")).shape, [3, 2]);
+    });
+  });
+
+  it("is the same model for the same seed", () => {
+    const again = new GeoModel(model.config, model.vocab, model.input, 7);
+    const other = new GeoModel(model.config, model.vocab, model.input, 8);
+    const w = (m: GeoModel) => Array.from(m.v("conv0/w").dataSync().slice(0, 20));
+    assert.deepEqual(w(again), w(model));
+    assert.notDeepEqual(w(other), w(model));
+    again.dispose();
+    other.dispose();
+  });
+
+  it("decodes consistent chains: the admin-1 is in the country, the place in the admin-1", () => {
+    const x = model.prepare(ds.readPatches([3, 4, 5, 6]), 4);
+    for (const beam of [1, 3]) {
+      for (const [best] of decodeChains(model, x, { beam })) {
+        assert.equal(model.vocab.admin1[best.admin1].country, best.country);
+        assert.ok(model.vocab.cells[best.cell].admin1.includes(best.admin1));
+        assert.ok(best.probs.country > 0 && best.probs.country <= 1);
+        assert.ok(Math.abs(best.logProb - Math.log(best.probs.country * best.probs.admin1 * best.probs.cell)) < 1e-4);
+      }
+    }
+    const beams = decodeChains(model, x, { beam: 3, topN: 3 });
+    for (const chains of beams) {
+      assert.equal(chains.length, 3);
+      assert.ok(chains[0].logProb >= chains[1].logProb && chains[1].logProb >= chains[2].logProb);
+    }
+    x.dispose();
+  });
+
+  it("samples G chains per image with log-probabilities that add up over the levels", () => {
+    const x = model.prepare(ds.readPatches([0, 1]), 2);
+    const s = sampleChains(model, x, 5, 1, mulberry32(3));
+    assert.equal(s.n, 10);
+    for (let i = 0; i < s.n; i++) {
+      const [c, a, k] = s.tokens.subarray(3 * i, 3 * i + 3);
+      assert.equal(model.vocab.admin1[a].country, c);
+      assert.ok(model.vocab.cells[k].admin1.includes(a));
+      const sum = s.levelLogProbs[3 * i] + s.levelLogProbs[3 * i + 1] + s.levelLogProbs[3 * i + 2];
+      assert.ok(Math.abs(sum - s.logProbs[i]) < 1e-4);
+      assert.ok(Math.abs(s.coords[2 * i]) <= 90 && Math.abs(s.coords[2 * i + 1]) <= 180);
+    }
+    // A near-zero temperature samples the greedy chain.
+    const cold = sampleChains(model, x, 3, 1e-3, mulberry32(4));
+    const [greedy] = decodeChains(model, x, { beam: 1 })[0];
+    assert.equal(cold.tokens[0], greedy.country);
+    x.dispose();
+  });
+
+  it("lowers the loss on a fixed batch with a few Adam steps", () => {
+    const idx = Array.from(ds.indicesOf("train").subarray(0, 32));
+    const t = new TargetBuilder(model.vocab).build(idx.map((i) => ds.samples[i]));
+    const images = ds.readPatches(idx);
+    const opt = tf.train.adam(3e-3);
+    const lossAt = () => tf.tidy(() => sftLoss(model, model.prepare(images, idx.length), t).total.dataSync()[0]);
+    const before = lossAt();
+    for (let i = 0; i < 30; i++) {
+      tf.tidy(() => {
+        const x = model.prepare(images, idx.length);
+        opt.minimize(() => sftLoss(model, x, t).total, false, model.variableList);
+      });
+    }
+    const after = lossAt();
+    assert.ok(after < 0.5 * before, `loss ${before.toFixed(3)} → ${after.toFixed(3)}`);
+    opt.dispose();
+  });
+
+  it("builds the flat and regress baselines on the same backbone", () => {
+    for (const head of ["flat", "regress"] as const) {
+      const m = new GeoModel(ModelConfig.parse({ ...SMALL, head }), model.vocab, model.input, 1);
+      const x = m.prepare(ds.readPatches([0, 1]), 2);
+      const [first] = decodeChains(m, x)[0];
+      assert.ok(Number.isFinite(first.lat) && Number.isFinite(first.lon));
+      if (head === "flat") assert.equal(m.vocab.cells[first.cell].country, first.country);
+      const t = new TargetBuilder(m.vocab).build([ds.samples[0], ds.samples[1]]);
+      const loss = tf.tidy(() => sftLoss(m, x, t).total.dataSync()[0]);
+      assert.ok(Number.isFinite(loss) && loss > 0);
+      x.dispose();
+      m.dispose();
+    }
+  });
+});

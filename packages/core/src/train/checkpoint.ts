@@ -1,0 +1,154 @@
+/**
+ * Checkpoints: a directory with checkpoint.json (format, step, configs, vocab, input spec, the
+ * layout of every tensor, a sha256 of the weights) and weights.bin (float32 model variables then
+ * optimizer slots). Written to a temporary directory and renamed into place, so a failed write
+ * (disk full, a kill) leaves the previous checkpoint intact; checked on load.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { ModelConfig } from "../model/config.ts";
+import { GeoModel, type InputSpec } from "../model/network.ts";
+import type { Vocab } from "../model/vocab.ts";
+import { replaceDirectory } from "../util/fs.ts";
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** Offset in float32 elements into weights.bin. */
+  offset: number;
+}
+
+export interface CheckpointMeta {
+  format: "geor-checkpoint";
+  version: 1;
+  step: number;
+  model: ModelConfig;
+  vocab: Vocab;
+  input: InputSpec;
+  variables: TensorEntry[];
+  optimizer: TensorEntry[];
+  sha256: string;
+  /** Anything the trainer needs to resume (epoch, schedule, RL state, …). */
+  state: Record<string, unknown>;
+}
+
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+async function layout(named: Array<{ name: string; tensor: tf.Tensor }>, start: number) {
+  const entries: TensorEntry[] = [];
+  const chunks: Float32Array[] = [];
+  let offset = start;
+  for (const { name, tensor } of named) {
+    const data = (await tensor.data()) as Float32Array;
+    entries.push({ name, shape: tensor.shape, offset });
+    chunks.push(Float32Array.from(data));
+    offset += data.length;
+  }
+  return { entries, chunks, end: offset };
+}
+
+/** Saves model (+ optimizer) to `dir`, replacing any checkpoint there only once the new one is complete. */
+export async function saveCheckpoint(
+  dir: string,
+  model: GeoModel,
+  optimizer: tf.Optimizer | null,
+  step: number,
+  state: Record<string, unknown> = {},
+): Promise<void> {
+  const vars = [...model.variables.entries()].map(([name, tensor]) => ({ name, tensor }));
+  const v = await layout(vars, 0);
+  const opt = optimizer ? await layout(await optimizer.getWeights(), v.end) : { entries: [], chunks: [], end: v.end };
+  const weights = new Float32Array(opt.end);
+  let o = 0;
+  for (const c of [...v.chunks, ...opt.chunks]) {
+    weights.set(c, o);
+    o += c.length;
+  }
+  const bytes = Buffer.from(weights.buffer);
+  const meta: CheckpointMeta = {
+    format: "geor-checkpoint",
+    version: 1,
+    step,
+    model: model.config,
+    vocab: model.vocab,
+    input: model.input,
+    variables: v.entries,
+    optimizer: opt.entries,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    state,
+  };
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    await writeFile(path.join(tmp, "weights.bin"), bytes);
+    await writeFile(path.join(tmp, "checkpoint.json"), JSON.stringify(meta));
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new CheckpointError(
+      `could not write checkpoint ${dir}: ${(err as Error).message}; the previous checkpoint is kept`,
+    );
+  }
+  replaceDirectory(tmp, dir);
+}
+
+/** Reads and verifies a checkpoint; throws CheckpointError saying what is wrong. */
+export function readCheckpoint(dir: string): { meta: CheckpointMeta; weights: Float32Array } {
+  const metaFile = path.join(dir, "checkpoint.json");
+  const weightsFile = path.join(dir, "weights.bin");
+  if (!existsSync(metaFile) || !existsSync(weightsFile)) {
+    throw new CheckpointError(`no checkpoint at ${dir} (checkpoint.json or weights.bin missing)`);
+  }
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(readFileSync(metaFile, "utf8")) as CheckpointMeta;
+  } catch {
+    throw new CheckpointError(`${metaFile} is not valid JSON: the checkpoint is corrupt`);
+  }
+  if (meta.format !== "geor-checkpoint" || meta.version !== 1) {
+    throw new CheckpointError(`${metaFile}: not a geor checkpoint of version 1`);
+  }
+  const bytes = readFileSync(weightsFile);
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (sha !== meta.sha256) {
+    throw new CheckpointError(
+      `${weightsFile}: checksum mismatch (the file is corrupt or truncated, ${bytes.length} bytes)`,
+    );
+  }
+  const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  return { meta, weights };
+}
+
+const slice = (w: Float32Array, e: TensorEntry) => w.subarray(e.offset, e.offset + e.shape.reduce((a, b) => a * b, 1));
+
+/** Rebuilds the model of a checkpoint (weights assigned). */
+export function loadModel(dir: string): { model: GeoModel; meta: CheckpointMeta; weights: Float32Array } {
+  const { meta, weights } = readCheckpoint(dir);
+  const model = new GeoModel(ModelConfig.parse(meta.model), meta.vocab, meta.input, 0);
+  for (const e of meta.variables) {
+    const v = model.variables.get(e.name);
+    if (!v) throw new CheckpointError(`${dir}: checkpoint has variable ${e.name} the model does not`);
+    if (v.shape.join("x") !== e.shape.join("x")) {
+      throw new CheckpointError(`${dir}: variable ${e.name} has shape ${e.shape}, the model expects ${v.shape}`);
+    }
+    v.assign(tf.tensor(slice(weights, e), e.shape));
+  }
+  return { model, meta, weights };
+}
+
+/** Restores optimizer slots saved with the checkpoint. */
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  meta: CheckpointMeta,
+  weights: Float32Array,
+): Promise<void> {
+  if (meta.optimizer.length === 0) return;
+  await optimizer.setWeights(
+    meta.optimizer.map((e) => ({ name: e.name, tensor: tf.tensor(slice(weights, e), e.shape) })),
+  );
+}

@@ -1,0 +1,45 @@
+/** Training configuration (SFT): the zod schema holds every default and validation message. */
+import { z } from "zod";
+
+export const AugmentConfig = z.object({
+  /** Multiply each image by 1 + U(−b, b). */
+  brightness: z.number().min(0).max(1).default(0.1),
+  /**
+   * Random horizontal/vertical flips and 90° rotations. Off by default: patches are north-up,
+   * so orientation (which way a coast faces) is itself a location cue.
+   */
+  flip: z.boolean().default(false),
+  rot90: z.boolean().default(false),
+});
+
+export const TrainConfig = z
+  .object({
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    /** Peak learning rate of Adam. */
+    lr: z.number().positive().max(1).default(2e-3),
+    warmupSteps: z.number().int().min(0).default(100),
+    /** The cosine schedule ends at lr × minLrFraction. */
+    minLrFraction: z.number().min(0).max(1).default(0.05),
+    epochs: z.number().positive().optional(),
+    /** Wall-clock budget; the schedule length is fixed from the speed of the first steps. */
+    minutes: z.number().positive().optional(),
+    seed: z.number().int().min(0).default(0),
+    checkpointEvery: z.number().int().min(1).default(200),
+    /** Validation samples per epoch-end evaluation. */
+    valLimit: z.number().int().min(1).default(2000),
+    augment: AugmentConfig.default({ brightness: 0.1, flip: false, rot90: false }),
+  })
+  .transform((c) => (c.epochs === undefined && c.minutes === undefined ? { ...c, epochs: 5 } : c));
+export type TrainConfig = z.infer<typeof TrainConfig>;
+
+/** Linear warm-up to `lr`, then cosine decay to lr × minLrFraction at totalSteps. */
+export function learningRate(
+  step: number,
+  totalSteps: number,
+  c: Pick<TrainConfig, "lr" | "warmupSteps" | "minLrFraction">,
+): number {
+  if (step < c.warmupSteps) return (c.lr * (step + 1)) / c.warmupSteps;
+  const t = Math.min(1, (step - c.warmupSteps) / Math.max(1, totalSteps - c.warmupSteps));
+  const min = c.lr * c.minLrFraction;
+  return min + 0.5 * (c.lr - min) * (1 + Math.cos(Math.PI * t));
+}

@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import { tempDir, tinyBlueMarble, tinyOverlappingBlueMarble } from "../../test/fixtures.ts";
+import { evaluateRun } from "../eval/run-eval.ts";
+import { predictImages } from "../model/predict.ts";
+import { CheckpointError, readCheckpoint } from "./checkpoint.ts";
+import { trainSft } from "./sft.ts";
+
+const SMALL = {
+  convWidths: [8, 16, 32],
+  convStrides: [2, 2, 2] as Array<1 | 2>,
+  featureDim: 64,
+  embedDim: 8,
+  headHidden: 64,
+};
+
+describe("SFT training", () => {
+  let dataset: string;
+  before(async () => {
+    dataset = await tinyBlueMarble();
+  });
+
+  it("a 30-second run beats the medoid baseline on the validation split (overlapping-patch split)", async () => {
+    const out = path.join(tempDir("geor-sft-"), "run");
+    const r = await trainSft({
+      dataset: await tinyOverlappingBlueMarble(),
+      out,
+      model: SMALL,
+      train: { minutes: 0.5, batchSize: 32, lr: 3e-3, warmupSteps: 20 },
+      backend: "wasm",
+    });
+    assert.ok(r.steps > 50, `only ${r.steps} steps in 30 s`);
+    const ev = await evaluateRun({ runDir: out, split: "val", backend: "wasm" });
+    assert.ok(ev.baselines, "the report has baselines");
+    assert.ok(
+      ev.metrics.medianKm < ev.baselines.medoid.medianKm,
+      `model median ${ev.metrics.medianKm.toFixed(0)} km vs medoid ${ev.baselines.medoid.medianKm.toFixed(0)} km`,
+    );
+    assert.equal(ev.metrics.n, 150);
+    const lines = readFileSync(path.join(out, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.equal(lines.filter((l) => l.type === "step").length, r.steps);
+    assert.ok(lines.some((l) => l.type === "epoch" && l.val.medianKm > 0));
+    assert.equal(readFileSync(ev.files.predictions, "utf8").trim().split("\n").length, 150);
+  });
+
+  it("resumes from a checkpoint to exactly the weights of an uninterrupted run", async () => {
+    const dir = tempDir("geor-resume-");
+    const train = { epochs: 0.4, batchSize: 32, checkpointEvery: 3, seed: 5 };
+    const straight = await trainSft({ dataset, out: path.join(dir, "straight"), model: SMALL, train, backend: "wasm" });
+    const first = await trainSft({
+      dataset,
+      out: path.join(dir, "split"),
+      model: SMALL,
+      train,
+      backend: "wasm",
+      stopAfterSteps: 7,
+    });
+    assert.equal(first.steps, 7);
+    assert.equal(first.finished, false);
+    const resumed = await trainSft({
+      dataset,
+      out: path.join(dir, "split"),
+      model: SMALL,
+      backend: "wasm",
+      resume: true,
+    });
+    assert.equal(resumed.steps, straight.steps);
+    const a = readCheckpoint(path.join(dir, "straight", "checkpoint"));
+    const b = readCheckpoint(path.join(dir, "split", "checkpoint"));
+    assert.equal(a.meta.step, b.meta.step);
+    let maxDiff = 0;
+    for (let i = 0; i < a.weights.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.weights[i] - b.weights[i]));
+    assert.ok(maxDiff < 1e-6, `weights differ by up to ${maxDiff}`);
+    const steps = (run: string) =>
+      readFileSync(path.join(dir, run, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === "step")
+        .map((l) => [l.step, l.loss]);
+    assert.deepEqual(
+      steps("split").map(([s]) => s),
+      steps("straight").map(([s]) => s),
+    );
+  });
+
+  it("reports a corrupt checkpoint, a missing dataset, an existing run and an undecodable image clearly", async () => {
+    const dir = tempDir("geor-errors-");
+    const out = path.join(dir, "run");
+    await trainSft({ dataset, out, model: SMALL, train: { epochs: 0.1, batchSize: 32 }, backend: "wasm" });
+    await assert.rejects(
+      trainSft({ dataset, out, model: SMALL, train: { epochs: 0.1 }, backend: "wasm" }),
+      /already holds a run \(use --resume/,
+    );
+    const bad = path.join(dir, "not-an-image.jpg");
+    writeFileSync(bad, "this is text, not a JPEG");
+    await assert.rejects(
+      predictImages({ runDir: out, images: [bad], backend: "wasm" }),
+      /cannot decode .*not-an-image.jpg/,
+    );
+    const weights = path.join(out, "checkpoint", "weights.bin");
+    const bytes = readFileSync(weights);
+    bytes[100] ^= 0xff;
+    writeFileSync(weights, bytes);
+    assert.throws(() => readCheckpoint(path.join(out, "checkpoint")), CheckpointError);
+    assert.throws(() => readCheckpoint(path.join(out, "checkpoint")), /checksum mismatch/);
+    await assert.rejects(
+      trainSft({ dataset: path.join(dir, "no-such-dataset"), out: path.join(dir, "x"), backend: "wasm" }),
+      /no dataset at .*no-such-dataset \(manifest.json missing\)/,
+    );
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * Supervised fine-tuning (SFT) of the chain model, or of a baseline head: teacher-forced
+ * cross-entropy per level plus the offset loss, Adam with warm-up and cosine decay.
+ *
+ * A run directory holds run.json (resolved configs, dataset, backend), metrics.jsonl (one line
+ * per step, one per epoch with validation metrics) and checkpoint/ (the latest, replaced
+ * atomically every checkpointEvery steps and at the end). The data order of epoch e is the
+ * permutation seeded by (seed, e) and step s's augmentation is seeded by (seed, s), so
+ * `resume` continues exactly where a killed run stopped.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadChainOfRegion } from "@geor/geo";
+import * as tf from "@tensorflow/tfjs";
+import type { z } from "zod";
+import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
+import { Dataset } from "../data/store.ts";
+import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
+import { ModelConfig } from "../model/config.ts";
+import { sftLoss } from "../model/loss.ts";
+import { GeoModel, type InputSpec } from "../model/network.ts";
+import { TargetBuilder } from "../model/targets.ts";
+import { buildVocab } from "../model/vocab.ts";
+import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
+import { augmentBatch } from "./augment.ts";
+import { loadModel, restoreOptimizer, saveCheckpoint } from "./checkpoint.ts";
+import { learningRate, TrainConfig } from "./config.ts";
+
+export interface SftOptions {
+  dataset: string;
+  /** Run directory. */
+  out: string;
+  model?: z.input<typeof ModelConfig>;
+  train?: z.input<typeof TrainConfig>;
+  backend?: BackendName | "auto";
+  /** Continue from out/checkpoint if it exists. */
+  resume?: boolean;
+  /** Stop after this many steps in this call (tests and fault drills); the run can be resumed. */
+  stopAfterSteps?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: SftProgress) => void;
+  log?: (line: string) => void;
+}
+
+export interface SftProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  imgsPerSec: number;
+}
+
+export interface SftResult {
+  runDir: string;
+  steps: number;
+  totalSteps: number;
+  seconds: number;
+  imgsPerSec: number;
+  finished: boolean;
+  val: ReturnType<typeof summarizePredictions> | null;
+  backend: BackendInfo;
+}
+
+interface RunState {
+  step: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  elapsedMs: number;
+}
+
+/** Per-channel mean and std of the training images (over at most 2,000 of them). */
+function inputSpec(ds: Dataset): InputSpec {
+  const { height, width, channels } = ds.manifest.patch;
+  const train = ds.indicesOf("train");
+  const idx = train.subarray(0, Math.min(2000, train.length));
+  const px = ds.readPatches(idx);
+  const sum = new Float64Array(channels);
+  const sq = new Float64Array(channels);
+  for (let i = 0; i < px.length; i++) {
+    sum[i % channels] += px[i];
+    sq[i % channels] += px[i] * px[i];
+  }
+  const n = px.length / channels;
+  const mean = Array.from(sum, (s) => s / n);
+  const std = Array.from(sq, (s, c) => Math.sqrt(Math.max(1e-6, s / n - mean[c] * mean[c])));
+  return { height, width, channels, mean, std };
+}
+
+/** Keeps metrics.jsonl consistent with a checkpoint: drops step lines past `step`. */
+function truncateMetrics(file: string, step: number): void {
+  if (!existsSync(file)) return;
+  const kept = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.length > 0 && (JSON.parse(line) as { step: number }).step <= step);
+  writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
+}
+
+export async function trainSft(opts: SftOptions): Promise<SftResult> {
+  const log = opts.log ?? (() => {});
+  const backend = await selectBackend({ backend: opts.backend ?? "auto" });
+  const ds = Dataset.open(opts.dataset);
+  const runDir = path.resolve(opts.out);
+  const ckptDir = path.join(runDir, "checkpoint");
+  const metricsFile = path.join(runDir, "metrics.jsonl");
+  const resuming = Boolean(opts.resume) && existsSync(path.join(ckptDir, "checkpoint.json"));
+  if (!resuming && existsSync(path.join(runDir, "run.json"))) {
+    throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
+  }
+  mkdirSync(runDir, { recursive: true });
+
+  let model: GeoModel;
+  let cfg: TrainConfig;
+  let state: RunState;
+  const optimizer = tf.train.adam(1e-3);
+  const train = ds.indicesOf("train");
+  if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train split`);
+  if (resuming) {
+    const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
+    const loaded = loadModel(ckptDir);
+    model = loaded.model;
+    cfg = run.train;
+    await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
+    state = loaded.meta.state as unknown as RunState;
+    // JSON has no Infinity: an unfixed schedule length is stored as null.
+    state.totalSteps ??= Number.POSITIVE_INFINITY;
+    truncateMetrics(metricsFile, state.step);
+    log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
+  } else {
+    const modelCfg = ModelConfig.parse(opts.model ?? {});
+    cfg = TrainConfig.parse(opts.train ?? {});
+    const vocab = buildVocab(
+      Array.from(train, (i) => ds.samples[i]),
+      ds.geocells.cells,
+    );
+    model = new GeoModel(modelCfg, vocab, inputSpec(ds), cfg.seed);
+    const stepsPerEpoch = Math.ceil(train.length / cfg.batchSize);
+    state = {
+      step: 0,
+      stepsPerEpoch,
+      totalSteps: cfg.epochs !== undefined ? Math.ceil(cfg.epochs * stepsPerEpoch) : Number.POSITIVE_INFINITY,
+      elapsedMs: 0,
+    };
+    writeFileSync(
+      path.join(runDir, "run.json"),
+      `${JSON.stringify(
+        {
+          kind: "sft",
+          dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
+          model: modelCfg,
+          train: cfg,
+          backend,
+          parameters: model.parameterCount,
+          vocab: { countries: vocab.countries.length, admin1: vocab.admin1.length, places: vocab.cells.length },
+          createdAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    writeFileSync(metricsFile, "");
+  }
+
+  const targets = new TargetBuilder(model.vocab);
+  const shape = ds.manifest.patch;
+  const budgetMs = cfg.minutes !== undefined ? cfg.minutes * 60_000 : Number.POSITIVE_INFINITY;
+  const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
+  const started = performance.now() - state.elapsedMs;
+  let windowStart = performance.now();
+  let windowImages = 0;
+  let imgsPerSec = 0;
+  const checkpoint = () => saveCheckpoint(ckptDir, model, optimizer, state.step, { ...state });
+  let val: SftResult["val"] = null;
+  const cor = await loadChainOfRegion();
+  const evaluate = (epoch: number) => {
+    const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit });
+    const report = summarizePredictions(preds);
+    appendFileSync(
+      metricsFile,
+      `${JSON.stringify({ type: "epoch", step: state.step, epoch, val: { ...report.metrics, levels: report.levels } })}\n`,
+    );
+    log(
+      `epoch ${epoch} step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%, country ${(report.levels.country * 100).toFixed(1)}%`,
+    );
+    return report;
+  };
+
+  let speedProbe = 0;
+  let order: Uint32Array = new Uint32Array(0);
+  let orderEpoch = -1;
+  while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
+    const elapsed = performance.now() - started;
+    if (elapsed >= budgetMs) break;
+    const epoch = Math.floor(state.step / state.stepsPerEpoch);
+    const inEpoch = state.step % state.stepsPerEpoch;
+    if (orderEpoch !== epoch) {
+      order = seededPermutation(train.length, hash32(`epoch:${epoch}`, cfg.seed));
+      orderEpoch = epoch;
+    }
+    const from = inEpoch * cfg.batchSize;
+    const batchIdx = Uint32Array.from(
+      order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
+      (j) => train[j],
+    );
+    const images = ds.readPatches(batchIdx);
+    augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
+    const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
+    const lr = learningRate(
+      state.step,
+      Number.isFinite(state.totalSteps) ? state.totalSteps : 10 * state.stepsPerEpoch,
+      cfg,
+    );
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    const parts = tf.tidy(() => {
+      const x = model.prepare(images, batchIdx.length);
+      let kept: Record<string, tf.Scalar> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const r = sftLoss(model, x, t);
+        kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(v)]));
+        return r.total;
+      }, model.variableList);
+      optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+      const out: Record<string, number> = { loss: value.dataSync()[0] };
+      for (const [k, v] of Object.entries(kept)) {
+        out[`loss_${k}`] = v.dataSync()[0];
+        v.dispose();
+      }
+      return out;
+    });
+    if (!Number.isFinite(parts.loss)) {
+      throw new Error(
+        `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
+      );
+    }
+    state.step++;
+    windowImages += batchIdx.length;
+    const now = performance.now();
+    if (now - windowStart > 2000) {
+      imgsPerSec = windowImages / ((now - windowStart) / 1000);
+      windowStart = now;
+      windowImages = 0;
+    }
+    // A time budget fixes the schedule length once the speed is known: steps 10–30, after
+    // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
+    if (state.step === 10) speedProbe = now;
+    if (!Number.isFinite(state.totalSteps) && state.step === 30 && Number.isFinite(budgetMs)) {
+      const msPerStep = (now - speedProbe) / 20;
+      state.totalSteps = Math.max(31, state.step + Math.floor((0.9 * (budgetMs - (now - started))) / msPerStep));
+      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps at ${(1000 / msPerStep).toFixed(1)} steps/s`);
+    }
+    state.elapsedMs = now - started;
+    appendFileSync(
+      metricsFile,
+      `${JSON.stringify({ type: "step", step: state.step, epoch, lr, ...parts, imgsPerSec: Math.round(imgsPerSec) })}\n`,
+    );
+    opts.onProgress?.({ step: state.step, totalSteps: state.totalSteps, epoch, loss: parts.loss, lr, imgsPerSec });
+    if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
+    if (state.step % cfg.checkpointEvery === 0) await checkpoint();
+  }
+  const finished = state.step >= state.totalSteps || performance.now() - started >= budgetMs;
+  if (finished) {
+    state.totalSteps = state.step;
+    if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
+  }
+  await checkpoint();
+  const seconds = (performance.now() - started) / 1000;
+  model.dispose();
+  optimizer.dispose();
+  ds.close();
+  return {
+    runDir,
+    steps: state.step,
+    totalSteps: state.totalSteps,
+    seconds,
+    imgsPerSec: (state.step * cfg.batchSize) / seconds,
+    finished,
+    val,
+    backend,
+  };
+}
