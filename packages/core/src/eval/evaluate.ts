@@ -9,6 +9,7 @@ import { haversineKmUnchecked, type Metrics, summarizeErrors } from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
 import { decodeChains, minimumRiskChain } from "../model/decode.ts";
+import type { BatchInput } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 
 export interface SamplePrediction {
@@ -37,6 +38,8 @@ export interface PredictOptions {
   /** "argmax": the most probable chain (default); "mbr": the minimum-expected-distance chain among the beam's. */
   decision?: "argmax" | "mbr";
   onProgress?: (done: number, total: number) => void;
+  /** Batch input (default: the dataset's images, which suits the CNN backbone). */
+  input?: BatchInput;
 }
 
 /** Predicts every sample of a split. `cor` labels the regress head's coordinates. */
@@ -54,8 +57,7 @@ export function predictSplit(
   const vocab = model.vocab;
   for (let start = 0; start < indices.length; start += batchSize) {
     const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
-    const images = ds.readPatches(batch);
-    const x = model.prepare(images, batch.length);
+    const x = opts.input ? opts.input(model, batch) : model.prepare(ds.readPatches(batch), batch.length);
     const mbr = (opts.decision ?? "argmax") === "mbr" && model.config.head !== "regress";
     const beam = opts.beam ?? (mbr ? 5 : 1);
     const decoded = decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 });

@@ -8,6 +8,7 @@ import { loadChainOfRegion } from "@geor/geo";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
 import type { Split } from "../data/format.ts";
 import { Dataset } from "../data/store.ts";
+import { datasetInput } from "../model/inputs.ts";
 import { loadModel } from "../train/checkpoint.ts";
 import { baselines, type EvalReport, predictSplit, type SamplePrediction, summarizePredictions } from "./evaluate.ts";
 
@@ -41,7 +42,10 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
   const ds = Dataset.open(opts.dataset ?? run.dataset.dir);
   try {
     const cor = await loadChainOfRegion();
+    const { input, backbone } = await datasetInput(model.config, ds);
+    backbone?.dispose();
     const predictions = predictSplit(model, ds, cor, {
+      input,
       split: opts.split,
       limit: opts.limit,
       beam: opts.beam,

@@ -10,7 +10,14 @@ export type HeadKind = (typeof HEADS)[number];
 export const ModelConfig = z.object({
   /** chain = Chain of Region (country → admin-1 → place → offset); flat = one geocell classifier; regress = lat/lon on the unit sphere. */
   head: z.enum(HEADS).default("chain"),
-  backbone: z.literal("cnn").default("cnn"),
+  /**
+   * cnn: the small CNN below, trained end to end; mobilenetv2: the frozen MobileNetV2 shipped by
+   * nsfwjs (1280-d, for photos); layers: a frozen TF.js LayersModel from backbonePath.
+   * Frozen backbones' features are cached per dataset.
+   */
+  backbone: z.enum(["cnn", "mobilenetv2", "layers"]).default("cnn"),
+  backbonePath: z.string().optional(),
+  backboneLayer: z.string().optional(),
   /** Conv widths and strides of the CNN backbone (3×3 convs, ReLU, then global average pooling). */
   convWidths: z.array(z.number().int().min(1).max(1024)).min(1).default([32, 64, 128, 128]),
   convStrides: z
@@ -25,3 +32,7 @@ export const ModelConfig = z.object({
   headHidden: z.number().int().min(8).max(4096).default(256),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export function isFrozen(config: Pick<ModelConfig, "backbone">): boolean {
+  return config.backbone !== "cnn";
+}

@@ -43,7 +43,7 @@ const softmaxData = (logits: tf.Tensor2D) => tf.tidy(() => tf.softmax(logits)).d
  */
 export function decodeChains(
   model: GeoModel,
-  x: tf.Tensor4D,
+  x: tf.Tensor,
   opts: { beam?: number; topN?: number } = {},
 ): DecodedChain[][] {
   const beam = Math.max(1, opts.beam ?? 1);
@@ -183,7 +183,7 @@ function sampleFrom(p: Float32Array, from: number, n: number, temperature: numbe
  */
 export function sampleChains(
   model: GeoModel,
-  x: tf.Tensor4D,
+  x: tf.Tensor,
   G: number,
   temperature: number,
   rand: () => number,

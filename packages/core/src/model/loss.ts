@@ -15,7 +15,7 @@ function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
 }
 
 /** Total loss and its parts for one batch. Call inside tf.variableGrads / tf.tidy. */
-export function sftLoss(model: GeoModel, x: tf.Tensor4D, t: Targets): { total: tf.Scalar; parts: LossParts } {
+export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.Scalar; parts: LossParts } {
   const f = model.features(x);
   const parts: LossParts = {};
   if (model.config.head === "regress") {

@@ -13,13 +13,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../util/random.ts";
-import type { ModelConfig } from "./config.ts";
+import { isFrozen, type ModelConfig } from "./config.ts";
 import { chainMasks, type Vocab } from "./vocab.ts";
 
 export interface InputSpec {
+  /** Image input (for a frozen backbone: the backbone's image input). */
   height: number;
   width: number;
   channels: number;
+  /** Set for frozen backbones: the model's input is this many features per image. */
+  featureDim?: number;
   /** Per-channel mean and std of the training images (0–255 scale). */
   mean: number[];
   std: number[];
@@ -58,11 +61,16 @@ export class GeoModel {
     };
     const bias = (name: string, n: number) => this.variables.set(name, tf.variable(tf.zeros([n]), true));
     let ch = input.channels;
-    config.convWidths.forEach((w, i) => {
-      weight(`conv${i}/w`, [3, 3, ch, w], 9 * ch);
-      bias(`conv${i}/b`, w);
-      ch = w;
-    });
+    if (isFrozen(config)) {
+      if (!input.featureDim) throw new Error(`backbone ${config.backbone} needs input.featureDim`);
+      ch = input.featureDim;
+    } else {
+      config.convWidths.forEach((w, i) => {
+        weight(`conv${i}/w`, [3, 3, ch, w], 9 * ch);
+        bias(`conv${i}/b`, w);
+        ch = w;
+      });
+    }
     const F = config.featureDim;
     const E = config.embedDim;
     const H = config.headHidden;
@@ -131,9 +139,25 @@ export class GeoModel {
     return tf.tensor4d(out, [batch, height, width, channels]);
   }
 
-  /** Backbone: 3×3 convs with ReLU, global average pooling, a dense ReLU layer. */
-  features(x: tf.Tensor4D): tf.Tensor2D {
-    let h: tf.Tensor4D = x;
+  /** Frozen-backbone features [batch × featureDim] → input tensor. */
+  prepareFeatures(features: Float32Array, batch: number): tf.Tensor2D {
+    return tf.tensor2d(features.subarray(0, batch * (this.input.featureDim ?? 0)), [batch, this.input.featureDim ?? 0]);
+  }
+
+  /**
+   * Image features: for the CNN, 3×3 convs with ReLU and global average pooling; for a frozen
+   * backbone, its cached features. Then a dense ReLU layer.
+   */
+  features(x: tf.Tensor): tf.Tensor2D {
+    if (isFrozen(this.config)) {
+      return tf.fused.matMul({
+        a: x as tf.Tensor2D,
+        b: this.v("feat/w") as tf.Tensor2D,
+        bias: this.v("feat/b"),
+        activation: "relu",
+      }) as tf.Tensor2D;
+    }
+    let h = x as tf.Tensor4D;
     this.config.convWidths.forEach((_, i) => {
       h = tf.fused.conv2d({
         x: h,

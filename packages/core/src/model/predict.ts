@@ -5,13 +5,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { assertCoordinate } from "@geor/geo";
+import type * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { type BackendName, selectBackend } from "../backend/select.ts";
 import { loadEarthImagery } from "../data/bluemarble/imagery.ts";
 import { cutPatch } from "../data/bluemarble/patch.ts";
 import type { DatasetManifest } from "../data/format.ts";
 import { loadModel } from "../train/checkpoint.ts";
+import { loadBackbone } from "./backbones.ts";
+import { isFrozen } from "./config.ts";
 import { decodeChains } from "./decode.ts";
+import { backboneSpec } from "./inputs.ts";
 import type { GeoModel } from "./network.ts";
 
 export interface PredictedChain {
@@ -63,9 +67,13 @@ export async function imageToInput(
   return { pixels, filled: channelNames.slice(3, channels) };
 }
 
-/** Decodes the top-k chains of n prepared images. */
+/** Decodes the top-k chains of n prepared images (CNN backbone). */
 export function predictPixels(model: GeoModel, pixels: Uint8Array, n: number, topK = 3): PredictedChain[][] {
-  const x = model.prepare(pixels, n);
+  return predictInput(model, model.prepare(pixels, n), topK);
+}
+
+/** Decodes the top-k chains of a model input (images or backbone features); disposes it. */
+export function predictInput(model: GeoModel, x: tf.Tensor, topK = 3): PredictedChain[][] {
   try {
     const decoded = decodeChains(model, x, { beam: Math.max(1, topK), topN: topK });
     return decoded.map((chains) =>
@@ -109,17 +117,20 @@ export async function predictImages(opts: PredictImagesOptions): Promise<ImagePr
     : null;
   const channelNames = manifest?.channels ?? ["r", "g", "b"];
   const { model } = loadModel(path.join(opts.runDir, "checkpoint"));
+  const backbone = isFrozen(model.config) ? await loadBackbone(backboneSpec(model.config)) : null;
   try {
     const out: ImagePrediction[] = [];
     for (const file of opts.images) {
       if (!existsSync(file)) throw new ImageDecodeError(`no such image file: ${file}`);
       const { pixels, filled } = await imageToInput(model, file, channelNames);
-      out.push({ input: file, channelsFilled: filled, chains: predictPixels(model, pixels, 1, opts.topK)[0] });
+      const x = backbone ? model.prepareFeatures(backbone.embed(pixels, 1), 1) : model.prepare(pixels, 1);
+      out.push({ input: file, channelsFilled: backbone ? [] : filled, chains: predictInput(model, x, opts.topK)[0] });
     }
     if (opts.at) {
       const [lat, lon] = opts.at;
       assertCoordinate(lat, lon, "in --at");
-      if (manifest?.kind !== "bluemarble") throw new Error("--at needs a model trained on a Blue Marble dataset");
+      if (manifest?.kind !== "bluemarble" || backbone)
+        throw new Error("--at needs a CNN model trained on a Blue Marble dataset");
       const cfg = manifest.config as { patchSize: number; patchKm: number };
       const pixels = new Uint8Array(cfg.patchSize * cfg.patchSize * 5);
       cutPatch(await loadEarthImagery(), lat, lon, { size: cfg.patchSize, kmAcross: cfg.patchKm }, pixels);
@@ -132,5 +143,6 @@ export async function predictImages(opts: PredictImagesOptions): Promise<ImagePr
     return out;
   } finally {
     model.dispose();
+    backbone?.dispose();
   }
 }

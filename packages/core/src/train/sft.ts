@@ -16,7 +16,8 @@ import type { z } from "zod";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
-import { ModelConfig } from "../model/config.ts";
+import { isFrozen, ModelConfig } from "../model/config.ts";
+import { datasetInput } from "../model/inputs.ts";
 import { sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import { TargetBuilder } from "../model/targets.ts";
@@ -113,7 +114,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let cfg: TrainConfig;
   let state: RunState;
   const optimizer = tf.train.adam(1e-3);
-  const train = ds.indicesOf("train");
+  // Samples without a country (open water) have no chain to learn from; the regress head could
+  // use them, but every head trains on the same samples so that comparisons are fair.
+  const train = ds
+    .indicesOf("train")
+    .filter((i) => ds.samples[i].chain.country !== null && ds.samples[i].chain.admin1 !== null);
+  const dropped = ds.indicesOf("train").length - train.length;
+  if (dropped > 0) log(`${dropped} train samples without a country (open water) are left out of training`);
   if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train split`);
   if (resuming) {
     const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
@@ -133,7 +140,16 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       Array.from(train, (i) => ds.samples[i]),
       ds.geocells.cells,
     );
-    model = new GeoModel(modelCfg, vocab, inputSpec(ds), cfg.seed);
+    let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
+    if (!spec) {
+      const { backbone } = await datasetInput(modelCfg, ds, (done, total) => {
+        if (done === total || done % 1024 === 0) log(`backbone features: ${done}/${total}`);
+      });
+      if (!backbone) throw new Error(`backbone ${modelCfg.backbone} did not load`);
+      spec = { ...backbone.inputSize, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], featureDim: backbone.featureDim };
+      backbone.dispose();
+    }
+    model = new GeoModel(modelCfg, vocab, spec, cfg.seed);
     const stepsPerEpoch = Math.ceil(train.length / cfg.batchSize);
     state = {
       step: 0,
@@ -161,6 +177,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     writeFileSync(metricsFile, "");
   }
 
+  const { input, backbone } = await datasetInput(model.config, ds);
+  backbone?.dispose();
   const targets = new TargetBuilder(model.vocab);
   const shape = ds.manifest.patch;
   const budgetMs = cfg.minutes !== undefined ? cfg.minutes * 60_000 : Number.POSITIVE_INFINITY;
@@ -173,7 +191,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
   const evaluate = (epoch: number) => {
-    const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit });
+    const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit, input });
     const report = summarizePredictions(preds);
     appendFileSync(
       metricsFile,
@@ -202,8 +220,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
       (j) => train[j],
     );
-    const images = ds.readPatches(batchIdx);
-    augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
+    const augment = (images: Uint8Array) =>
+      augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
     const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
     const lr = learningRate(
       state.step,
@@ -212,7 +230,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     );
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const parts = tf.tidy(() => {
-      const x = model.prepare(images, batchIdx.length);
+      const x = input(model, batchIdx, augment);
       let kept: Record<string, tf.Scalar> = {};
       const { value, grads } = tf.variableGrads(() => {
         const r = sftLoss(model, x, t);
