@@ -61,6 +61,18 @@ describe("buildGeocells", () => {
     );
   });
 
+  it("does not merge a sparse area into a far one", () => {
+    const far = [...pts, pt(28.3, -16.6, "FR", "FR-XX")]; // one point off Africa, 2,000 km from the rest
+    const c = buildGeocells(far, { minPerCell: 10, maxPerCell: 100 });
+    const island = c.cells.filter((cell) => cell.admin1.includes("FR-XX"));
+    assert.deepEqual(
+      island.map((cell) => [cell.admin1, cell.count]),
+      [[["FR-XX"], 1]],
+    );
+    const merged = buildGeocells(far, { minPerCell: 10, maxPerCell: 100, maxMergeKm: 5000 });
+    assert.ok((merged.cells.find((cell) => cell.admin1.includes("FR-XX"))?.admin1.length ?? 0) > 1);
+  });
+
   it("names a cell after its most populous place, else its admin-1", () => {
     assert.ok(cells.cells.some((c) => c.name === "Paris"));
     assert.ok(cells.cells.some((c) => c.name === "Marseille"));

@@ -6,7 +6,8 @@
  * 1. Group points by country, then admin-1.
  * 2. Merge sparse admin-1 groups: while a country has a group with fewer than `minPerCell`
  *    points and more than one group, merge the smallest into the group with the nearest
- *    centroid (ties by code). A country with fewer points than the minimum stays one cell.
+ *    centroid (ties by code), unless that centroid is farther than `maxMergeKm`: then the
+ *    sparse group stays a cell of its own. A country with fewer points than the minimum stays one cell.
  * 3. Split dense groups: a group with more than `maxPerCell` points is cut at the median of
  *    its longer axis (km on a local projection) recursively — a balanced k-d split.
  * 4. Each leaf is a cell: id (position in the sorted list), country, admin-1 codes, centroid
@@ -29,6 +30,11 @@ export interface GeocellOptions {
   minPerCell?: number;
   /** Groups are split until no cell holds more than this many points. Default 200. */
   maxPerCell?: number;
+  /**
+   * A sparse group merges only into a group whose centroid is within this distance; farther
+   * (the Canary Islands and Córdoba) it stays a small cell of its own. Default 500 km.
+   */
+  maxMergeKm?: number;
 }
 
 export interface Geocell {
@@ -166,7 +172,11 @@ interface WorkGroup {
  * cells.assign(lat, lon, chain); // → cell id
  */
 export function buildGeocells(points: GeocellPoint[], opts: GeocellOptions = {}): Geocells {
-  const options = { minPerCell: opts.minPerCell ?? 20, maxPerCell: opts.maxPerCell ?? 200 };
+  const options = {
+    minPerCell: opts.minPerCell ?? 20,
+    maxPerCell: opts.maxPerCell ?? 200,
+    maxMergeKm: opts.maxMergeKm ?? 500,
+  };
   if (!(options.minPerCell >= 1) || !(options.maxPerCell >= 2) || options.maxPerCell < options.minPerCell) {
     throw new RangeError(
       `buildGeocells: need 1 ≤ minPerCell ≤ maxPerCell and maxPerCell ≥ 2, got minPerCell ${options.minPerCell}, maxPerCell ${options.maxPerCell}`,
@@ -190,12 +200,16 @@ export function buildGeocells(points: GeocellPoint[], opts: GeocellOptions = {})
   const finalGroups: WorkGroup[] = [];
   for (const country of [...byCountry.keys()].sort()) {
     const groups = [...(byCountry.get(country)?.values() ?? [])].sort((a, b) => a.admin1[0].localeCompare(b.admin1[0]));
+    // Groups too far from any other to merge stay as they are (an island province).
+    const settled = new Set<WorkGroup>();
     for (;;) {
       if (groups.length <= 1) break;
-      let smallest = 0;
-      for (let i = 1; i < groups.length; i++)
-        if (groups[i].points.length < groups[smallest].points.length) smallest = i;
-      if (groups[smallest].points.length >= options.minPerCell) break;
+      let smallest = -1;
+      for (let i = 0; i < groups.length; i++) {
+        if (settled.has(groups[i])) continue;
+        if (smallest < 0 || groups[i].points.length < groups[smallest].points.length) smallest = i;
+      }
+      if (smallest < 0 || groups[smallest].points.length >= options.minPerCell) break;
       const from = groups[smallest];
       const c = sphericalMean(from.points);
       let target = -1;
@@ -209,6 +223,10 @@ export function buildGeocells(points: GeocellPoint[], opts: GeocellOptions = {})
           target = i;
         }
       });
+      if (targetKm > options.maxMergeKm) {
+        settled.add(from);
+        continue;
+      }
       const into = groups[target];
       into.points.push(...from.points);
       into.admin1 = [...into.admin1, ...from.admin1].sort();

@@ -50,6 +50,9 @@ async function tryNode(gpu: boolean, importer: ModuleImporter): Promise<Record<s
 
 /** Selects and initialises a backend; reports what was chosen and why others were skipped. */
 export async function selectBackend(opts: SelectOptions = {}): Promise<BackendInfo> {
+  // Production mode: no per-op debug checks and no console banner suggesting tfjs-node (the
+  // selection below already prefers it when it is installed).
+  tf.enableProdMode();
   const requested = opts.backend ?? "auto";
   const importer = opts.importer ?? defaultImporter;
   const order = requested === "auto" ? BACKEND_ORDER : [requested];

@@ -143,16 +143,12 @@ export function registerTrainCommands(program: Command): void {
         return;
       }
       for (const r of results) {
-        const best = r.chains[0];
         console.log(
           `${r.input}${r.channelsFilled.length > 0 ? ` (filled with training means: ${r.channelsFilled.join(", ")})` : ""}`,
         );
         for (const [i, c] of r.chains.entries()) {
-          console.log(
-            `  ${i === 0 ? "→" : " "} ${c.text}  [p ${c.probability.toFixed(3)}]  ${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}`,
-          );
+          console.log(`  ${i === 0 ? "→" : " "} ${c.text}  [p ${c.probability.toFixed(3)}]`);
         }
-        void best;
       }
     });
 }

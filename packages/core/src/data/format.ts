@@ -65,7 +65,7 @@ export interface DatasetManifest {
   /** Samples per country (ISO2, "" for none) and split. */
   countries: Record<string, Record<Split, number>>;
   sources: SourceFile[];
-  geocells: { count: number; minPerCell: number; maxPerCell: number; fromSplit: Split | "all" };
+  geocells: { count: number; minPerCell: number; maxPerCell: number; maxMergeKm: number; fromSplit: Split | "all" };
   sprites: SpriteLayout;
 }
 

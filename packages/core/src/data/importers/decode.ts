@@ -28,6 +28,17 @@ export function heicSupported(): boolean {
  * with grey rows, yet still accepts the harmless warnings many Flickr JPEGs carry.
  */
 export async function decodeImage(file: string, size: number): Promise<Buffer> {
+  try {
+    return await decodeOnce(file, size);
+  } catch (err) {
+    // libvips keeps its error text in a per-thread buffer that concurrent decodes can clear,
+    // leaving sharp with "Unknown error"; a second, lone attempt recovers the real reason.
+    if (shortError(err) !== "Unknown error") throw err;
+    return await decodeOnce(file, size);
+  }
+}
+
+async function decodeOnce(file: string, size: number): Promise<Buffer> {
   const { data, info } = await sharp(file, { failOn: "truncated" })
     .rotate()
     .resize(size, size, { fit: "cover", position: "centre" })
