@@ -25,7 +25,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--minutes <m>", "wall-clock budget", num)
     .option("--epochs <e>", "number of epochs (default 5 when no budget is given)", num)
     .option("--seed <n>", "seed for init, data order and augmentation", num)
-    .option("--head <head>", "chain | flat | regress", "chain")
+    .option("--head <head>", "chain (default) | flat | regress")
     .option("--batch-size <n>", "batch size", num)
     .option("--lr <lr>", "peak learning rate", num)
     .option("--checkpoint-every <n>", "steps between checkpoints", num)
@@ -49,7 +49,7 @@ export function registerTrainCommands(program: Command): void {
       const result = await trainSft({
         dataset: o.dataset,
         out: resolveRunDir(o.out),
-        model: { ...(file.model ?? {}), head: o.head },
+        model: { ...(file.model ?? {}), ...(o.head ? { head: o.head } : {}) },
         train: trainCfg,
         backend: o.backend,
         resume: Boolean(o.resume),
@@ -81,7 +81,12 @@ export function registerTrainCommands(program: Command): void {
     .option("--split <split>", "train | val | test", "test")
     .option("--dataset <name>", "evaluate on another dataset (default: the run's)")
     .option("--limit <n>", "evaluate the first N samples only", num)
-    .option("--beam <n>", "beam width (1 = greedy)", num, 1)
+    .option("--beam <n>", "beam width (1 = greedy)", num)
+    .option(
+      "--decision <rule>",
+      "argmax (the most probable chain) | mbr (least expected distance among the beam's chains)",
+      "argmax",
+    )
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
@@ -92,6 +97,7 @@ export function registerTrainCommands(program: Command): void {
         dataset: o.dataset,
         limit: o.limit,
         beam: o.beam,
+        decision: o.decision,
         backend: o.backend,
         onProgress: (done, total) => bar?.update(done, total, o.split),
       });

@@ -29,7 +29,7 @@ export const BlueMarbleConfig = z
     cityFraction: z.number().min(0).max(1).default(0.5),
     patchSize: z.number().int().min(8).max(256).default(32),
     patchKm: z.number().min(10).max(2000).default(300),
-    blockDeg: z.number().min(0.1).max(90).default(2),
+    blockDeg: z.number().min(0.1).max(90).default(5),
     /**
      * Reject a location whose patch would share ground with a patch of another split. Only
      * switch it off to measure how much overlap inflates scores (docs/datasets.md).
@@ -158,6 +158,11 @@ export async function buildBlueMarble(
     }
     const split = blockSplit(c.lat, c.lon, cfg.blockDeg, cfg.seed, fractions);
     if (filled[split] >= quota[split]) continue;
+    // Val and test are filled first: accepted in arrival order, they spread over all of their
+    // blocks; train then fills around them. (Interleaved, the guard let early train patches
+    // crowd val/test out of most blocks, leaving them in a few clusters.)
+    const heldOutFull = filled.val >= quota.val && filled.test >= quota.test;
+    if (split === "train" && !heldOutFull) continue;
     const chain = cor.locate(c.lat, c.lon);
     if (!chain.country || excluded.has(chain.country.iso2)) continue;
     if (cfg.splitGuard && guard.conflicts(c.lat, c.lon, split)) continue;
