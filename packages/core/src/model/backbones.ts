@@ -51,12 +51,16 @@ function wrap(model: tf.LayersModel, id: string, scale: number): FrozenBackbone 
     inputSize: { height, width },
     featureDim,
     embed(images, n) {
-      return tf.tidy(() => {
+      // Read the values outside tf.tidy: tidy scans a returned TypedArray element by element.
+      const out = tf.tidy(() => {
         const x = tf.mul(tf.tensor4d(images, [n, height, width, 3], "int32").toFloat(), scale);
         let f = model.predict(x) as tf.Tensor;
         if (f.rank === 4) f = tf.mean(f, [1, 2]);
-        return f.reshape([n, featureDim]).dataSync() as Float32Array;
+        return f.reshape([n, featureDim]);
       });
+      const values = out.dataSync() as Float32Array;
+      out.dispose();
+      return values;
     },
     dispose() {
       model.dispose();
@@ -143,11 +147,13 @@ export async function datasetFeatures(
   for (let start = 0; start < n; start += batch) {
     const idx = Array.from({ length: Math.min(batch, n - start) }, (_, k) => start + k);
     const px = ds.readPatches(idx);
-    const rgb = tf.tidy(() => {
+    const rgbTensor = tf.tidy(() => {
       let t = tf.tensor4d(px, [idx.length, height, width, channels], "int32").slice([0, 0, 0, 0], [-1, -1, -1, 3]);
       if (height !== bh || width !== bw) t = tf.image.resizeBilinear(t.toFloat(), [bh, bw]).round().toInt();
-      return Uint8Array.from(t.dataSync());
+      return t;
     });
+    const rgb = Uint8Array.from(rgbTensor.dataSync());
+    rgbTensor.dispose();
     out.set(backbone.embed(rgb, idx.length), start * d);
     onProgress?.(start + idx.length, n);
   }
