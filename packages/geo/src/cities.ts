@@ -19,7 +19,7 @@
  */
 import { createRequire } from "node:module";
 import KDBush from "kdbush";
-import { EARTH_RADIUS_KM, haversineKmUnchecked } from "./haversine.ts";
+import { haversineKmUnchecked, KM_PER_DEG } from "./haversine.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -43,7 +43,6 @@ const EXCLUDED_FEATURES = new Set(["PPLH", "PPLQ", "PPLW", "PPLCH"]);
 const MAX_RADIUS_KM = 50;
 /** Softens the gravity score near a place's centre point (which stands for a whole town). */
 const GRAVITY_SOFTENING_KM = 2;
-const KM_PER_DEG = (Math.PI * EARTH_RADIUS_KM) / 180;
 const DEG = Math.PI / 180;
 
 export function cityRadiusKm(population: number): number {

@@ -9,6 +9,9 @@
 /** Mean Earth radius in kilometres (IUGG R1). */
 export const EARTH_RADIUS_KM = 6371.0088;
 
+/** Kilometres per degree of latitude (and of longitude at the equator): πR/180. */
+export const KM_PER_DEG = (Math.PI * EARTH_RADIUS_KM) / 180;
+
 /** Half the Earth's circumference: the largest possible great-circle distance, in km. */
 export const MAX_DISTANCE_KM = Math.PI * EARTH_RADIUS_KM;
 

@@ -24,6 +24,7 @@ export {
   haversineKm,
   haversineKmBatch,
   haversineKmUnchecked,
+  KM_PER_DEG,
   MAX_DISTANCE_KM,
 } from "./haversine.ts";
 export {

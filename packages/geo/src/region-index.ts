@@ -1,3 +1,5 @@
+import { KM_PER_DEG } from "./haversine.ts";
+
 /**
  * A static point-in-polygon index for a set of non-overlapping polygons (admin-1 areas), exact
  * for every point and fast enough for hundreds of thousands of look-ups per second.
@@ -397,9 +399,6 @@ export class RegionIndex {
     });
   }
 }
-
-/** Kilometres per degree of latitude: πR/180 with R = 6371.0088 km. */
-const KM_PER_DEG = 111.19492664455873;
 
 /** Columns either side of a cell that a search of radius km must read at this latitude. */
 function colSpan(cosLat: number, km: number, resDeg: number): number {

@@ -3,7 +3,8 @@
  * the target of the offset head and its inverse. Equirectangular around the centre, accurate to
  * well under 1% within a few hundred km, which is the size of a cell.
  */
-const KM_PER_DEG = 111.19492664455873;
+import { KM_PER_DEG } from "@geor/geo";
+
 const DEG = Math.PI / 180;
 export const OFFSET_UNIT_KM = 100;
 

@@ -8,7 +8,7 @@
  * - uniform land points: uniform on the sphere, kept when the Chain of Region has a country
  *   not in excludeCountries (Antarctica by default: 9% of the land, one label, all white).
  */
-import { type ChainOfRegion, cityRadiusKm, loadChainOfRegion } from "@geor/geo";
+import { type ChainOfRegion, cityRadiusKm, KM_PER_DEG, loadChainOfRegion } from "@geor/geo";
 import { z } from "zod";
 import { mulberry32 } from "../../util/random.ts";
 import type { DatasetManifest, Sample, SampleChain, Split } from "../format.ts";
@@ -52,7 +52,6 @@ export interface BuildProgress {
 
 const DEG = Math.PI / 180;
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-const KM_PER_DEG = 111.19492664455873;
 
 type Candidate = { lat: number; lon: number; source: "city" | "uniform"; cityId?: number };
 

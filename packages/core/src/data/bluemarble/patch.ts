@@ -4,10 +4,9 @@
  * 1/cos(latitude of the centre), so a patch covers the same ground width at every latitude.
  * Bilinear sampling; longitude wraps, latitude reflects over the poles.
  */
+import { KM_PER_DEG } from "@geor/geo";
 import type { EarthImagery, Raster } from "./imagery.ts";
 
-/** Kilometres per degree of latitude (πR/180, R = 6371.0088 km). */
-const KM_PER_DEG = 111.19492664455873;
 const DEG = Math.PI / 180;
 
 export const BLUEMARBLE_CHANNELS = ["day_r", "day_g", "day_b", "night", "elevation"] as const;
