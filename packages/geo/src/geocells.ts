@@ -70,8 +70,8 @@ export interface GeocellsJSON {
 
 const DEG = Math.PI / 180;
 
-/** Mean direction of points on the unit sphere, as lat/lon. */
-function sphericalMean(points: GeocellPoint[]): { lat: number; lon: number } {
+/** Mean direction of points on the unit sphere, as lat/lon (a centroid that respects the dateline). */
+export function sphericalMean(points: ReadonlyArray<{ lat: number; lon: number }>): { lat: number; lon: number } {
   let x = 0;
   let y = 0;
   let z = 0;

@@ -16,6 +16,7 @@ export {
   type GeocellPoint,
   Geocells,
   type GeocellsJSON,
+  sphericalMean,
 } from "./geocells.ts";
 export {
   assertCoordinate,

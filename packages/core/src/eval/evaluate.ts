@@ -5,7 +5,7 @@
  * level, a per-country breakdown, calibration of the chain confidence and floor baselines.
  */
 import type { ChainOfRegion } from "@geor/geo";
-import { haversineKmUnchecked, type Metrics, summarizeErrors } from "@geor/geo";
+import { haversineKmUnchecked, type Metrics, sphericalMean, summarizeErrors } from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
 import { decodeChains, minimumRiskChain } from "../model/decode.ts";
@@ -212,16 +212,7 @@ export function baselines(ds: Dataset, split: Split, limit?: number): { medoid: 
   for (const s of train) counts.set(s.chain.country?.iso2 ?? "", (counts.get(s.chain.country?.iso2 ?? "") ?? 0) + 1);
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
   const inTop = train.filter((s) => (s.chain.country?.iso2 ?? "") === top);
-  let x = 0;
-  let y = 0;
-  let z = 0;
-  const D = Math.PI / 180;
-  for (const s of inTop) {
-    x += Math.cos(s.lat * D) * Math.cos(s.lon * D);
-    y += Math.cos(s.lat * D) * Math.sin(s.lon * D);
-    z += Math.sin(s.lat * D);
-  }
-  const centre = { lat: Math.atan2(z, Math.hypot(x, y)) / D, lon: Math.atan2(y, x) / D };
+  const centre = sphericalMean(inTop);
   const evalIdx = ds.indicesOf(split);
   const idx = limit !== undefined ? evalIdx.subarray(0, Math.min(limit, evalIdx.length)) : evalIdx;
   const errors = (lat: number, lon: number) =>
