@@ -28,13 +28,16 @@ export function heicSupported(): boolean {
  * with grey rows, yet still accepts the harmless warnings many Flickr JPEGs carry.
  */
 export async function decodeImage(file: string, size: number): Promise<Buffer> {
-  try {
-    return await decodeOnce(file, size);
-  } catch (err) {
-    // libvips keeps its error text in a per-thread buffer that concurrent decodes can clear,
-    // leaving sharp with "Unknown error"; a second, lone attempt recovers the real reason.
-    if (shortError(err) !== "Unknown error") throw err;
-    return await decodeOnce(file, size);
+  // libvips keeps its error text in a per-thread buffer that concurrent decodes can clear,
+  // leaving sharp with "Unknown error"; another attempt recovers the real reason (a single
+  // retry still lost it about once in ten test runs, so try a few times).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decodeOnce(file, size);
+    } catch (err) {
+      if (shortError(err) !== "Unknown error" || attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+    }
   }
 }
 
