@@ -6,17 +6,13 @@ import { evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
 import { trainSft } from "../train/sft.ts";
+import { num, pct } from "./format.ts";
 import { progressBar } from "./progress.ts";
-
-const num = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`expected a number, got "${v}"`);
-  return n;
-};
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+import { registerRlCommand } from "./rl.ts";
 
 export function registerTrainCommands(program: Command): void {
   const train = program.command("train").description("train a model");
+  registerRlCommand(train);
   train
     .command("sft")
     .description("supervised training of the Chain-of-Region model (or a baseline head)")
@@ -87,6 +83,7 @@ export function registerTrainCommands(program: Command): void {
       "argmax (the most probable chain) | mbr (least expected distance among the beam's chains)",
       "argmax",
     )
+    .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
@@ -98,6 +95,7 @@ export function registerTrainCommands(program: Command): void {
         limit: o.limit,
         beam: o.beam,
         decision: o.decision,
+        checkpoint: o.checkpoint,
         backend: o.backend,
         onProgress: (done, total) => bar?.update(done, total, o.split),
       });

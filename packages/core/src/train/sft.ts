@@ -8,12 +8,12 @@
  * permutation seeded by (seed, e) and step s's augmentation is seeded by (seed, s), so
  * `resume` continues exactly where a killed run stopped.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadChainOfRegion } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
-import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
+import { type BackendInfo, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
@@ -24,23 +24,16 @@ import { TargetBuilder } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
+import { StepBudget } from "./budget.ts";
 import { loadModel, restoreOptimizer, saveCheckpoint } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
+import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
+import type { RunOptions } from "./runs.ts";
 
-export interface SftOptions {
+export interface SftOptions extends RunOptions<SftProgress> {
   dataset: string;
-  /** Run directory. */
-  out: string;
   model?: z.input<typeof ModelConfig>;
   train?: z.input<typeof TrainConfig>;
-  backend?: BackendName | "auto";
-  /** Continue from out/checkpoint if it exists. */
-  resume?: boolean;
-  /** Stop after this many steps in this call (tests and fault drills); the run can be resumed. */
-  stopAfterSteps?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: SftProgress) => void;
-  log?: (line: string) => void;
 }
 
 export interface SftProgress {
@@ -86,15 +79,6 @@ function inputSpec(ds: Dataset): InputSpec {
   const mean = Array.from(sum, (s) => s / n);
   const std = Array.from(sq, (s, c) => Math.sqrt(Math.max(1e-6, s / n - mean[c] * mean[c])));
   return { height, width, channels, mean, std };
-}
-
-/** Keeps metrics.jsonl consistent with a checkpoint: drops step lines past `step`. */
-function truncateMetrics(file: string, step: number): void {
-  if (!existsSync(file)) return;
-  const kept = readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.length > 0 && (JSON.parse(line) as { step: number }).step <= step);
-  writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
 }
 
 export async function trainSft(opts: SftOptions): Promise<SftResult> {
@@ -181,7 +165,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   backbone?.dispose();
   const targets = new TargetBuilder(model.vocab);
   const shape = ds.manifest.patch;
-  const budgetMs = cfg.minutes !== undefined ? cfg.minutes * 60_000 : Number.POSITIVE_INFINITY;
+  const budget = new StepBudget(cfg.minutes);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   const started = performance.now() - state.elapsedMs;
   let windowStart = performance.now();
@@ -193,22 +177,22 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const evaluate = (epoch: number) => {
     const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit, input });
     const report = summarizePredictions(preds);
-    appendFileSync(
-      metricsFile,
-      `${JSON.stringify({ type: "epoch", step: state.step, epoch, val: { ...report.metrics, levels: report.levels } })}\n`,
-    );
+    appendMetrics(metricsFile, {
+      type: "epoch",
+      step: state.step,
+      epoch,
+      val: { ...report.metrics, levels: report.levels },
+    });
     log(
       `epoch ${epoch} step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%, country ${(report.levels.country * 100).toFixed(1)}%`,
     );
     return report;
   };
 
-  let speedProbe = 0;
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
   while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-    const elapsed = performance.now() - started;
-    if (elapsed >= budgetMs) break;
+    if (budget.exhausted(performance.now() - started)) break;
     const epoch = Math.floor(state.step / state.stepsPerEpoch);
     const inEpoch = state.step % state.stepsPerEpoch;
     if (orderEpoch !== epoch) {
@@ -260,22 +244,25 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     }
     // A time budget fixes the schedule length once the speed is known: steps 10–30, after
     // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
-    if (state.step === 10) speedProbe = now;
-    if (!Number.isFinite(state.totalSteps) && state.step === 30 && Number.isFinite(budgetMs)) {
-      const msPerStep = (now - speedProbe) / 20;
-      state.totalSteps = Math.max(31, state.step + Math.floor((0.9 * (budgetMs - (now - started))) / msPerStep));
-      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps at ${(1000 / msPerStep).toFixed(1)} steps/s`);
+    const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step, now, now - started);
+    if (fixed !== null) {
+      state.totalSteps = fixed;
+      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
     }
     state.elapsedMs = now - started;
-    appendFileSync(
-      metricsFile,
-      `${JSON.stringify({ type: "step", step: state.step, epoch, lr, ...parts, imgsPerSec: Math.round(imgsPerSec) })}\n`,
-    );
+    appendMetrics(metricsFile, {
+      type: "step",
+      step: state.step,
+      epoch,
+      lr,
+      ...parts,
+      imgsPerSec: Math.round(imgsPerSec),
+    });
     opts.onProgress?.({ step: state.step, totalSteps: state.totalSteps, epoch, loss: parts.loss, lr, imgsPerSec });
     if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
     if (state.step % cfg.checkpointEvery === 0) await checkpoint();
   }
-  const finished = state.step >= state.totalSteps || performance.now() - started >= budgetMs;
+  const finished = state.step >= state.totalSteps || budget.exhausted(performance.now() - started);
   if (finished) {
     state.totalSteps = state.step;
     if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
