@@ -33,6 +33,11 @@ import type { RunOptions } from "./runs.ts";
 export interface SftOptions extends RunOptions<SftProgress> {
   dataset: string;
   model?: z.input<typeof ModelConfig>;
+  /**
+   * Start from the weights (and vocabulary) of this checkpoint directory instead of a new model,
+   * with a fresh optimizer and schedule: SFT continued, the control arm of an RL comparison.
+   */
+  init?: string;
   train?: z.input<typeof TrainConfig>;
 }
 
@@ -81,6 +86,31 @@ function inputSpec(ds: Dataset): InputSpec {
   return { height, width, channels, mean, std };
 }
 
+/** A new model: vocabulary from the train samples, input statistics (or the frozen backbone's input). */
+async function newModel(
+  config: z.input<typeof ModelConfig> | undefined,
+  seed: number,
+  ds: Dataset,
+  train: Uint32Array,
+  log: (line: string) => void,
+): Promise<GeoModel> {
+  const modelCfg = ModelConfig.parse(config ?? {});
+  const vocab = buildVocab(
+    Array.from(train, (i) => ds.samples[i]),
+    ds.geocells.cells,
+  );
+  let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
+  if (!spec) {
+    const { backbone } = await datasetInput(modelCfg, ds, (done, total) => {
+      if (done === total || done % 1024 === 0) log(`backbone features: ${done}/${total}`);
+    });
+    if (!backbone) throw new Error(`backbone ${modelCfg.backbone} did not load`);
+    spec = { ...backbone.inputSize, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], featureDim: backbone.featureDim };
+    backbone.dispose();
+  }
+  return new GeoModel(modelCfg, vocab, spec, seed);
+}
+
 export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const log = opts.log ?? (() => {});
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
@@ -118,22 +148,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     truncateMetrics(metricsFile, state.step);
     log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
   } else {
-    const modelCfg = ModelConfig.parse(opts.model ?? {});
     cfg = TrainConfig.parse(opts.train ?? {});
-    const vocab = buildVocab(
-      Array.from(train, (i) => ds.samples[i]),
-      ds.geocells.cells,
-    );
-    let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
-    if (!spec) {
-      const { backbone } = await datasetInput(modelCfg, ds, (done, total) => {
-        if (done === total || done % 1024 === 0) log(`backbone features: ${done}/${total}`);
-      });
-      if (!backbone) throw new Error(`backbone ${modelCfg.backbone} did not load`);
-      spec = { ...backbone.inputSize, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], featureDim: backbone.featureDim };
-      backbone.dispose();
-    }
-    model = new GeoModel(modelCfg, vocab, spec, cfg.seed);
+    model = opts.init ? loadModel(path.resolve(opts.init)).model : await newModel(opts.model, cfg.seed, ds, train, log);
     const stepsPerEpoch = Math.ceil(train.length / cfg.batchSize);
     state = {
       step: 0,
@@ -147,11 +163,16 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         {
           kind: "sft",
           dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
-          model: modelCfg,
+          model: model.config,
+          init: opts.init ? path.resolve(opts.init) : null,
           train: cfg,
           backend,
           parameters: model.parameterCount,
-          vocab: { countries: vocab.countries.length, admin1: vocab.admin1.length, places: vocab.cells.length },
+          vocab: {
+            countries: model.vocab.countries.length,
+            admin1: model.vocab.admin1.length,
+            places: model.vocab.cells.length,
+          },
           createdAt: new Date().toISOString(),
         },
         null,
