@@ -1,5 +1,6 @@
 /** `geor train sft`, `geor eval`, `geor predict`. */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
 import { evaluateRun } from "../eval/run-eval.ts";
@@ -28,6 +29,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--config <file>", "JSON file with { model: {...}, train: {...} } (flags override it)")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--resume", "continue the run in --out from its last checkpoint")
+    .option("--init <run>", "start from another run's latest weights (fresh optimizer and schedule)")
     .action(async (o) => {
       const file = o.config ? (JSON.parse(readFileSync(o.config, "utf8")) as { model?: object; train?: object }) : {};
       const trainCfg: Record<string, unknown> = { ...(file.train ?? {}) };
@@ -49,6 +51,7 @@ export function registerTrainCommands(program: Command): void {
         train: trainCfg,
         backend: o.backend,
         resume: Boolean(o.resume),
+        init: o.init ? path.join(resolveRunDir(o.init), "checkpoint") : undefined,
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (p) =>
           bar.update(
