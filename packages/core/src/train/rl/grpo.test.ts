@@ -18,6 +18,7 @@ import {
 } from "./grpo.ts";
 import { rewardGeor } from "./rewards.ts";
 import { chainRewards } from "./rl.ts";
+import { grpoUpdate } from "./update.ts";
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
 
@@ -32,7 +33,7 @@ function toyModel(cells: Array<{ lat: number; lon: number }>, seed = 1): GeoMode
   return new GeoModel(config, vocab, { height: 1, width: 1, channels: 1, mean: [0], std: [1], featureDim: 4 }, seed);
 }
 
-/** One GRPO step on images `x` whose true location is `truth`; returns the mean reward. */
+/** One GRPO step on images `x` whose true location is `truth`. */
 function grpoStep(
   model: GeoModel,
   reference: GeoModel,
@@ -42,37 +43,18 @@ function grpoStep(
   G: number,
   sigma: number,
   rand: () => number,
-): number {
+): void {
   const s = sampleChains(model, x, G, 1, rand, { offsetSigma: sigma });
   const truths = Array.from({ length: x.shape[0] }, () => truth);
-  const { rewards } = chainRewards(
-    s.coords,
-    s.tokens,
-    truths,
-    G,
-    { name: "geor", distance: rewardGeor, consistency: 0 },
-    () => "FR",
-    null,
-  );
-  const adv = groupAdvantages(rewards, G);
-  const actions: ChainActions = {
-    image: Int32Array.from({ length: s.n }, (_, i) => Math.floor(i / G)),
-    tokens: s.tokens,
-    offsets: s.offsets,
-  };
-  const old = Float32Array.from({ length: s.n }, (_, i) => s.logProbs[i] + s.offsetLogProbs[i]);
-  tf.tidy(() => {
-    const ref = policyTerms(reference, x, actions);
-    const { grads } = tf.variableGrads(() => {
-      const p = policyTerms(model, x, actions);
-      return grpoLoss(chainLogProb(p, actions, sigma), tf.tensor1d(old), chainKl(p, ref, sigma), adv, {
-        clip: 0.2,
-        klBeta: 0.01,
-      }).loss;
-    }, model.variableList);
-    optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+  const reward = { name: "geor", distance: rewardGeor, consistency: 0 };
+  const { rewards } = chainRewards(s.coords, s.tokens, truths, G, reward, () => "FR", null);
+  const stats = grpoUpdate(model, reference, optimizer, x, s, groupAdvantages(rewards, G), G, {
+    clip: 0.2,
+    kl: 0.01,
+    updatesPerBatch: 1,
+    offsetSigma: sigma,
   });
-  return rewards.reduce((a, b) => a + b, 0) / rewards.length;
+  assert.ok(stats.finite);
 }
 
 describe("GRPO", () => {

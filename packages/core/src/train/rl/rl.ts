@@ -26,16 +26,9 @@ import { learningRate } from "../config.ts";
 import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
 import type { RunOptions } from "../runs.ts";
 import { RlConfig } from "./config.ts";
-import {
-  type ChainActions,
-  chainKl,
-  chainLogProb,
-  groupAdvantages,
-  grpoLoss,
-  levelEntropies,
-  policyTerms,
-} from "./grpo.ts";
+import { groupAdvantages } from "./grpo.ts";
 import { parseReward, type RewardSpec } from "./rewards.ts";
+import { grpoUpdate } from "./update.ts";
 
 export interface RlOptions extends RunOptions<RlProgress> {
   /** The SFT run to start from (its latest checkpoint becomes the policy and the reference). */
@@ -250,75 +243,29 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         const truth = Array.from(batchIdx, (i) => ds.samples[i]);
         const { rewards, km } = chainRewards(s.coords, s.tokens, truth, G, reward, countryIso2, cor);
         const adv = groupAdvantages(rewards, G);
-        const actions: ChainActions = {
-          image: Int32Array.from({ length: s.n }, (_, i) => Math.floor(i / G)),
-          tokens: s.tokens,
-          offsets: s.offsets,
-        };
-        const oldLogp = Float32Array.from(
-          { length: s.n },
-          (_, i) =>
-            s.levelLogProbs[3 * i] + s.levelLogProbs[3 * i + 1] + s.levelLogProbs[3 * i + 2] + s.offsetLogProbs[i],
-        );
         const r = meanStd(rewards);
+        const lr = learningRate(state.step, Number.isFinite(state.totalSteps) ? state.totalSteps : 1000, cfg);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        const update = grpoUpdate(policy, reference, optimizer, x, s, adv, G, { ...cfg, offsetSigma: sigma });
+        if (!update.finite) {
+          throw new RlDivergedError(
+            `RL diverged at step ${state.step} (loss ${update.loss}, gradient norm ${update.gradNorm}); the weights were not updated and the last good checkpoint is ${ckptDir}`,
+          );
+        }
         stats = {
           rewardMean: r.mean,
           rewardStd: r.std,
           zeroVarianceFraction: adv.zeroVarianceFraction,
           sampledMedianKm: Float64Array.from(km).sort()[Math.floor(km.length / 2)],
-          loss: 0,
-          kl: 0,
-          clipFraction: 0,
-          gradNorm: 0,
+          lr,
+          loss: update.loss,
+          kl: update.kl,
+          clipFraction: update.clipFraction,
+          gradNorm: update.gradNorm,
+          entropyCountry: update.entropy[0],
+          entropyAdmin1: update.entropy[1],
+          entropyPlace: update.entropy[2],
         };
-        const lr = learningRate(state.step, Number.isFinite(state.totalSteps) ? state.totalSteps : 1000, cfg);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        stats.lr = lr;
-        if (adv.zeroVarianceFraction < 1) {
-          const ref = tf.tidy(() => policyTerms(reference, x, actions));
-          try {
-            for (let u = 0; u < cfg.updatesPerBatch; u++) {
-              const out = tf.tidy(() => {
-                let kept: tf.Tensor[] = [];
-                const { value, grads } = tf.variableGrads(() => {
-                  const p = policyTerms(policy, x, actions);
-                  const kl = chainKl(p, ref, sigma);
-                  const g = grpoLoss(chainLogProb(p, actions, sigma), tf.tensor1d(oldLogp), kl, adv, {
-                    clip: cfg.clip,
-                    klBeta: cfg.kl,
-                  });
-                  kept = [g.kl, g.clipFraction, levelEntropies(p)].map((t) => tf.keep(t));
-                  return g.loss;
-                }, policy.variableList);
-                const list = Object.values(grads);
-                const norm = Math.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-                const loss = value.dataSync()[0];
-                const [kl, clipFraction, entropy] = kept.map((t) => Array.from(t.dataSync()));
-                for (const t of kept) t.dispose();
-                if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { loss, norm, kl, clipFraction, entropy };
-                // Global-norm clipping at 1: one unlucky group cannot throw the policy far.
-                const scale = norm > 1 ? 1 / norm : 1;
-                const scaled = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
-                optimizer.applyGradients(scaled as Parameters<typeof optimizer.applyGradients>[0]);
-                return { loss, norm, kl, clipFraction, entropy };
-              });
-              if (!Number.isFinite(out.loss) || !Number.isFinite(out.norm)) {
-                throw new RlDivergedError(
-                  `RL diverged at step ${state.step} (loss ${out.loss}, gradient norm ${out.norm}); the weights were not updated and the last good checkpoint is ${ckptDir}`,
-                );
-              }
-              if (u === 0) {
-                stats.loss = out.loss;
-                stats.kl = out.kl[0];
-                stats.gradNorm = out.norm;
-                [stats.entropyCountry, stats.entropyAdmin1, stats.entropyPlace] = out.entropy;
-              }
-              stats.clipFraction = Math.max(stats.clipFraction, out.clipFraction[0]);
-            }
-          } finally {
-            tf.dispose(ref);
-          }
-        }
       } finally {
         x.dispose();
       }
