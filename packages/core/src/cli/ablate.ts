@@ -26,6 +26,7 @@ export function registerAblateCommand(program: Command): void {
     .option("--rl-minutes <m>", "extra budget per arm started from the CoR SFT run", num)
     .option("--rewards <list>", "comma-separated reward specs for the rewards section")
     .option("--groups <list>", "comma-separated group sizes for the groups section")
+    .option("--holdout <fraction>", "train fraction kept out of SFT for the RL / continued-SFT arms", num)
     .option("--split <split>", "val | test", "test")
     .option("--eval-limit <n>", "evaluate the first N samples of the split", num)
     .option("--config <file>", "JSON with any AblationConfig fields (flags override it)")
@@ -41,6 +42,7 @@ export function registerAblateCommand(program: Command): void {
       if (o.sftMinutes !== undefined) cfg.sftMinutes = o.sftMinutes;
       if (o.rlMinutes !== undefined) cfg.rlMinutes = o.rlMinutes;
       if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
+      if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
       const builtIn = /^bluemarble-(small|medium|large)$/.exec(dataset);
       if (builtIn && !existsSync(path.join(resolveDatasetDir(dataset), "manifest.json"))) {
         const bar = progressBar(`building ${dataset}`);

@@ -24,6 +24,7 @@ export function registerRlCommand(train: Command): void {
     .option("--minutes <m>", "wall-clock budget", num)
     .option("--seed <n>", "seed of the sampling and data order", num)
     .option("--eval-every <n>", "steps between validations (best weights go to best/)", num)
+    .option("--data <part>", "train | holdout (the part of train the SFT run held out)")
     .option("--config <file>", "JSON file with RL settings (flags override it)")
     .option("--dataset <name>", "dataset (default: the SFT run's)")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
@@ -42,6 +43,7 @@ export function registerRlCommand(train: Command): void {
         "minutes",
         "seed",
         "evalEvery",
+        "data",
       ]) {
         if (o[key] !== undefined) rl[key] = o[key];
       }

@@ -26,6 +26,8 @@ export function registerTrainCommands(program: Command): void {
     .option("--batch-size <n>", "batch size", num)
     .option("--lr <lr>", "peak learning rate", num)
     .option("--checkpoint-every <n>", "steps between checkpoints", num)
+    .option("--holdout <fraction>", "fraction of the train split kept out (by sample id) for a later stage", num)
+    .option("--data <part>", "train (default) | holdout (only the held-out part: continued SFT)")
     .option("--config <file>", "JSON file with { model: {...}, train: {...} } (flags override it)")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--resume", "continue the run in --out from its last checkpoint")
@@ -40,6 +42,8 @@ export function registerTrainCommands(program: Command): void {
         ["batchSize", "batchSize"],
         ["lr", "lr"],
         ["checkpointEvery", "checkpointEvery"],
+        ["holdout", "holdoutFraction"],
+        ["data", "data"],
       ] as const) {
         if (o[flag] !== undefined) trainCfg[key] = o[flag];
       }

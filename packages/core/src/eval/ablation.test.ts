@@ -28,6 +28,7 @@ describe("geor ablate", () => {
       evalLimit: 50,
       model: SMALL,
       rl: { evalEvery: 1000, valLimit: 20 },
+      holdoutFraction: 0.3,
     };
     const phases: string[] = [];
     const first = await runAblation(cfg, out, { onProgress: (p) => phases.push(p.phase) });
@@ -56,12 +57,18 @@ describe("geor ablate", () => {
     const cont = JSON.parse(readFileSync(path.join(by("sft-continued").run, "run.json"), "utf8"));
     assert.equal(cont.init, path.join(by("sft-chain").run, "checkpoint"));
     assert.equal(cont.train.lr, 2e-4);
+    // SFT learned from 70% of train; both later arms from the other 30%.
+    const sftRun = JSON.parse(readFileSync(path.join(by("sft-chain").run, "run.json"), "utf8"));
+    assert.deepEqual([sftRun.train.holdoutFraction, sftRun.train.data], [0.3, "train"]);
+    assert.deepEqual([cont.train.holdoutFraction, cont.train.data], [0.3, "holdout"]);
+    assert.equal(rlRun.rl.data, "holdout");
 
     const md = readFileSync(first.files.markdown, "utf8");
     for (const title of ["## 1. Direct coordinates", "## 2. CoR SFT + RL", "## 3. RL reward", "## 4. Group size"]) {
       assert.ok(md.includes(title), `ablation.md lacks "${title}"`);
     }
     assert.match(md, /Deltas `rl-geor` − `sft-continued` over 1 seed/);
+    assert.match(md, /SFT learns from 70% of the train split; RL and continued SFT from the other 30%/);
     assert.match(md, /\| sft-regress \| 1 \| \d+ \|/);
 
     const again = await runAblation(cfg, out);

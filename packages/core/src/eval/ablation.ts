@@ -37,6 +37,11 @@ export const AblationConfig = z.object({
   sftMinutes: z.number().positive().default(10),
   /** Extra budget of every arm that starts from the CoR SFT checkpoint (RL or continued SFT). */
   rlMinutes: z.number().positive().default(4),
+  /**
+   * Fraction of the train split the SFT runs leave out; > 0 makes every arm that starts from
+   * the CoR SFT run (RL and continued SFT) learn from that held-out part only.
+   */
+  holdoutFraction: z.number().min(0).max(0.9).default(0),
   /** Learning rate of the continued-SFT control (a fine-tuning rate, like RL's). */
   continueLr: z.number().positive().default(2e-4),
   rewards: z
@@ -95,12 +100,14 @@ interface Arm {
 
 function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] {
   const arms: Arm[] = [];
+  // What the arms started from the CoR SFT run learn from.
+  const later = cfg.holdoutFraction > 0 ? ("holdout" as const) : ("train" as const);
   const sft = (head: string) => async (dir: string, seed: number) =>
     trainSft({
       dataset: ds,
       out: dir,
       model: { ...cfg.model, head: head as "chain" },
-      train: { minutes: cfg.sftMinutes, seed },
+      train: { minutes: cfg.sftMinutes, seed, holdoutFraction: cfg.holdoutFraction },
       log,
     });
   const rl =
@@ -108,7 +115,15 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
       trainRl({
         from,
         out: dir,
-        rl: { ...cfg.rl, reward, group, ...(imagesPerStep ? { imagesPerStep } : {}), minutes: cfg.rlMinutes, seed },
+        rl: {
+          ...cfg.rl,
+          reward,
+          group,
+          ...(imagesPerStep ? { imagesPerStep } : {}),
+          minutes: cfg.rlMinutes,
+          seed,
+          data: later,
+        },
         log,
       });
   const sectionOf = new Set(cfg.sections);
@@ -150,7 +165,14 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
           dataset: ds,
           out: dir,
           init: path.join(from, "checkpoint"),
-          train: { minutes: cfg.rlMinutes, seed, lr: cfg.continueLr, warmupSteps: 10 },
+          train: {
+            minutes: cfg.rlMinutes,
+            seed,
+            lr: cfg.continueLr,
+            warmupSteps: 10,
+            holdoutFraction: cfg.holdoutFraction,
+            data: later,
+          },
           log,
         }),
     });

@@ -28,6 +28,10 @@ export const TrainConfig = z
     /** Validation samples per epoch-end evaluation. */
     valLimit: z.number().int().min(1).default(2000),
     augment: AugmentConfig.default({ brightness: 0.1, flip: false, rot90: false }),
+    /** Fraction of the train split kept out of SFT for a later stage (by a hash of the sample id). */
+    holdoutFraction: z.number().min(0).max(0.9).default(0),
+    /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */
+    data: z.enum(["train", "holdout"]).default("train"),
   })
   .transform((c) => (c.epochs === undefined && c.minutes === undefined ? { ...c, epochs: 5 } : c));
 export type TrainConfig = z.infer<typeof TrainConfig>;

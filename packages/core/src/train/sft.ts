@@ -29,6 +29,7 @@ import { loadModel, restoreOptimizer, saveCheckpoint } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
 import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
 import type { RunOptions } from "./runs.ts";
+import { trainIndices } from "./subsets.ts";
 
 export interface SftOptions extends RunOptions<SftProgress> {
   dataset: string;
@@ -127,20 +128,28 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let model: GeoModel;
   let cfg: TrainConfig;
   let state: RunState;
+  let train: Uint32Array;
   const optimizer = tf.train.adam(1e-3);
-  // Samples without a country (open water) have no chain to learn from; the regress head could
-  // use them, but every head trains on the same samples so that comparisons are fair.
-  const train = ds
-    .indicesOf("train")
-    .filter((i) => ds.samples[i].chain.country !== null && ds.samples[i].chain.admin1 !== null);
-  const dropped = ds.indicesOf("train").length - train.length;
-  if (dropped > 0) log(`${dropped} train samples without a country (open water) are left out of training`);
-  if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train split`);
+  // A model started from another run (--init) knows only its own vocabulary.
+  const fitVocab = (m: GeoModel, indices: Uint32Array) => {
+    const targets = new TargetBuilder(m.vocab);
+    const covered = indices.filter((i) => targets.covers(ds.samples[i]));
+    if (covered.length < indices.length) {
+      log(`${indices.length - covered.length} samples have a country or admin-1 unknown to the model and are left out`);
+    }
+    if (covered.length === 0) throw new Error(`no train sample of ${ds.manifest.name} fits the model's vocabulary`);
+    return covered;
+  };
+  const logDropped = (kept: number) => {
+    const dropped = ds.indicesOf("train").length - kept;
+    if (dropped > 0) log(`training on ${kept} train samples (${dropped} without a country or held out)`);
+  };
   if (resuming) {
     const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
     const loaded = loadModel(ckptDir);
     model = loaded.model;
     cfg = run.train;
+    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction ?? 0, cfg.data ?? "train"));
     await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
     state = loaded.meta.state as unknown as RunState;
     // JSON has no Infinity: an unfixed schedule length is stored as null.
@@ -149,7 +158,10 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
   } else {
     cfg = TrainConfig.parse(opts.train ?? {});
+    train = trainIndices(ds, cfg.holdoutFraction, cfg.data);
+    logDropped(train.length);
     model = opts.init ? loadModel(path.resolve(opts.init)).model : await newModel(opts.model, cfg.seed, ds, train, log);
+    train = fitVocab(model, train);
     const stepsPerEpoch = Math.ceil(train.length / cfg.batchSize);
     state = {
       step: 0,

@@ -41,6 +41,11 @@ export const RlConfig = z
     /** Steps between validations; the best validation GeoScore's weights are kept in best/. */
     evalEvery: z.number().int().min(1).default(100),
     valLimit: z.number().int().min(1).default(1000),
+    /**
+     * train: the train split (less the SFT run's held-out part); holdout: only the part the SFT
+     * run held out (its holdoutFraction), images the SFT model has not memorised.
+     */
+    data: z.enum(["train", "holdout"]).default("train"),
   })
   .transform((c) => (c.steps === undefined && c.minutes === undefined ? { ...c, steps: 200 } : c));
 export type RlConfig = z.infer<typeof RlConfig>;

@@ -25,6 +25,7 @@ import { loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
 import { learningRate } from "../config.ts";
 import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
 import type { RunOptions } from "../runs.ts";
+import { trainIndices } from "../subsets.ts";
 import { RlConfig } from "./config.ts";
 import { groupAdvantages } from "./grpo.ts";
 import { parseReward, type RewardSpec } from "./rewards.ts";
@@ -115,7 +116,11 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   if (!existsSync(fromRun) || !existsSync(path.join(fromDir, "checkpoint", "checkpoint.json"))) {
     throw new Error(`no SFT run with a checkpoint at ${fromDir} (train one with \`geor train sft\`)`);
   }
-  const sft = JSON.parse(readFileSync(fromRun, "utf8")) as { dataset: { dir: string }; model: { head: string } };
+  const sft = JSON.parse(readFileSync(fromRun, "utf8")) as {
+    dataset: { dir: string };
+    model: { head: string };
+    train?: { holdoutFraction?: number };
+  };
   if (sft.model.head !== "chain") {
     throw new Error(`RL needs a chain-head run; ${fromDir} was trained with head "${sft.model.head}"`);
   }
@@ -174,10 +179,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   const cor = await loadChainOfRegion();
   const { input, backbone } = await datasetInput(policy.config, ds);
   backbone?.dispose();
-  const train = ds
-    .indicesOf("train")
-    .filter((i) => ds.samples[i].chain.country !== null && ds.samples[i].chain.admin1 !== null);
-  if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train samples with a country`);
+  const train = trainIndices(ds, sft.train?.holdoutFraction ?? 0, cfg.data);
   const hasVal = ds.indicesOf("val").length > 0;
   const G = cfg.group;
   const B = Math.min(cfg.imagesPerStep, train.length);
