@@ -6,6 +6,9 @@ import * as tf from "@tensorflow/tfjs";
  */
 export function oneHotRows(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.tidy(() =>
-    tf.cast(tf.equal(tf.expandDims(ids, 1), tf.expandDims(tf.range(0, depth, 1, "int32"), 0)), "float32"),
+    depth >= 2
+      ? tf.cast(tf.oneHot(ids, depth), "float32")
+      : // A broadcast comparison: exact for any depth, but slower than the native kernel.
+        tf.cast(tf.equal(tf.expandDims(ids, 1), tf.expandDims(tf.range(0, depth, 1, "int32"), 0)), "float32"),
   ) as tf.Tensor2D;
 }
