@@ -103,7 +103,7 @@ export function ablationMarkdown(rows: AblationRow[], cfg: AblationConfig): stri
     "# Ablation",
     "",
     `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
-    `Budgets: ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
+    `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
     `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
     ...(cfg.holdoutFraction > 0
       ? [

@@ -42,6 +42,11 @@ export const AblationConfig = z.object({
    * the CoR SFT run (RL and continued SFT) learn from that held-out part only.
    */
   holdoutFraction: z.number().min(0).max(0.9).default(0),
+  /**
+   * The clock of the budgets: CPU time by default, so that every arm gets the same compute even
+   * when other work shares the machine (wall-clock budgets shrink under load).
+   */
+  budgetClock: z.enum(["wall", "cpu"]).default("cpu"),
   /** Learning rate of the continued-SFT control (a fine-tuning rate, like RL's). */
   continueLr: z.number().positive().default(2e-4),
   rewards: z
@@ -107,7 +112,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
       dataset: ds,
       out: dir,
       model: { ...cfg.model, head: head as "chain" },
-      train: { minutes: cfg.sftMinutes, seed, holdoutFraction: cfg.holdoutFraction },
+      train: { minutes: cfg.sftMinutes, budgetClock: cfg.budgetClock, seed, holdoutFraction: cfg.holdoutFraction },
       log,
     });
   const rl =
@@ -167,6 +172,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
           init: path.join(from, "checkpoint"),
           train: {
             minutes: cfg.rlMinutes,
+            budgetClock: cfg.budgetClock,
             seed,
             lr: cfg.continueLr,
             warmupSteps: 10,

@@ -21,8 +21,10 @@ export const TrainConfig = z
     /** The cosine schedule ends at lr × minLrFraction. */
     minLrFraction: z.number().min(0).max(1).default(0.05),
     epochs: z.number().positive().optional(),
-    /** Wall-clock budget; the schedule length is fixed from the speed of the first steps. */
+    /** Time budget; the schedule length is fixed from the speed of the first steps. */
     minutes: z.number().positive().optional(),
+    /** The clock of `minutes`: wall time, or this process's CPU time (equal compute on a loaded machine). */
+    budgetClock: z.enum(["wall", "cpu"]).default("wall"),
     seed: z.number().int().min(0).default(0),
     checkpointEvery: z.number().int().min(1).default(200),
     /** Validation samples per epoch-end evaluation. */

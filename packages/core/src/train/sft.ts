@@ -67,6 +67,8 @@ interface RunState {
   totalSteps: number;
   stepsPerEpoch: number;
   elapsedMs: number;
+  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
+  budgetMs?: number;
 }
 
 /** Per-channel mean and std of the training images (over at most 2,000 of them). */
@@ -198,7 +200,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   backbone?.dispose();
   const targets = new TargetBuilder(model.vocab);
   const shape = ds.manifest.patch;
-  const budget = new StepBudget(cfg.minutes);
+  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   const started = performance.now() - state.elapsedMs;
   let windowStart = performance.now();
@@ -225,7 +227,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
   while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-    if (budget.exhausted(performance.now() - started)) break;
+    if (budget.exhausted()) break;
     const epoch = Math.floor(state.step / state.stepsPerEpoch);
     const inEpoch = state.step % state.stepsPerEpoch;
     if (orderEpoch !== epoch) {
@@ -277,12 +279,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     }
     // A time budget fixes the schedule length once the speed is known: steps 10–30, after
     // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
-    const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step, now, now - started);
+    const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
     if (fixed !== null) {
       state.totalSteps = fixed;
       log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
     }
     state.elapsedMs = now - started;
+    state.budgetMs = budget.elapsedMs();
     appendMetrics(metricsFile, {
       type: "step",
       step: state.step,
@@ -295,7 +298,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
     if (state.step % cfg.checkpointEvery === 0) await checkpoint();
   }
-  const finished = state.step >= state.totalSteps || budget.exhausted(performance.now() - started);
+  const finished = state.step >= state.totalSteps || budget.exhausted();
   if (finished) {
     state.totalSteps = state.step;
     if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));

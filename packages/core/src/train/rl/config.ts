@@ -34,8 +34,10 @@ export const RlConfig = z
     minLrFraction: z.number().min(0).max(1).default(0.1),
     /** Number of steps (default 200 when no time budget is given). */
     steps: z.number().int().positive().optional(),
-    /** Wall-clock budget; the schedule length is fixed from the speed of the first steps. */
+    /** Time budget; the schedule length is fixed from the speed of the first steps. */
     minutes: z.number().positive().optional(),
+    /** The clock of `minutes`: wall time, or this process's CPU time (equal compute on a loaded machine). */
+    budgetClock: z.enum(["wall", "cpu"]).default("wall"),
     seed: z.number().int().min(0).default(0),
     checkpointEvery: z.number().int().min(1).default(50),
     /** Steps between validations; the best validation GeoScore's weights are kept in best/. */

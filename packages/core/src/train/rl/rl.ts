@@ -66,6 +66,8 @@ interface RlState {
   step: number;
   totalSteps: number;
   elapsedMs: number;
+  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
+  budgetMs?: number;
   best: { step: number; geoScore: number } | null;
 }
 
@@ -215,7 +217,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   }
 
   async function rlLoop(): Promise<RlResult> {
-    const budget = new StepBudget(cfg.minutes, 0.15);
+    const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
     const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
     const started = performance.now() - state.elapsedMs;
     let windowStart = performance.now();
@@ -224,7 +226,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
     let order: Uint32Array = new Uint32Array(0);
     let orderEpoch = -1;
     while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-      if (budget.exhausted(performance.now() - started)) break;
+      if (budget.exhausted()) break;
       const epoch = Math.floor(state.step / stepsPerEpoch);
       if (orderEpoch !== epoch) {
         order = seededPermutation(train.length, hash32(`rl-epoch:${epoch}`, cfg.seed));
@@ -279,12 +281,14 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         windowStart = now;
         windowImages = 0;
       }
-      const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step, now, now - started);
+      const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
       if (fixed !== null) {
         state.totalSteps = fixed;
         log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
       }
       state.elapsedMs = now - started;
+      state.budgetMs = budget.elapsedMs();
+      state.budgetMs = budget.elapsedMs();
       const chainsPerSec = imgsPerSec * G;
       appendMetrics(metricsFile, {
         type: "step",
@@ -305,7 +309,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       if (state.step % cfg.evalEvery === 0) await validate();
       if (state.step % cfg.checkpointEvery === 0) await checkpoint();
     }
-    const finished = state.step >= state.totalSteps || budget.exhausted(performance.now() - started);
+    const finished = state.step >= state.totalSteps || budget.exhausted();
     if (finished) {
       state.totalSteps = state.step;
       if (state.step % cfg.evalEvery !== 0) await validate();
