@@ -43,11 +43,16 @@ export interface TestApi {
   url: string;
   wsUrl: string;
   dialect: DialectName;
+  config: ApiConfig;
   stop(): Promise<void>;
 }
 
-export async function startApi(dialect: DialectName, overrides: Partial<ApiConfig> = {}): Promise<TestApi> {
-  const databaseUrl = dialect === "postgres" ? await freshPgDatabase() : null;
+export async function startApi(
+  dialect: DialectName,
+  overrides: Partial<ApiConfig> = {},
+  opts: { pgWorker?: boolean; databaseUrl?: string } = {},
+): Promise<TestApi> {
+  const databaseUrl = dialect === "postgres" ? (opts.databaseUrl ?? (await freshPgDatabase())) : null;
   const sqliteHome = dialect === "sqlite" ? mkdtempSync(path.join(home, "db-")) : home;
   const config = loadConfig({
     host: "127.0.0.1",
@@ -62,7 +67,7 @@ export async function startApi(dialect: DialectName, overrides: Partial<ApiConfi
   const server = await startServer(config, () => {});
   let worker: PgWorker | null = null;
   let workerStore: Store | null = null;
-  if (databaseUrl) {
+  if (databaseUrl && opts.pgWorker !== false) {
     workerStore = new Store(await openDatabase(config));
     worker = new PgWorker(
       await startBoss(databaseUrl),
@@ -78,6 +83,7 @@ export async function startApi(dialect: DialectName, overrides: Partial<ApiConfi
     url: server.url,
     wsUrl: server.url.replace(/^http/, "ws"),
     dialect,
+    config,
     async stop() {
       await worker?.stop();
       await workerStore?.close();
