@@ -39,12 +39,20 @@ export interface RlOptions extends RunOptions<RlProgress> {
   rl?: z.input<typeof RlConfig>;
 }
 
+/** One RL step's figures: everything metrics.jsonl records for the step. */
 export interface RlProgress {
   step: number;
   totalSteps: number;
   loss: number;
   rewardMean: number;
+  rewardStd: number;
+  zeroVarianceFraction: number;
   kl: number;
+  clipFraction: number;
+  entropyCountry: number;
+  entropyAdmin1: number;
+  entropyPlace: number;
+  lr: number;
   imgsPerSec: number;
   chainsPerSec: number;
 }
@@ -298,11 +306,9 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         chainsPerSec: Math.round(chainsPerSec),
       });
       opts.onProgress?.({
+        ...(stats as Omit<RlProgress, "step" | "totalSteps" | "imgsPerSec" | "chainsPerSec">),
         step: state.step,
         totalSteps: state.totalSteps,
-        loss: stats.loss,
-        rewardMean: stats.rewardMean,
-        kl: stats.kl,
         imgsPerSec,
         chainsPerSec,
       });
