@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import type { Topology } from "topojson-specification";
-import { countriesFromTopology, iso2OfNumeric } from "../../src/lib/countries.ts";
+import { countriesFromTopology, iso2OfNumeric, unwrapRing } from "../../src/lib/countries.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -32,4 +32,28 @@ test("a topology without a countries object is rejected with a clear message", (
     () => countriesFromTopology({ type: "Topology", objects: {}, arcs: [] } as unknown as Topology),
     /no "countries" object/,
   );
+});
+
+test("unwrapRing takes steps across the antimeridian the short way", () => {
+  assert.deepEqual(
+    unwrapRing([
+      [179, 60],
+      [-179, 61],
+      [-178, 62],
+      [179, 60],
+    ]),
+    [
+      [179, 60],
+      [181, 61],
+      [182, 62],
+      [179, 60],
+    ],
+  );
+  const ordinary = [
+    [0, 0],
+    [10, 0],
+    [10, 10],
+    [0, 0],
+  ];
+  assert.deepEqual(unwrapRing(ordinary), ordinary, "a ring that does not cross is unchanged");
 });

@@ -1,13 +1,11 @@
-"use client";
-import dynamic from "next/dynamic";
-
-const GeoMap = dynamic(() => import("@/components/map/geo-map").then((m) => m.GeoMap), { ssr: false });
+import { Suspense } from "react";
+import { ErrorMapView } from "@/components/error-map/error-map-view";
+import { Loading } from "@/components/states";
 
 export default function ErrorMapPage() {
   return (
-    <div>
-      <h1>Error map</h1>
-      <GeoMap />
-    </div>
+    <Suspense fallback={<Loading what="error map" />}>
+      <ErrorMapView />
+    </Suspense>
   );
 }

@@ -19,6 +19,9 @@ export type GeoMapProps = {
   countryFillKey?: unknown;
   onCountryHover?: (country: CountryProperties | null) => void;
   getTooltip?: (info: PickingInfo) => string | null;
+  onClick?: (info: PickingInfo) => void;
+  /** Where an uncontrolled map starts. */
+  initialView?: MapViewState;
   viewState?: MapViewState;
   onViewStateChange?: (view: MapViewState) => void;
   blueMarble?: boolean;
@@ -34,8 +37,9 @@ const BORDER: [number, number, number, number] = [120, 132, 150, 200];
 export function GeoMap(props: GeoMapProps) {
   const [countries, setCountries] = useState<FeatureCollection<Geometry, CountryProperties> | null>(null);
   const [basemapError, setBasemapError] = useState<string | null>(null);
-  const [internalView, setInternalView] = useState<MapViewState>(props.viewState ?? WORLD_VIEW);
+  const [internalView, setInternalView] = useState<MapViewState>(props.viewState ?? props.initialView ?? WORLD_VIEW);
   const firstFrameSent = useRef(false);
+  const [drawn, setDrawn] = useState(false);
   const view = props.viewState ?? internalView;
 
   useEffect(() => {
@@ -64,7 +68,6 @@ export function GeoMap(props: GeoMapProps) {
           data: countries,
           filled: !blueMarble || Boolean(countryFill),
           stroked: true,
-          wrapLongitude: true,
           getFillColor: (f) => (countryFill ? countryFill(f.properties.iso2) : LAND),
           getLineColor: BORDER,
           lineWidthUnits: "pixels",
@@ -86,7 +89,7 @@ export function GeoMap(props: GeoMapProps) {
       className="geo-map"
       style={{ height: props.height ?? 520 }}
       data-testid="geo-map"
-      data-ready={ready ? "true" : "false"}
+      data-ready={ready && drawn ? "true" : "false"}
       role="img"
       aria-label={props.label ?? "map"}
     >
@@ -105,9 +108,11 @@ export function GeoMap(props: GeoMapProps) {
         }}
         layers={[...baseLayers, ...(props.layers ?? [])]}
         getTooltip={props.getTooltip ? (info) => props.getTooltip!(info) : undefined}
+        onClick={props.onClick ? (info) => props.onClick!(info) : undefined}
         onAfterRender={() => {
           if (ready && !firstFrameSent.current) {
             firstFrameSent.current = true;
+            setDrawn(true);
             props.onFirstFrame?.();
           }
         }}
