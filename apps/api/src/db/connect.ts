@@ -1,0 +1,60 @@
+/** Opens the database named by the config: PostgreSQL for a DATABASE_URL, else SQLite (WAL) under GEOR_HOME. */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { migrateToLatest } from "./migrations.ts";
+import type { Database, Dialect } from "./tables.ts";
+
+// int8 (counts, bigserial ids) and numeric (avg) arrive as strings by default; every value we
+// store fits a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it is, for messages (no password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface DbTarget {
+  databaseUrl: string | null;
+  home: string;
+}
+
+export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<Db> {
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  let where: string;
+  if (target.databaseUrl) {
+    dialect = "postgres";
+    const url = new URL(target.databaseUrl);
+    where = `postgres://${url.host}${url.pathname}`;
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: target.databaseUrl, max: opts.poolSize ?? 10 }),
+      }),
+    });
+  } else {
+    dialect = "sqlite";
+    mkdirSync(target.home, { recursive: true });
+    where = path.join(target.home, "geor.db");
+    const conn = new SQLite(where);
+    conn.pragma("journal_mode = WAL");
+    // The API and its job thread write the same file; wait for the other's write instead of failing.
+    conn.pragma("busy_timeout = 10000");
+    conn.pragma("foreign_keys = ON");
+    conn.pragma("synchronous = NORMAL");
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  }
+  try {
+    if (opts.migrate !== false) await migrateToLatest(db, dialect);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`cannot open the database at ${where}: ${(err as Error).message}`);
+  }
+  return { db, dialect, where, close: () => db.destroy() };
+}

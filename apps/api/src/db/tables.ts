@@ -1,0 +1,116 @@
+/** Kysely table types: the database as the store sees it (timestamps are ISO-8601 text, booleans 0/1). */
+import type { ColumnType, Generated } from "kysely";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface ExperimentTable {
+  id: string;
+  name: string;
+  dataset: string;
+  /** JSON: { model, train, rl, eval } as validated by core's schemas. */
+  config: string;
+  status: string;
+  notes: string;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  cancel_requested: number;
+  /** Bumped on every change a subscriber should see. */
+  version: number;
+  attempts: number;
+  heartbeat_at: string | null;
+  worker: string | null;
+  run_dir: string;
+  /** JSON: the EVAL stage's report (metrics, levels, calibration), null until it ran. */
+  final_metrics: string | null;
+}
+
+export interface StageTable {
+  experiment_id: string;
+  name: string;
+  position: number;
+  status: string;
+  step: number;
+  total_steps: number | null;
+  message: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface TagTable {
+  experiment_id: string;
+  tag: string;
+}
+
+export interface MetricTable {
+  id: Generated<number>;
+  experiment_id: string;
+  stage: string;
+  name: string;
+  step: number;
+  value: number;
+}
+
+export interface LogTable {
+  id: Generated<number>;
+  experiment_id: string;
+  at: string;
+  stage: string | null;
+  line: string;
+}
+
+export interface CheckpointTable {
+  id: Generated<number>;
+  experiment_id: string;
+  stage: string;
+  step: number;
+  path: string;
+  created_at: string;
+}
+
+export interface PredictionTable {
+  id: Generated<number>;
+  experiment_id: string;
+  sample_id: string;
+  split: string;
+  true_lat: number;
+  true_lon: number;
+  true_continent: string | null;
+  true_country: string | null;
+  true_country_name: string | null;
+  true_admin1: string | null;
+  true_admin1_name: string | null;
+  true_city: string | null;
+  true_cell: number;
+  pred_country: string | null;
+  pred_country_name: string | null;
+  pred_country_p: number | null;
+  pred_admin1: string | null;
+  pred_admin1_name: string | null;
+  pred_admin1_p: number | null;
+  pred_cell: number | null;
+  pred_place_name: string | null;
+  pred_place_p: number | null;
+  pred_lat: number;
+  pred_lon: number;
+  confidence: number | null;
+  error_km: number;
+  hit_country: number;
+  hit_admin1: number;
+  hit_city: number;
+}
+
+export interface Database {
+  experiments: ExperimentTable;
+  stages: StageTable;
+  experiment_tags: TagTable;
+  metrics: MetricTable;
+  logs: LogTable;
+  checkpoints: CheckpointTable;
+  predictions: PredictionTable;
+}
+
+export type Row<T extends keyof Database> = {
+  [K in keyof Database[T]]: Database[T][K] extends ColumnType<infer S> ? S : Database[T][K];
+};

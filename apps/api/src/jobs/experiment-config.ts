@@ -1,0 +1,76 @@
+/**
+ * An experiment's config: core's ModelConfig and TrainConfig for the SFT stage, an optional RL
+ * section (present = the RL stage runs) and the EVAL stage's split. Validation messages name
+ * the offending field as config.<section>.<field>.
+ */
+import { ModelConfig, SPLITS, TrainConfig } from "@geor/core";
+import { z } from "zod";
+
+const EvalSection = z
+  .object({
+    split: z.enum(SPLITS).default("test"),
+    /** Evaluate the first N samples of the split only. */
+    limit: z.number().int().min(1).optional(),
+    beam: z.number().int().min(1).max(16).optional(),
+  })
+  .strict();
+
+const Sections = z
+  .object({
+    model: z.record(z.string(), z.unknown()).default({}),
+    train: z.record(z.string(), z.unknown()).default({}),
+    /** Options of core's RL trainer; absent or null = no RL stage. */
+    rl: z.record(z.string(), z.unknown()).nullable().optional(),
+    eval: EvalSection.default({ split: "test" }),
+  })
+  .strict();
+
+export interface ExperimentConfig {
+  model: ModelConfig;
+  train: TrainConfig;
+  rl: Record<string, unknown> | null;
+  eval: z.infer<typeof EvalSection>;
+}
+
+export class ConfigValidationError extends Error {
+  override name = "ConfigValidationError";
+  constructor(readonly issues: Array<{ field: string; message: string }>) {
+    super(`invalid experiment config: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
+  }
+}
+
+function issuesOf(error: z.ZodError, prefix: string): Array<{ field: string; message: string }> {
+  return error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message }));
+}
+
+/** Keys of a zod object schema, looking through a transform's input side. */
+function knownKeys(schema: unknown): Set<string> | null {
+  const s = schema as { shape?: Record<string, unknown>; in?: { shape?: Record<string, unknown> } };
+  const shape = s.shape ?? s.in?.shape;
+  return shape ? new Set(Object.keys(shape)) : null;
+}
+
+/** Core's schemas drop unknown keys; a typo ("batchsize") must be an error, not a silent default. */
+function unknownKeys(section: Record<string, unknown>, schema: unknown, prefix: string) {
+  const known = knownKeys(schema);
+  if (!known) return [];
+  return Object.keys(section)
+    .filter((k) => !known.has(k))
+    .map((k) => ({ field: `${prefix}.${k}`, message: `unknown field (known: ${[...known].join(", ")})` }));
+}
+
+/** Validates and resolves every default; throws ConfigValidationError naming each bad field. */
+export function parseExperimentConfig(input: unknown): ExperimentConfig {
+  const sections = Sections.safeParse(input ?? {});
+  if (!sections.success) throw new ConfigValidationError(issuesOf(sections.error, "config"));
+  const model = ModelConfig.safeParse(sections.data.model);
+  const train = TrainConfig.safeParse(sections.data.train);
+  const issues = [
+    ...unknownKeys(sections.data.model, ModelConfig, "config.model"),
+    ...unknownKeys(sections.data.train, TrainConfig, "config.train"),
+    ...(model.success ? [] : issuesOf(model.error, "config.model")),
+    ...(train.success ? [] : issuesOf(train.error, "config.train")),
+  ];
+  if (issues.length > 0 || !model.success || !train.success) throw new ConfigValidationError(issues);
+  return { model: model.data, train: train.data, rl: sections.data.rl ?? null, eval: sections.data.eval };
+}

@@ -1,0 +1,31 @@
+/** What the API (or a worker process) and its compute thread say to each other. */
+import type { NewPrediction } from "../store/predictions.ts";
+import type { StageName, StageStatus } from "../store/types.ts";
+import type { ExperimentConfig } from "./experiment-config.ts";
+
+export type Task =
+  | {
+      kind: "experiment";
+      experimentId: string;
+      runDir: string;
+      dataset: string;
+      config: ExperimentConfig;
+      /** Stages finished by an earlier attempt (a retry skips them). */
+      done: StageName[];
+    }
+  | { kind: "buildDataset"; name: string; config: Record<string, unknown>; overwrite: boolean }
+  | { kind: "importDataset"; options: Record<string, unknown> };
+
+export type ThreadMessage =
+  | { type: "stage"; stage: StageName; status: StageStatus; message?: string; totalSteps?: number | null }
+  | { type: "resume"; stage: StageName; step: number }
+  | { type: "progress"; stage: StageName; step: number; totalSteps: number | null; values: Record<string, number> }
+  | { type: "log"; stage: StageName | null; line: string }
+  | { type: "checkpoint"; stage: StageName; step: number; path: string }
+  | { type: "predictions"; rows: NewPrediction[] }
+  | { type: "result"; value: unknown }
+  | { type: "cancelled" }
+  | { type: "error"; message: string; name: string };
+
+/** Index of the cancel flag in the shared Int32Array. */
+export const CANCEL_FLAG = 0;

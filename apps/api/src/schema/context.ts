@@ -1,0 +1,19 @@
+/** What every resolver gets: the services (config, store, queue, datasets) and whether the caller holds the token. */
+import type { ApiConfig } from "../config.ts";
+import type { DatasetCatalog } from "../datasets.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Store } from "../store/index.ts";
+
+export interface Services {
+  config: ApiConfig;
+  store: Store;
+  queue: JobQueue;
+  datasets: DatasetCatalog;
+  /** Serialises dataset builds/imports of the same name. */
+  datasetLocks: Set<string>;
+}
+
+export interface Context {
+  services: Services;
+  authenticated: boolean;
+}

@@ -1,0 +1,114 @@
+/**
+ * predict: an uploaded image (GraphQL multipart request) or base64 bytes → the chain and
+ * coordinate from an experiment's trained model. Size-capped, type sniffed from the bytes
+ * (never from a client's name or MIME type), decoded by core through sharp.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { predictImages } from "@geor/core";
+import { GraphQLError } from "graphql";
+import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
+import type { FileUpload } from "graphql-upload/processRequest.mjs";
+import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { sniffImageType } from "../images.ts";
+import { badInput, notFound, PredictedRegion } from "./common.ts";
+import type { Context } from "./context.ts";
+
+@ObjectType()
+export class ChainGuess {
+  @Field(() => String, { description: "Country › admin-1 › place › lat, lon" }) text!: string;
+  @Field(() => Float) probability!: number;
+  @Field(() => PredictedRegion, { nullable: true }) country!: PredictedRegion | null;
+  @Field(() => PredictedRegion, { nullable: true }) admin1!: PredictedRegion | null;
+  @Field(() => PredictedRegion, { nullable: true }) place!: PredictedRegion | null;
+  @Field(() => Float) lat!: number;
+  @Field(() => Float) lon!: number;
+}
+
+@ObjectType()
+export class PredictResult {
+  @Field(() => String, { description: "The image type found in the bytes." }) imageType!: string;
+  @Field(() => [String], { description: "Model channels the image could not supply (set to training means)." })
+  channelsFilled!: string[];
+  @Field(() => [ChainGuess], { description: "Most probable first." }) chains!: ChainGuess[];
+}
+
+async function readUpload(upload: Promise<FileUpload>, cap: number): Promise<Buffer> {
+  const file = await upload;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file.createReadStream()) {
+    size += (chunk as Buffer).length;
+    if (size > cap) throw badInput("image", `larger than the ${cap}-byte limit`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+@Resolver()
+export class PredictResolver {
+  @Authorized()
+  @Mutation(() => PredictResult, {
+    description: "Predicts where an image was taken with a finished experiment's model. Give image or imageBase64.",
+  })
+  async predict(
+    @Ctx() ctx: Context,
+    @Arg("experimentId", () => ID) experimentId: string,
+    @Arg("image", () => GraphQLUpload, { nullable: true }) image: Promise<FileUpload> | null,
+    @Arg("imageBase64", () => String, { nullable: true }) imageBase64: string | null,
+    @Arg("topK", () => Int, { defaultValue: 3 }) topK: number,
+  ): Promise<PredictResult> {
+    const cap = ctx.services.config.maxUploadBytes;
+    if ((image == null) === (imageBase64 == null))
+      throw badInput("image", "give exactly one of image (upload) or imageBase64");
+    if (topK < 1 || topK > 10) throw badInput("topK", "must be in [1, 10]");
+    const exp = await ctx.services.store.experiments.get(experimentId);
+    if (!exp) throw notFound("experiment", experimentId);
+    const checkpoints = await ctx.services.store.experiments.checkpoints(experimentId);
+    const last = checkpoints.at(-1);
+    if (!last)
+      throw badInput("experimentId", `experiment "${experimentId}" has no trained model yet (status ${exp.status})`);
+    let bytes: Buffer;
+    if (imageBase64 != null) {
+      if (imageBase64.length > Math.ceil((cap * 4) / 3) + 4)
+        throw badInput("imageBase64", `larger than the ${cap}-byte limit`);
+      if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(imageBase64.replace(/^data:[^,]*,/, "")))
+        throw badInput("imageBase64", "is not base64");
+      bytes = Buffer.from(imageBase64.replace(/^data:[^,]*,/, ""), "base64");
+    } else {
+      bytes = await readUpload(image as Promise<FileUpload>, cap);
+    }
+    const field = imageBase64 != null ? "imageBase64" : "image";
+    const type = sniffImageType(bytes);
+    if (!type) throw badInput(field, "is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image (checked from its bytes)");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "geor-predict-"));
+    try {
+      const file = path.join(dir, `upload.${type}`);
+      writeFileSync(file, bytes);
+      const [result] = await predictImages({ runDir: path.dirname(last.path), images: [file], topK });
+      return {
+        imageType: type,
+        channelsFilled: result.channelsFilled,
+        chains: result.chains.map((c) => ({
+          text: c.text,
+          probability: c.probability,
+          country: c.country ? { code: c.country.iso2, name: c.country.name, probability: c.country.p } : null,
+          admin1: c.admin1 ? { code: c.admin1.code, name: c.admin1.name, probability: c.admin1.p } : null,
+          place: c.place ? { code: String(c.place.cell), name: c.place.name, probability: c.place.p } : null,
+          lat: c.lat,
+          lon: c.lon,
+        })),
+      };
+    } catch (err) {
+      if ((err as Error).name === "ImageDecodeError") {
+        throw new GraphQLError(`${field}: ${(err as Error).message.replace(/ \/\S+upload\.\w+/, " the image")}`, {
+          extensions: { code: "BAD_USER_INPUT", field },
+        });
+      }
+      throw err;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}

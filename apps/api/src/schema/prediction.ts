@@ -1,0 +1,365 @@
+/** Prediction: filtered keyset pages, and the aggregates (histogram, thresholds, per country, comparison), all in SQL. */
+import { SPLITS } from "@geor/core";
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from "type-graphql";
+import type { CountryRow, PredictionRow, AccuracySummary as StoreSummary } from "../store/index.ts";
+import { CursorError, LEVELS, PREDICTION_ORDERS, type PredictionFilter as StoreFilter } from "../store/types.ts";
+import {
+  badInput,
+  Connection,
+  enumOf,
+  notFound,
+  PredictedRegion,
+  pageInfo,
+  pageSize,
+  Region,
+  ThresholdAccuracy,
+} from "./common.ts";
+import type { Context } from "./context.ts";
+
+export const LevelEnum = enumOf(LEVELS);
+export const PredictionOrderEnum = enumOf(PREDICTION_ORDERS);
+registerEnumType(LevelEnum, {
+  name: "Level",
+  description: "A chain level: country, admin-1 (province/state), city (the place cell).",
+});
+registerEnumType(PredictionOrderEnum, { name: "PredictionOrder" });
+
+@ObjectType()
+export class TrueChain {
+  @Field(() => Float) lat!: number;
+  @Field(() => Float) lon!: number;
+  @Field(() => String, { nullable: true }) continent!: string | null;
+  @Field(() => Region, { nullable: true }) country!: Region | null;
+  @Field(() => Region, { nullable: true }) admin1!: Region | null;
+  @Field(() => String, { nullable: true }) city!: string | null;
+  @Field(() => Int) cell!: number;
+}
+
+@ObjectType()
+export class PredictedChain {
+  @Field(() => PredictedRegion, { nullable: true }) country!: PredictedRegion | null;
+  @Field(() => PredictedRegion, { nullable: true }) admin1!: PredictedRegion | null;
+  @Field(() => PredictedRegion, { nullable: true, description: "The place (geocell); code is its cell id." })
+  place!: PredictedRegion | null;
+  @Field(() => Float) lat!: number;
+  @Field(() => Float) lon!: number;
+  @Field(() => Float, { nullable: true, description: "Probability of the whole chain." }) confidence!: number | null;
+}
+
+@ObjectType()
+export class LevelHits {
+  @Field(() => Boolean) country!: boolean;
+  @Field(() => Boolean) admin1!: boolean;
+  @Field(() => Boolean) city!: boolean;
+}
+
+@ObjectType()
+export class Prediction {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) experimentId!: string;
+  @Field(() => String) sampleId!: string;
+  @Field(() => String) split!: string;
+  @Field(() => TrueChain) trueChain!: TrueChain;
+  @Field(() => PredictedChain) predictedChain!: PredictedChain;
+  @Field(() => Float) errorKm!: number;
+  @Field(() => LevelHits) hits!: LevelHits;
+}
+
+@ObjectType()
+export class PredictionConnection extends Connection("Prediction", Prediction) {
+  /** Counted only when asked for. */
+  filter!: StoreFilter;
+}
+
+@InputType()
+export class PredictionFilter {
+  @Field(() => ID) experimentId!: string;
+  @Field(() => String, { nullable: true, description: "train | val | test" }) split?: string | null;
+  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 of the true country" }) trueCountry?:
+    | string
+    | null;
+  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 of the predicted country" })
+  predictedCountry?: string | null;
+  @Field(() => Float, { nullable: true }) minErrorKm?: number | null;
+  @Field(() => Float, { nullable: true }) maxErrorKm?: number | null;
+  @Field(() => LevelEnum, {
+    nullable: true,
+    description: "With hit: keep predictions right (hit: true) or wrong (false) at this level.",
+  })
+  level?: "COUNTRY" | "ADMIN1" | "CITY" | null;
+  @Field(() => Boolean, { nullable: true }) hit?: boolean | null;
+}
+
+@ObjectType()
+export class ErrorBin {
+  @Field(() => Float) loKm!: number;
+  @Field(() => Float) hiKm!: number;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class LevelAccuracy {
+  @Field(() => Float) country!: number;
+  @Field(() => Float) admin1!: number;
+  @Field(() => Float) city!: number;
+}
+
+@ObjectType({ description: "The standard metric table over the filtered predictions." })
+export class AccuracySummary {
+  @Field(() => Int) n!: number;
+  @Field(() => Float, { nullable: true }) medianKm!: number | null;
+  @Field(() => Float, { nullable: true }) meanKm!: number | null;
+  @Field(() => Float, { nullable: true, description: "Mean of 5000·exp(−km/1492.7)." }) geoScore!: number | null;
+  @Field(() => [ThresholdAccuracy], { description: "At 1, 25, 200, 750 and 2500 km." })
+  thresholds!: ThresholdAccuracy[];
+  @Field(() => LevelAccuracy) levels!: LevelAccuracy;
+}
+
+@ObjectType()
+export class CountryStats {
+  @Field(() => String, { description: "True country iso2, empty for open water." }) iso2!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Int) n!: number;
+  @Field(() => Float) medianKm!: number;
+  @Field(() => Float) meanKm!: number;
+  @Field(() => [ThresholdAccuracy]) thresholds!: ThresholdAccuracy[];
+  @Field(() => Float, { description: "Fraction with the right predicted country." }) countryAccuracy!: number;
+}
+
+@ObjectType()
+export class ThresholdDelta {
+  @Field(() => Float) km!: number;
+  @Field(() => Float, { nullable: true }) a!: number | null;
+  @Field(() => Float, { nullable: true }) b!: number | null;
+  @Field(() => Float, { nullable: true, description: "b − a" }) delta!: number | null;
+}
+
+@ObjectType({
+  description: "One true country in both experiments; deltas are b − a (null where one has no prediction there).",
+})
+export class CountryDelta {
+  @Field(() => String) iso2!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Int) nA!: number;
+  @Field(() => Int) nB!: number;
+  @Field(() => Float, { nullable: true }) medianKmA!: number | null;
+  @Field(() => Float, { nullable: true }) medianKmB!: number | null;
+  @Field(() => Float, { nullable: true }) deltaMedianKm!: number | null;
+  @Field(() => [ThresholdDelta]) thresholds!: ThresholdDelta[];
+}
+
+@ObjectType()
+export class ExperimentComparison {
+  @Field(() => AccuracySummary) a!: AccuracySummary;
+  @Field(() => AccuracySummary) b!: AccuracySummary;
+  @Field(() => [CountryDelta], { description: "Countries by combined sample count." }) countries!: CountryDelta[];
+}
+
+function toPrediction(r: PredictionRow): Prediction {
+  const region = (code: string | null, name: string | null) => (name !== null ? { code, name } : null);
+  const predicted = (code: string | null, name: string | null, p: number | null) =>
+    name !== null ? { code, name, probability: p } : null;
+  return {
+    id: String(r.id),
+    experimentId: r.experiment_id,
+    sampleId: r.sample_id,
+    split: r.split,
+    trueChain: {
+      lat: r.true_lat,
+      lon: r.true_lon,
+      continent: r.true_continent,
+      country: region(r.true_country, r.true_country_name),
+      admin1: region(r.true_admin1, r.true_admin1_name),
+      city: r.true_city,
+      cell: r.true_cell,
+    },
+    predictedChain: {
+      country: predicted(r.pred_country, r.pred_country_name, r.pred_country_p),
+      admin1: predicted(r.pred_admin1, r.pred_admin1_name, r.pred_admin1_p),
+      place: predicted(r.pred_cell !== null ? String(r.pred_cell) : null, r.pred_place_name, r.pred_place_p),
+      lat: r.pred_lat,
+      lon: r.pred_lon,
+      confidence: r.confidence,
+    },
+    errorKm: r.error_km,
+    hits: { country: r.hit_country === 1, admin1: r.hit_admin1 === 1, city: r.hit_city === 1 },
+  };
+}
+
+function toSummary(s: StoreSummary): AccuracySummary {
+  return {
+    n: s.n,
+    medianKm: s.medianKm,
+    meanKm: s.meanKm,
+    geoScore: s.geoScore,
+    thresholds: s.accuracy,
+    levels: s.levels,
+  };
+}
+
+function toCountry(c: CountryRow): CountryStats {
+  return { ...c, thresholds: c.accuracy };
+}
+
+/** Checks a filter's values; the messages name the field. */
+function checkFilter(f: PredictionFilter, field = "filter"): StoreFilter {
+  if (f.split != null && !(SPLITS as readonly string[]).includes(f.split))
+    throw badInput(`${field}.split`, `must be one of ${SPLITS.join(", ")}`);
+  for (const key of ["trueCountry", "predictedCountry"] as const) {
+    const v = f[key];
+    if (v != null && !/^[A-Za-z]{2}$/.test(v))
+      throw badInput(`${field}.${key}`, `"${v}" is not an ISO 3166-1 alpha-2 code`);
+  }
+  for (const key of ["minErrorKm", "maxErrorKm"] as const) {
+    const v = f[key];
+    if (v != null && (!Number.isFinite(v) || v < 0)) throw badInput(`${field}.${key}`, "must be a number ≥ 0");
+  }
+  if (f.minErrorKm != null && f.maxErrorKm != null && f.minErrorKm > f.maxErrorKm)
+    throw badInput(`${field}.minErrorKm`, "must not exceed maxErrorKm");
+  if ((f.level == null) !== (f.hit == null)) throw badInput(`${field}.level`, "level and hit go together");
+  return { ...f };
+}
+
+@Resolver(() => PredictionConnection)
+export class PredictionConnectionResolver {
+  @FieldResolver(() => Int, {
+    description: "Predictions matching the filter (one COUNT query, run only when asked for).",
+  })
+  totalCount(@Root() c: PredictionConnection, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.store.predictions.count(c.filter);
+  }
+
+  @Query(() => PredictionConnection, {
+    description: "Filtered predictions of one experiment, a keyset page at a time.",
+    complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity,
+  })
+  async predictions(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => PredictionFilter) filter: PredictionFilter,
+    @Arg("orderBy", () => PredictionOrderEnum, { defaultValue: "ID" }) orderBy: "ID" | "ERROR_ASC" | "ERROR_DESC",
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<PredictionConnection> {
+    const f = checkFilter(filter);
+    const n = pageSize(first, ctx.services.config.maxPageSize);
+    try {
+      const page = await ctx.services.store.predictions.page(f, orderBy, n, after);
+      return {
+        edges: page.items.map((r, i) => ({ cursor: page.cursors[i], node: toPrediction(r) })),
+        pageInfo: pageInfo(page.cursors, page.hasNextPage, after),
+        filter: f,
+      };
+    } catch (err) {
+      if (err instanceof CursorError) throw badInput("after", err.message);
+      throw err;
+    }
+  }
+}
+
+@Resolver()
+export class PredictionResolver {
+  @Query(() => Prediction, { nullable: true })
+  async prediction(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Prediction | null> {
+    const n = Number(id);
+    if (!Number.isSafeInteger(n) || n < 1) throw badInput("id", `"${id}" is not a prediction id`);
+    const row = await ctx.services.store.predictions.get(n);
+    return row ? toPrediction(row) : null;
+  }
+
+  @Query(() => [ErrorBin], {
+    description:
+      "Counts in log-spaced error bins (binsPerDecade per factor of 10); errors below minKm share the first bin.",
+  })
+  errorHistogram(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => PredictionFilter) filter: PredictionFilter,
+    @Arg("binsPerDecade", () => Int, { defaultValue: 4 }) binsPerDecade: number,
+    @Arg("minKm", () => Float, { defaultValue: 1 }) minKm: number,
+  ): Promise<ErrorBin[]> {
+    if (binsPerDecade < 1 || binsPerDecade > 20) throw badInput("binsPerDecade", "must be in [1, 20]");
+    if (!(minKm >= 0.001 && minKm <= 1000)) throw badInput("minKm", "must be in [0.001, 1000]");
+    return ctx.services.store.predictions.errorHistogram(checkFilter(filter), binsPerDecade, minKm);
+  }
+
+  @Query(() => AccuracySummary)
+  async accuracyAtThresholds(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => PredictionFilter) filter: PredictionFilter,
+  ): Promise<AccuracySummary> {
+    return toSummary(await ctx.services.store.predictions.summary(checkFilter(filter)));
+  }
+
+  @Query(() => [CountryStats], {
+    description: "Per true country: n, median km, accuracy per threshold. Largest first.",
+  })
+  async countryBreakdown(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => PredictionFilter) filter: PredictionFilter,
+  ): Promise<CountryStats[]> {
+    return (await ctx.services.store.predictions.countryBreakdown(checkFilter(filter))).map(toCountry);
+  }
+
+  @Query(() => ExperimentComparison, {
+    description: "Experiment b against a on the same split: overall and per true country (b − a).",
+  })
+  async compareExperiments(
+    @Ctx() ctx: Context,
+    @Arg("a", () => ID) a: string,
+    @Arg("b", () => ID) b: string,
+    @Arg("split", () => String, { nullable: true }) split: string | null,
+  ): Promise<ExperimentComparison> {
+    for (const [field, id] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
+      if (!(await ctx.services.store.experiments.get(id))) throw notFound(`experiment (${field})`, id);
+    }
+    const fa = checkFilter({ experimentId: a, split });
+    const fb = checkFilter({ experimentId: b, split });
+    const preds = ctx.services.store.predictions;
+    const [sa, sb, ca, cb] = await Promise.all([
+      preds.summary(fa),
+      preds.summary(fb),
+      preds.countryBreakdown(fa),
+      preds.countryBreakdown(fb),
+    ]);
+    const byA = new Map(ca.map((c) => [c.iso2, c]));
+    const byB = new Map(cb.map((c) => [c.iso2, c]));
+    const isos = [...new Set([...byA.keys(), ...byB.keys()])];
+    const countries = isos
+      .map((iso2): CountryDelta => {
+        const x = byA.get(iso2);
+        const y = byB.get(iso2);
+        return {
+          iso2,
+          name: x?.name ?? y?.name ?? iso2,
+          nA: x?.n ?? 0,
+          nB: y?.n ?? 0,
+          medianKmA: x?.medianKm ?? null,
+          medianKmB: y?.medianKm ?? null,
+          deltaMedianKm: x && y ? y.medianKm - x.medianKm : null,
+          thresholds: (x ?? y)!.accuracy.map((t, i) => {
+            const av = x ? x.accuracy[i].accuracy : null;
+            const bv = y ? y.accuracy[i].accuracy : null;
+            return { km: t.km, a: av, b: bv, delta: av !== null && bv !== null ? bv - av : null };
+          }),
+        };
+      })
+      .sort((p, q) => q.nA + q.nB - (p.nA + p.nB) || p.iso2.localeCompare(q.iso2));
+    return { a: toSummary(sa), b: toSummary(sb), countries };
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The HTTP server: Express 5 carrying Apollo Server at /graphql (with GraphQL multipart
+ * uploads), graphql-ws subscriptions on the same path, /healthz, and dataset sprite sheets
+ * under /files/datasets. In SQLite mode it also runs the experiment queue in compute threads.
+ */
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import { datasetsRoot } from "@geor/core";
+import express from "express";
+import { GraphQLError, type GraphQLFormattedError, parse, specifiedRules, validate } from "graphql";
+import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { isAuthorized, resolveApiToken } from "./auth.ts";
+import type { ApiConfig } from "./config.ts";
+import { DatasetCatalog, isDatasetName } from "./datasets.ts";
+import { openDatabase } from "./db/connect.ts";
+import { type JobQueue, LocalQueue, PgBossQueue, startBoss } from "./jobs/queue.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import { checkCost, depthLimit } from "./limits.ts";
+import type { Context, Services } from "./schema/context.ts";
+import { geoSchema } from "./schema/index.ts";
+import { Store } from "./store/index.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Errors from core that a client caused: shown as bad input, with their message. */
+const USER_ERRORS = new Set([
+  "DatasetError",
+  "ImportError",
+  "CheckpointError",
+  "ImageDecodeError",
+  "ConfigValidationError",
+]);
+
+function formatError(production: boolean, log: (line: string) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = (error as { originalError?: Error }).originalError;
+    if (original && USER_ERRORS.has(original.name)) {
+      return { message: original.message, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
+    }
+    const code = formatted.extensions?.code;
+    if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
+      log(`internal error at ${formatted.path?.join(".") ?? "(request)"}: ${original?.stack ?? formatted.message}`);
+      if (production)
+        return {
+          message: "internal server error",
+          path: formatted.path,
+          extensions: { code: "INTERNAL_SERVER_ERROR" },
+        };
+    }
+    return formatted;
+  };
+}
+
+export async function startServer(
+  config: ApiConfig,
+  log: (line: string) => void = console.log,
+): Promise<RunningServer> {
+  const { token, generated, file } = resolveApiToken(config);
+  if (generated) log(`generated an API token (stored in ${file}); send it as "Authorization: Bearer ${token}"`);
+  const database = await openDatabase(config);
+  const store = new Store(database);
+  let queue: JobQueue;
+  let localQueue: LocalQueue | null = null;
+  if (database.dialect === "sqlite") {
+    localQueue = new LocalQueue(store, new JobRunner(store, `api-${process.pid}`, log), config.concurrentJobs, log);
+    queue = localQueue;
+  } else {
+    queue = new PgBossQueue(await startBoss(config.databaseUrl as string));
+  }
+  const services: Services = { config, store, queue, datasets: new DatasetCatalog(), datasetLocks: new Set() };
+  const schema = await geoSchema();
+
+  const app = express();
+  const http: Server = createHttpServer(app);
+  const wss = new WebSocketServer({ server: http, path: "/graphql" });
+  const authorized = (header: string | undefined | null) => isAuthorized(header, token);
+  const wsCleanup = useServer(
+    {
+      schema,
+      onConnect: (ctx) => {
+        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as
+          | string
+          | undefined;
+        return config.publicRead || authorized(header);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        const errors = validate(schema, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]);
+        if (errors.length > 0) return errors;
+        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as
+          | string
+          | undefined;
+        const contextValue: Context = { services, authenticated: authorized(header) };
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue,
+        };
+      },
+    },
+    wss,
+  );
+
+  const costLimit: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          checkCost(schema, document, request.variables, request.operationName, config.maxQueryCost);
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<Context>({
+    schema,
+    validationRules: [depthLimit(config.maxQueryDepth)],
+    includeStacktraceInErrorResponses: !config.production,
+    introspection: true,
+    formatError: formatError(config.production, log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http }),
+      costLimit,
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await store.experiments.count({});
+      res.json({ status: "ok", database: database.dialect });
+    } catch (err) {
+      res.status(503).json({ status: "unavailable", error: (err as Error).message });
+    }
+  });
+  // Sprite sheets of dataset thumbnails; only files under a dataset's sprites/ folder.
+  app.get("/files/datasets/:name/sprites/:file", (req, res) => {
+    const { name, file } = req.params;
+    if (!isDatasetName(name) || !/^sheet-\d{1,6}\.png$/.test(file)) {
+      res.status(404).end();
+      return;
+    }
+    res.sendFile(path.join(datasetsRoot(), name, "sprites", file), { maxAge: "1h" }, (err) => {
+      if (err && !res.headersSent) res.status(404).end();
+    });
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: Math.ceil(config.maxUploadBytes * 1.4) + 65536 }),
+    graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: 1 }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const authenticated = authorized(req.headers.authorization);
+        if (!config.publicRead && !authenticated) {
+          throw new GraphQLError("reads need the API token (GEOR_PUBLIC_READ is false)", {
+            extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+          });
+        }
+        return { services, authenticated };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  await localQueue?.start();
+  const host = config.host === "0.0.0.0" ? "localhost" : config.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    token,
+    services,
+    async close() {
+      await apollo.stop();
+      await queue.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** The store: every SQL statement of the API and its workers lives under this folder. */
+import type { Db } from "../db/connect.ts";
+import { ExperimentStore } from "./experiments.ts";
+import { PredictionStore } from "./predictions.ts";
+
+export class Store {
+  readonly experiments: ExperimentStore;
+  readonly predictions: PredictionStore;
+  constructor(readonly database: Db) {
+    this.experiments = new ExperimentStore(database.db);
+    this.predictions = new PredictionStore(database.db, database.dialect);
+  }
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}
+
+export * from "./experiments.ts";
+export * from "./predictions.ts";
+export * from "./types.ts";

@@ -1,0 +1,59 @@
+/** The store's vocabulary: what it takes and returns, independent of GraphQL. */
+export const EXPERIMENT_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly ExperimentStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
+
+export const STAGE_NAMES = ["SFT", "RL", "EVAL"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+export const STAGE_STATUSES = ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+export const LEVELS = ["COUNTRY", "ADMIN1", "CITY"] as const;
+export type Level = (typeof LEVELS)[number];
+
+export interface PredictionFilter {
+  experimentId: string;
+  split?: string | null;
+  trueCountry?: string | null;
+  predictedCountry?: string | null;
+  minErrorKm?: number | null;
+  maxErrorKm?: number | null;
+  /** With `hit`: only predictions whose chain is right (true) or wrong (false) at this level. */
+  level?: Level | null;
+  hit?: boolean | null;
+}
+
+export const PREDICTION_ORDERS = ["ID", "ERROR_ASC", "ERROR_DESC"] as const;
+export type PredictionOrder = (typeof PREDICTION_ORDERS)[number];
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of each item, in order. */
+  cursors: string[];
+  hasNextPage: boolean;
+}
+
+export class CursorError extends Error {
+  override name = "CursorError";
+}
+
+export function encodeCursor(parts: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(parts)).toString("base64url");
+}
+
+/** Decodes a cursor made by encodeCursor with the given part types; throws CursorError otherwise. */
+export function decodeCursor<T extends Array<"string" | "number">>(
+  cursor: string,
+  shape: T,
+): { [K in keyof T]: T[K] extends "string" ? string : number } {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new CursorError(`"${cursor.slice(0, 40)}" is not a cursor of this connection`);
+  }
+  if (!Array.isArray(parts) || parts.length !== shape.length || parts.some((p, i) => typeof p !== shape[i])) {
+    throw new CursorError(`"${cursor.slice(0, 40)}" is not a cursor of this connection`);
+  }
+  return parts as { [K in keyof T]: T[K] extends "string" ? string : number };
+}

@@ -1,0 +1,181 @@
+/** Test harness: an API server on 127.0.0.1 (SQLite or a fresh PostgreSQL database), a GraphQL client, a subscription client. */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createClient } from "graphql-ws";
+import pg from "pg";
+import WebSocket from "ws";
+import { type ApiConfig, loadConfig } from "../src/config.ts";
+import { openDatabase } from "../src/db/connect.ts";
+import { PgWorker, startBoss } from "../src/jobs/queue.ts";
+import { JobRunner } from "../src/jobs/runner.ts";
+import { type RunningServer, startServer } from "../src/server.ts";
+import { Store } from "../src/store/index.ts";
+
+export const TOKEN = "test-token-0123456789abcdef";
+export type DialectName = "sqlite" | "postgres";
+export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
+
+/** One GEOR_HOME per test process (core reads it from the environment). */
+export const home = mkdtempSync(path.join(os.tmpdir(), "geor-api-test-"));
+process.env.GEOR_HOME = home;
+export const importRoot = path.join(home, "imports");
+mkdirSync(importRoot, { recursive: true });
+
+/** A new, empty database on the test cluster. */
+export async function freshPgDatabase(): Promise<string> {
+  const admin = process.env.GEOR_TEST_PG_URL;
+  if (!admin)
+    throw new Error("GEOR_TEST_PG_URL is not set: run the API tests with `npm test` (test/run.ts starts PostgreSQL)");
+  const name = `geor_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface TestApi {
+  server: RunningServer;
+  url: string;
+  wsUrl: string;
+  dialect: DialectName;
+  config: ApiConfig;
+  stop(): Promise<void>;
+}
+
+export async function startApi(
+  dialect: DialectName,
+  overrides: Partial<ApiConfig> = {},
+  opts: { pgWorker?: boolean; databaseUrl?: string } = {},
+): Promise<TestApi> {
+  const databaseUrl = dialect === "postgres" ? (opts.databaseUrl ?? (await freshPgDatabase())) : null;
+  const sqliteHome = dialect === "sqlite" ? mkdtempSync(path.join(home, "db-")) : home;
+  const config = loadConfig({
+    host: "127.0.0.1",
+    port: 0,
+    databaseUrl,
+    apiToken: TOKEN,
+    importRoots: [importRoot],
+    ...overrides,
+    // The SQLite file lives in `home`; each server gets its own so suites do not share rows.
+    home: overrides.home ?? sqliteHome,
+  });
+  const server = await startServer(config, () => {});
+  let worker: PgWorker | null = null;
+  let workerStore: Store | null = null;
+  if (databaseUrl && opts.pgWorker !== false) {
+    workerStore = new Store(await openDatabase(config));
+    worker = new PgWorker(
+      await startBoss(databaseUrl),
+      workerStore,
+      new JobRunner(workerStore, "test-worker"),
+      30_000,
+      () => {},
+    );
+    await worker.start();
+  }
+  return {
+    server,
+    url: server.url,
+    wsUrl: server.url.replace(/^http/, "ws"),
+    dialect,
+    config,
+    async stop() {
+      await worker?.stop();
+      await workerStore?.close();
+      await server.close();
+    },
+  };
+}
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  data: T | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+export async function gql<T = Record<string, unknown>>(
+  api: { url: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = null,
+): Promise<GqlResult<T>> {
+  const res = await fetch(api.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: GqlResult["errors"] };
+  return { status: res.status, data: body.data ?? null, errors: body.errors };
+}
+
+/** Like gql with the token, but throws on any GraphQL error. */
+export async function ok<T = Record<string, unknown>>(
+  api: { url: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const r = await gql<T>(api, query, variables, TOKEN);
+  if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+  return r.data as T;
+}
+
+/** Collects a subscription's events until it completes (or timeoutMs). */
+export function subscribe<T>(
+  api: TestApi,
+  query: string,
+  variables: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<T[]> {
+  const client = createClient({ url: api.wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+  const events: T[] = [];
+  return new Promise<T[]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void client.dispose();
+      reject(new Error(`subscription did not complete in ${timeoutMs} ms (${events.length} events)`));
+    }, timeoutMs);
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (v) => {
+          if (v.errors) reject(new Error(JSON.stringify(v.errors)));
+          else events.push(v.data as T);
+        },
+        error: (e) => {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(JSON.stringify(e)));
+        },
+        complete: () => {
+          clearTimeout(timer);
+          void client.dispose();
+          resolve(events);
+        },
+      },
+    );
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A tiny model and run: seconds on one core. */
+export const TINY_CONFIG = {
+  model: { convWidths: [8, 8], convStrides: [2, 2], featureDim: 16, embedDim: 4, headHidden: 16 },
+  train: { epochs: 1, batchSize: 32, checkpointEvery: 3, valLimit: 16, warmupSteps: 1 },
+  eval: { split: "test", limit: 25 },
+};
