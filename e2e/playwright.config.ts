@@ -38,7 +38,7 @@ export default defineConfig({
     {
       name: "api",
       command: "npm run start -w @geor/api",
-      cwd: E2E.apiRoot,
+      cwd: E2E.repoRoot,
       url: E2E.apiHealthUrl,
       timeout: 120_000,
       reuseExistingServer: false,

@@ -4,12 +4,12 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
-  // GEOR_SCHEMA points at another copy of the schema while the API is developed elsewhere.
-  schema: process.env.GEOR_SCHEMA ?? "../api/schema.graphql",
+  schema: "../api/schema.graphql",
   documents: ["src/**/*.{ts,tsx}", "!src/gql/**/*"],
   ignoreNoDocuments: false,
   generates: {
-    "src/gql/": {
+    // GEOR_CODEGEN_OUT: the staleness test generates into a temporary directory and compares.
+    [process.env.GEOR_CODEGEN_OUT ?? "src/gql/"]: {
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: {

@@ -22,8 +22,6 @@ const base = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "producti
 
 export const E2E = {
   repoRoot,
-  /** Where `npm run start -w @geor/api` runs: this checkout unless GEOR_E2E_API_ROOT names another. */
-  apiRoot: process.env.GEOR_E2E_API_ROOT ?? repoRoot,
   home,
   token,
   dashboardDir: path.join(repoRoot, "apps/dashboard"),
