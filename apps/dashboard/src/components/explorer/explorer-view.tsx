@@ -240,7 +240,11 @@ export function ExplorerView() {
                         {p.hits.city ? "✓" : "✗"} city
                       </span>
                     </span>
-                    <span style={{ color: cssColor(errorColor(p.errorKm)) }} data-testid="row-error" data-error-km={p.errorKm}>
+                    <span
+                      style={{ color: cssColor(errorColor(p.errorKm)) }}
+                      data-testid="row-error"
+                      data-error-km={p.errorKm}
+                    >
                       {formatKm(p.errorKm)}
                     </span>
                   </button>

@@ -18,7 +18,11 @@ export function Nav() {
         Geo-R Lab
       </Link>
       {LINKS.map((link) => (
-        <Link key={link.href} href={link.href} className={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "active" : undefined}>
+        <Link
+          key={link.href}
+          href={link.href}
+          className={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "active" : undefined}
+        >
           {link.label}
         </Link>
       ))}
