@@ -111,7 +111,8 @@ async function measure(experimentId: string) {
   const box = (await page.locator("[data-testid=geo-map]").boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
-  for (let i = 0; i < 30; i++) await page.mouse.move(box.x + box.width / 2 - i * 10, box.y + box.height / 2, { steps: 2 });
+  for (let i = 0; i < 30; i++)
+    await page.mouse.move(box.x + box.width / 2 - i * 10, box.y + box.height / 2, { steps: 2 });
   await page.mouse.up();
   const frames = await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames);
   const intervals = frames.slice(1).map((t, i) => t - frames[i]!);
