@@ -16,6 +16,8 @@ if (!port) throw new Error("jobs/thread.ts must run in a worker thread");
 const { task, flag } = workerData as { task: Task; flag: Int32Array };
 const post = (m: ThreadMessage) => port.postMessage(m);
 const cancelled = () => Atomics.load(flag, CANCEL_FLAG) === 1;
+/** Server shutdown: stop at the next step; the trainers save a checkpoint when they stop. */
+const interrupted = () => Atomics.load(flag, CANCEL_FLAG) === 2;
 
 class Cancelled extends Error {}
 
@@ -64,7 +66,7 @@ function toRow(p: core.SamplePrediction): NewPrediction {
 async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<unknown> {
   const ac = new AbortController();
   const check = () => {
-    if (cancelled() && !ac.signal.aborted) ac.abort();
+    if ((cancelled() || interrupted()) && !ac.signal.aborted) ac.abort();
     return ac.signal.aborted;
   };
   const sftDir = path.join(t.runDir, "sft");
