@@ -26,10 +26,15 @@ describe("StepBudget", () => {
     assert.equal(new StepBudget(undefined).exhausted(), false);
   });
 
-  it("fixes the schedule length at step 30 from the speed of steps 10–30", () => {
+  it("estimates the schedule length at step 30 and re-estimates as the timed steps double", () => {
     const budget = new StepBudget(1, 0.1, "wall");
-    for (let step = 1; step < 30; step++) assert.equal(budget.observe(step), null);
-    const total = budget.observe(30);
-    assert.ok(total !== null && total > 31, `total ${total}`);
+    const estimates: number[] = [];
+    for (let step = 1; step <= 200; step++) {
+      const e = budget.observe(step);
+      if (e !== null) estimates.push(step);
+      if (step === 30) assert.ok(e !== null && e > 31, `total ${e}`);
+    }
+    assert.deepEqual(estimates, [30, 50, 90, 170]);
+    assert.equal(new StepBudget(undefined).observe(30), null);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * A time budget turned into a schedule length: the learning-rate schedule needs a number of
- * steps, and the speed is only known once training runs. Steps 10–30 are timed (after the first
- * steps' one-off costs) and the rest of the budget, less a reserve for validation, is divided by
- * that speed.
+ * steps, and the speed is only known once training runs. Timing starts at step 10 (after the
+ * first steps' one-off costs); after 20 timed steps, and again each time the number of timed
+ * steps doubles, the rest of the budget (less a reserve for validation) is divided by the mean
+ * speed so far. Re-estimating keeps a run from stopping far short of (or past) its budget when
+ * the first steps were unusually slow or fast, as they are on a loaded machine.
  *
  * The clock is wall time (what a user waits for) or this process's CPU time: on a shared,
  * loaded machine CPU time still measures the compute a run received, so arms of a comparison
@@ -19,7 +21,7 @@ function clockMs(clock: BudgetClock): number {
 export class StepBudget {
   readonly budgetMs: number;
   private readonly startMs: number;
-  private probeMs = 0;
+  private probe: { step: number; ms: number } | null = null;
 
   /**
    * `reserve`: fraction of the remaining budget kept for evaluation and checkpoints;
@@ -45,14 +47,19 @@ export class StepBudget {
   }
 
   /**
-   * Called after each step with the number of steps done; returns the total number of steps
-   * once the speed is known (at step 30), otherwise null.
+   * Called after each step with the number of steps done; returns the (re-)estimated total
+   * number of steps at steps 30, 50, 90, 170, … after the timing start, otherwise null.
    */
   observe(step: number): number | null {
+    if (!Number.isFinite(this.budgetMs)) return null;
     const now = this.elapsedMs();
-    if (step === 10) this.probeMs = now;
-    if (step !== 30 || !Number.isFinite(this.budgetMs) || this.probeMs === 0) return null;
-    const msPerStep = (now - this.probeMs) / 20;
-    return Math.max(31, step + Math.floor(((1 - this.reserve) * (this.budgetMs - now)) / msPerStep));
+    if (this.probe === null) {
+      if (step >= 10) this.probe = { step, ms: now };
+      return null;
+    }
+    const timed = step - this.probe.step;
+    if (timed < 20 || !Number.isInteger(Math.log2(timed / 20))) return null;
+    const msPerStep = (now - this.probe.ms) / timed;
+    return Math.max(step + 1, step + Math.floor(((1 - this.reserve) * (this.budgetMs - now)) / msPerStep));
   }
 }

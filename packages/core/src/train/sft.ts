@@ -200,6 +200,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   backbone?.dispose();
   const targets = new TargetBuilder(model.vocab);
   const shape = ds.manifest.patch;
+  // A time budget without an epoch count: the schedule length follows the measured speed.
+  const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined;
   const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   const started = performance.now() - state.elapsedMs;
@@ -279,10 +281,10 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     }
     // A time budget fixes the schedule length once the speed is known: steps 10–30, after
     // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
-    const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
-    if (fixed !== null) {
-      state.totalSteps = fixed;
-      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
+    const estimate = budgetDriven ? budget.observe(state.step) : null;
+    if (estimate !== null) {
+      if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
+      state.totalSteps = estimate;
     }
     state.elapsedMs = now - started;
     state.budgetMs = budget.elapsedMs();

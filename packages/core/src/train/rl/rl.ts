@@ -225,6 +225,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   }
 
   async function rlLoop(): Promise<RlResult> {
+    // A time budget without a step count: the schedule length follows the measured speed.
+    const budgetDriven = cfg.minutes !== undefined && cfg.steps === undefined;
     const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
     const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
     const started = performance.now() - state.elapsedMs;
@@ -289,10 +291,10 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         windowStart = now;
         windowImages = 0;
       }
-      const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
-      if (fixed !== null) {
-        state.totalSteps = fixed;
-        log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
+      const estimate = budgetDriven ? budget.observe(state.step) : null;
+      if (estimate !== null) {
+        if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
+        state.totalSteps = estimate;
       }
       state.elapsedMs = now - started;
       state.budgetMs = budget.elapsedMs();
