@@ -35,7 +35,18 @@ function topK(row: Float32Array | Int32Array | Uint8Array, from: number, n: numb
   return idx;
 }
 
-const softmaxData = (logits: tf.Tensor2D) => tf.tidy(() => tf.softmax(logits)).dataSync() as Float32Array;
+/** The values of `fn`'s output; every tensor made on the way, the output included, is disposed. */
+function values(fn: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(fn);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+/** Softmax probabilities of the logits `fn` computes. */
+const probabilities = (fn: () => tf.Tensor2D) => values(() => tf.softmax(fn()));
 
 /**
  * Decodes the best `topN` chains per image with beam width `beam` (1 = greedy).
@@ -52,7 +63,7 @@ export function decodeChains(
   const f = tf.keep(tf.tidy(() => model.features(x)));
   try {
     if (model.config.head === "regress") {
-      const xyz = tf.tidy(() => model.xyz(f)).dataSync();
+      const xyz = values(() => model.xyz(f));
       return Array.from({ length: B }, (_, i) => {
         const { lat, lon } = fromXyz(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]);
         return [{ country: -1, admin1: -1, cell: -1, probs: { country: 1, admin1: 1, cell: 1 }, logProb: 0, lat, lon }];
@@ -62,7 +73,7 @@ export function decodeChains(
     // Each candidate: [country, admin1, cell, pC, pA, pK] per image.
     let candidates: Array<Array<{ c: number; a: number; k: number; pc: number; pa: number; pk: number }>>;
     if (model.config.head === "flat") {
-      const pk = softmaxData(tf.tidy(() => model.cellLogits(f)));
+      const pk = probabilities(() => model.cellLogits(f));
       const nC = model.vocab.countries.length;
       candidates = Array.from({ length: B }, (_, i) => {
         // Marginal probability of each country and admin-1 under the place distribution.
@@ -91,7 +102,7 @@ export function decodeChains(
     } else {
       const nC = model.vocab.countries.length;
       const nA = model.vocab.admin1.length;
-      const pc = softmaxData(tf.tidy(() => model.countryLogits(f)));
+      const pc = probabilities(() => model.countryLogits(f));
       let beams = Array.from({ length: B }, (_, i) =>
         topK(pc, i * nC, nC, beam).map((c) => ({ c, a: -1, k: -1, pc: pc[i * nC + c], pa: 1, pk: 1 })),
       );
@@ -99,7 +110,7 @@ export function decodeChains(
       const expandedA = beams.map(() => [] as (typeof beams)[number]);
       for (let j = 0; j < beam; j++) {
         const countries = Int32Array.from(beams, (b) => b[Math.min(j, b.length - 1)].c);
-        const pa = softmaxData(tf.tidy(() => model.admin1Logits(f, tf.tensor1d(countries, "int32"))));
+        const pa = probabilities(() => model.admin1Logits(f, tf.tensor1d(countries, "int32")));
         beams.forEach((b, i) => {
           if (j >= b.length) return;
           for (const a of topK(pa, i * nA, nA, beam)) expandedA[i].push({ ...b[j], a, pa: pa[i * nA + a] });
@@ -109,7 +120,7 @@ export function decodeChains(
       const expandedK = beams.map(() => [] as (typeof beams)[number]);
       for (let j = 0; j < beam; j++) {
         const admin1 = Int32Array.from(beams, (b) => b[Math.min(j, b.length - 1)].a);
-        const pk = softmaxData(tf.tidy(() => model.cellLogits(f, tf.tensor1d(admin1, "int32"))));
+        const pk = probabilities(() => model.cellLogits(f, tf.tensor1d(admin1, "int32")));
         beams.forEach((b, i) => {
           if (j >= b.length) return;
           for (const k of topK(pk, i * nK, nK, beam)) expandedK[i].push({ ...b[j], k, pk: pk[i * nK + k] });
@@ -121,7 +132,7 @@ export function decodeChains(
     const out: DecodedChain[][] = candidates.map(() => []);
     for (let r = 0; r < topN; r++) {
       const cells = Int32Array.from(candidates, (c) => c[Math.min(r, c.length - 1)].k);
-      const off = tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync();
+      const off = values(() => model.offset(f, tf.tensor1d(cells, "int32")));
       candidates.forEach((list, i) => {
         if (r >= list.length) return;
         const c = list[r];
@@ -223,25 +234,25 @@ export function sampleChains(
     }),
   );
   try {
-    const pc = softmaxData(tf.tidy(() => model.countryLogits(f)));
+    const pc = probabilities(() => model.countryLogits(f));
     for (let i = 0; i < n; i++) {
       tokens[3 * i] = sampleFrom(pc, i * nC, nC, temperature, rand);
       levelLogProbs[3 * i] = Math.log(Math.max(1e-30, pc[i * nC + tokens[3 * i]]));
     }
     const countries = Int32Array.from({ length: n }, (_, i) => tokens[3 * i]);
-    const pa = softmaxData(tf.tidy(() => model.admin1Logits(f, tf.tensor1d(countries, "int32"))));
+    const pa = probabilities(() => model.admin1Logits(f, tf.tensor1d(countries, "int32")));
     for (let i = 0; i < n; i++) {
       tokens[3 * i + 1] = sampleFrom(pa, i * nA, nA, temperature, rand);
       levelLogProbs[3 * i + 1] = Math.log(Math.max(1e-30, pa[i * nA + tokens[3 * i + 1]]));
     }
     const admin1 = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 1]);
-    const pk = softmaxData(tf.tidy(() => model.cellLogits(f, tf.tensor1d(admin1, "int32"))));
+    const pk = probabilities(() => model.cellLogits(f, tf.tensor1d(admin1, "int32")));
     for (let i = 0; i < n; i++) {
       tokens[3 * i + 2] = sampleFrom(pk, i * nK, nK, temperature, rand);
       levelLogProbs[3 * i + 2] = Math.log(Math.max(1e-30, pk[i * nK + tokens[3 * i + 2]]));
     }
     const cells = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 2]);
-    const offsets = Float32Array.from(tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync());
+    const offsets = Float32Array.from(values(() => model.offset(f, tf.tensor1d(cells, "int32"))));
     const offsetLogProbs = new Float32Array(n);
     const sigma = opts.offsetSigma ?? 0;
     if (sigma > 0) {

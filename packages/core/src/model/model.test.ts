@@ -90,6 +90,19 @@ describe("GeoModel", () => {
     x.dispose();
   });
 
+  it("decodes and samples without leaving a tensor behind", () => {
+    const x = model.prepare(ds.readPatches([0, 1, 2]), 3);
+    // Warm-up: the chain masks are made (and kept) on first use.
+    decodeChains(model, x, { beam: 2 });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      decodeChains(model, x, { beam: 2, topN: 2 });
+      sampleChains(model, x, 4, 1, mulberry32(i), { offsetSigma: 0.2 });
+    }
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  });
+
   it("lowers the loss on a fixed batch with a few Adam steps", () => {
     const idx = Array.from(ds.indicesOf("train").subarray(0, 32));
     const t = new TargetBuilder(model.vocab).build(idx.map((i) => ds.samples[i]));

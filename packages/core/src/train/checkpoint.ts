@@ -62,7 +62,14 @@ export async function saveCheckpoint(
 ): Promise<void> {
   const vars = [...model.variables.entries()].map(([name, tensor]) => ({ name, tensor }));
   const v = await layout(vars, 0);
-  const opt = optimizer ? await layout(await optimizer.getWeights(), v.end) : { entries: [], chunks: [], end: v.end };
+  let opt: Awaited<ReturnType<typeof layout>> = { entries: [], chunks: [], end: v.end };
+  if (optimizer) {
+    const slots = await optimizer.getWeights();
+    opt = await layout(slots, v.end);
+    // getWeights makes a fresh scalar for the iteration count ("iter"); the rest are the
+    // optimizer's own variables.
+    for (const s of slots) if (s.name === "iter") s.tensor.dispose();
+  }
   const weights = new Float32Array(opt.end);
   let o = 0;
   for (const c of [...v.chunks, ...opt.chunks]) {

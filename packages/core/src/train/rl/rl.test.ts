@@ -36,8 +36,21 @@ describe("RL (GRPO) training", () => {
 
   it("logs reward, KL, entropy and clipping per step, validates, keeps the best weights and evaluates", async () => {
     const out = path.join(dir, "rl");
-    const r = await trainRl({ from: sft, out, rl: { ...RL, steps: 8 }, backend: "wasm" });
+    let tensors: number[] = [];
+    const r = await trainRl({
+      from: sft,
+      out,
+      rl: { ...RL, steps: 8 },
+      backend: "wasm",
+      onProgress: () => tensors.push(tf.memory().numTensors),
+    });
     assert.equal(r.steps, 8);
+    // Steps leave no tensor behind (validation at step 4 aside, which runs after the report).
+    tensors = tensors.slice(1);
+    assert.ok(
+      tensors.every((n) => n === tensors[0]),
+      `live tensors per step: ${tensors.join(", ")}`,
+    );
     assert.ok(r.chainsPerSec > 0);
     const lines = metrics(out);
     const steps = lines.filter((l) => l.type === "step");
