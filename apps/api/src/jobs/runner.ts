@@ -43,7 +43,9 @@ export class JobRunner {
     let outcome = "FAILED" as RunOutcome;
     let error: string | undefined;
     let finalMetrics: unknown;
+    let lastFlush = 0;
     const flush = async () => {
+      lastFlush = Date.now();
       const points = pending;
       pending = [];
       await exps.appendMetrics(id, points);
@@ -73,7 +75,8 @@ export class JobRunner {
           progress = { stage: m.stage, step: m.step, totalSteps: m.totalSteps };
           for (const [name, value] of Object.entries(m.values))
             pending.push({ name, stage: m.stage, step: m.step, value });
-          if (pending.length >= 500) await flush();
+          // At most one write per second (the timer flushes the tail), but the first step at once.
+          if (pending.length >= 500 || Date.now() - lastFlush >= FLUSH_MS) await flush();
           break;
         case "log":
           await exps.appendLog(id, m.stage, m.line);
