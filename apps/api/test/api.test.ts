@@ -206,6 +206,10 @@ for (const dialect of DIALECTS) {
         [{ model: { head: "tree" } }, "config.model.head"],
         [{ eval: { split: "dev" } }, "config.eval.split"],
         [{ optimiser: {} }, "config"],
+        [{ rl: { reward: "l2" } }, "config.rl.reward"],
+        [{ rl: { group: 1 } }, "config.rl.group"],
+        [{ rl: { grup: 8 } }, "config.rl.grup"],
+        [{ model: { head: "flat" }, rl: {} }, "config.rl"],
       ];
       for (const [config, field] of cases) {
         const r = await gql(
@@ -286,6 +290,47 @@ for (const dialect of DIALECTS) {
         loss.map((p) => p.step),
         [...loss.map((p) => p.step)].sort((a, b) => a - b),
       );
+    });
+
+    test("an experiment with an RL section runs SFT → RL (GRPO) → EVAL and records the RL series", async () => {
+      const config = {
+        ...TINY_CONFIG,
+        train: { ...TINY_CONFIG.train, epochs: 0.5 },
+        rl: { steps: 4, imagesPerStep: 8, group: 4, evalEvery: 2, valLimit: 16, checkpointEvery: 2, reward: "exp:500" },
+      };
+      const created = await ok<{ createExperiment: Exp }>(
+        api,
+        `mutation($c: JSON) { createExperiment(input: { name: "tiny rl", dataset: "${DATASET}", config: $c }) { id } }`,
+        { c: config },
+      );
+      const id = created.createExperiment.id;
+      await waitFor(
+        "the RL experiment to finish",
+        async () => {
+          const d = await ok<{ experiment: { status: string } }>(
+            api,
+            `query($id: ID!) { experiment(id: $id) { status } }`,
+            {
+              id,
+            },
+          );
+          return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(d.experiment.status);
+        },
+        180_000,
+      );
+      const d = await ok<{ experiment: Exp }>(api, `query($id: ID!) { experiment(id: $id) { ${EXPERIMENT_FIELDS} } }`, {
+        id,
+      });
+      const e = d.experiment;
+      assert.equal(e.status, "SUCCEEDED", e.error ?? "");
+      const rl = e.stages.find((s) => s.name === "RL");
+      assert.deepEqual([rl?.status, rl?.step, rl?.progress], ["SUCCEEDED", 4, 1]);
+      for (const name of ["rewardMean", "rewardStd", "kl", "clipFraction", "entropyCountry", "chainsPerSec"]) {
+        assert.ok(e.metricNames.includes(name), `metric series ${name} in ${e.metricNames.join(", ")}`);
+      }
+      assert.ok(e.checkpoints.some((c) => c.stage === "RL" && c.step === 4));
+      assert.equal((e.finalMetrics as unknown as { evaluated: string }).evaluated, "RL");
+      assert.equal(e.finalMetrics?.metrics.n, 25);
     });
 
     test("predictions page by id and by error, and every filter keeps exactly the matching rows", async () => {

@@ -1,7 +1,7 @@
 /**
  * Model benchmark: SFT training throughput on the wasm and cpu backends (same model, same
  * batch, one process — the ratio is the figure that travels between machines), inference
- * throughput, chain sampling throughput for RL, and optionally a timed SFT run on a Blue Marble
+ * throughput, RL throughput (chain sampling alone, and whole GRPO steps), and optionally a timed SFT run on a Blue Marble
  * dataset with its test metrics.
  * Writes bench/results/model.json. Usage:
  *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium]
@@ -18,6 +18,10 @@ import { decodeChains, sampleChains } from "../src/model/decode.ts";
 import { sftLoss } from "../src/model/loss.ts";
 import { GeoModel } from "../src/model/network.ts";
 import type { Targets } from "../src/model/targets.ts";
+import { groupAdvantages } from "../src/train/rl/grpo.ts";
+import { parseReward } from "../src/train/rl/rewards.ts";
+import { chainRewards } from "../src/train/rl/rl.ts";
+import { grpoUpdate } from "../src/train/rl/update.ts";
 import { trainSft } from "../src/train/sft.ts";
 import { mulberry32 } from "../src/util/random.ts";
 
@@ -96,6 +100,28 @@ t0 = performance.now();
 for (let i = 0; i < reps; i++) sampleChains(model, x32, 8, 1, mulberry32(i));
 const chainsPerSec = (reps * 32 * 8) / ((performance.now() - t0) / 1000);
 
+// A whole GRPO step (sampling, rewards, two gradient steps with the KL to a reference) at the
+// default RL setting: 16 images × G 8 = 128 chains.
+const reference = new GeoModel(ModelConfig.parse({}), vocab, input, 1);
+const rlOptimizer = tf.train.adam(1e-4);
+const x16 = model.prepare(images, 16);
+const truths = Array.from({ length: 16 }, (_, i) => ({ lat: vocab.cells[i].lat + 1, lon: vocab.cells[i].lon + 1 }));
+const rlStep = (i: number) => {
+  const s = sampleChains(model, x16, 8, 1, mulberry32(i), { offsetSigma: 0.25 });
+  const { rewards } = chainRewards(s.coords, s.tokens, truths, 8, parseReward("geor"), () => "", null);
+  grpoUpdate(model, reference, rlOptimizer, x16, s, groupAdvantages(rewards, 8), 8, {
+    clip: 0.2,
+    kl: 0.02,
+    updatesPerBatch: 2,
+    offsetSigma: 0.25,
+  });
+};
+rlStep(0);
+const rlSteps = quick ? 3 : 10;
+t0 = performance.now();
+for (let i = 1; i <= rlSteps; i++) rlStep(i);
+const rlTrainChainsPerSec = (rlSteps * 128) / ((performance.now() - t0) / 1000);
+
 const result: Record<string, unknown> = {
   benchmark: "model",
   date: new Date().toISOString(),
@@ -109,7 +135,14 @@ const result: Record<string, unknown> = {
     target: 150,
   },
   inference: { backend: "wasm", imgsPerSec: Math.round(inference), decoding: "greedy chain + offset", target: 1000 },
-  rl: { chainsPerSec: Math.round(chainsPerSec), group: 8, imagesPerCall: 32 },
+  rl: {
+    samplingChainsPerSec: Math.round(chainsPerSec),
+    trainingChainsPerSec: Math.round(rlTrainChainsPerSec),
+    trainingImgsPerSec: Math.round(rlTrainChainsPerSec / 8),
+    group: 8,
+    imagesPerStep: 16,
+    updatesPerBatch: 2,
+  },
 };
 
 const sftMinutes = flag("--sft-minutes");

@@ -36,6 +36,9 @@ export {
 } from "./model/predict.ts";
 export { CheckpointError, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { learningRate, TrainConfig } from "./train/config.ts";
-export { resolveRunDir } from "./train/runs.ts";
-export { type SftOptions, type SftResult, trainSft } from "./train/sft.ts";
+export { RlConfig } from "./train/rl/config.ts";
+export { parseReward, type RewardSpec } from "./train/rl/rewards.ts";
+export { RlDivergedError, type RlOptions, type RlProgress, type RlResult, trainRl } from "./train/rl/rl.ts";
+export { type RunOptions, resolveRunDir } from "./train/runs.ts";
+export { type SftOptions, type SftProgress, type SftResult, trainSft } from "./train/sft.ts";
 export { hash32, hashUnit, mulberry32, seededPermutation } from "./util/random.ts";

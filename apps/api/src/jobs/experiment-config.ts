@@ -3,7 +3,7 @@
  * section (present = the RL stage runs) and the EVAL stage's split. Validation messages name
  * the offending field as config.<section>.<field>.
  */
-import { ModelConfig, SPLITS, TrainConfig } from "@geor/core";
+import { ModelConfig, RlConfig, SPLITS, TrainConfig } from "@geor/core";
 import { z } from "zod";
 
 const EvalSection = z
@@ -19,7 +19,7 @@ const Sections = z
   .object({
     model: z.record(z.string(), z.unknown()).default({}),
     train: z.record(z.string(), z.unknown()).default({}),
-    /** Options of core's RL trainer; absent or null = no RL stage. */
+    /** Core's RlConfig (reward, group, kl, minutes, …); absent or null = no RL stage. */
     rl: z.record(z.string(), z.unknown()).nullable().optional(),
     eval: EvalSection.default({ split: "test" }),
   })
@@ -28,7 +28,7 @@ const Sections = z
 export interface ExperimentConfig {
   model: ModelConfig;
   train: TrainConfig;
-  rl: Record<string, unknown> | null;
+  rl: RlConfig | null;
   eval: z.infer<typeof EvalSection>;
 }
 
@@ -65,12 +65,21 @@ export function parseExperimentConfig(input: unknown): ExperimentConfig {
   if (!sections.success) throw new ConfigValidationError(issuesOf(sections.error, "config"));
   const model = ModelConfig.safeParse(sections.data.model);
   const train = TrainConfig.safeParse(sections.data.train);
+  const rlInput = sections.data.rl ?? null;
+  const rl = rlInput === null ? null : RlConfig.safeParse(rlInput);
   const issues = [
     ...unknownKeys(sections.data.model, ModelConfig, "config.model"),
     ...unknownKeys(sections.data.train, TrainConfig, "config.train"),
+    ...(rlInput === null ? [] : unknownKeys(rlInput, RlConfig, "config.rl")),
     ...(model.success ? [] : issuesOf(model.error, "config.model")),
     ...(train.success ? [] : issuesOf(train.error, "config.train")),
+    ...(rl === null || rl.success ? [] : issuesOf(rl.error, "config.rl")),
   ];
-  if (issues.length > 0 || !model.success || !train.success) throw new ConfigValidationError(issues);
-  return { model: model.data, train: train.data, rl: sections.data.rl ?? null, eval: sections.data.eval };
+  if (rl?.success && model.success && model.data.head !== "chain") {
+    issues.push({ field: "config.rl", message: `RL needs the chain head, not "${model.data.head}"` });
+  }
+  if (issues.length > 0 || !model.success || !train.success || (rl !== null && !rl.success)) {
+    throw new ConfigValidationError(issues);
+  }
+  return { model: model.data, train: train.data, rl: rl?.success ? rl.data : null, eval: sections.data.eval };
 }

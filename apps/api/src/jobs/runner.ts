@@ -138,11 +138,19 @@ export class JobRunner {
 
   private readonly interrupted = new Set<string>();
 
-  /** Server shutdown: stop the threads, leave the experiments RUNNING so the next start resumes them. */
-  async stopAll(): Promise<void> {
+  /**
+   * Server shutdown: ask each run to stop at its next step (its trainer saves a checkpoint, so
+   * no step is lost), stop the threads that do not within `graceMs`, and leave the experiments
+   * RUNNING so that the next start resumes them.
+   */
+  async stopAll(graceMs = 20_000): Promise<void> {
     await Promise.all(
       [...this.running.entries()].map(async ([id, t]) => {
         this.interrupted.add(id);
+        t.interrupt();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([t.done, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+        clearTimeout(timer);
         await t.terminate();
       }),
     );

@@ -6,7 +6,9 @@ export interface RunningTask {
   /** Resolves when the thread has exited (after its last message was handled). */
   done: Promise<void>;
   cancel(): void;
-  /** Hard stop (server shutdown). */
+  /** Asks the run to stop at its next step and save a checkpoint, as for a shutdown (not a cancel). */
+  interrupt(): void;
+  /** Hard stop. */
   terminate(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export function spawnTask(task: Task, onMessage: (m: ThreadMessage) => Promise<v
   return {
     done,
     cancel: () => Atomics.store(flag, CANCEL_FLAG, 1),
+    interrupt: () => Atomics.store(flag, CANCEL_FLAG, 2),
     terminate: async () => {
       await worker.terminate();
     },

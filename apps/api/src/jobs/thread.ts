@@ -16,19 +16,10 @@ if (!port) throw new Error("jobs/thread.ts must run in a worker thread");
 const { task, flag } = workerData as { task: Task; flag: Int32Array };
 const post = (m: ThreadMessage) => port.postMessage(m);
 const cancelled = () => Atomics.load(flag, CANCEL_FLAG) === 1;
+/** Server shutdown: stop at the next step; the trainers save a checkpoint when they stop. */
+const interrupted = () => Atomics.load(flag, CANCEL_FLAG) === 2;
 
 class Cancelled extends Error {}
-
-/** The RL trainer, once core exports it: plugging it in needs no change here. */
-type TrainRl = (opts: {
-  from: string;
-  out: string;
-  dataset: string;
-  config: Record<string, unknown>;
-  signal?: AbortSignal;
-  onProgress?: (p: { step: number; totalSteps: number } & Record<string, unknown>) => void;
-}) => Promise<unknown>;
-const trainRl = (core as unknown as Record<string, unknown>).trainRl as TrainRl | undefined;
 
 const PREDICTION_BATCH = 2000;
 
@@ -75,7 +66,7 @@ function toRow(p: core.SamplePrediction): NewPrediction {
 async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<unknown> {
   const ac = new AbortController();
   const check = () => {
-    if (cancelled() && !ac.signal.aborted) ac.abort();
+    if ((cancelled() || interrupted()) && !ac.signal.aborted) ac.abort();
     return ac.signal.aborted;
   };
   const sftDir = path.join(t.runDir, "sft");
@@ -119,31 +110,41 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
   }
 
   if (t.config.rl && !t.done.includes("RL")) {
-    if (!trainRl) {
-      post({
-        type: "stage",
-        stage: "RL",
-        status: "SKIPPED",
-        message: "RL stage not available: @geor/core does not export trainRl yet; evaluating the SFT model",
-      });
-    } else {
-      post({ type: "stage", stage: "RL", status: "RUNNING" });
-      await trainRl({
-        from: sftDir,
-        out: rlDir,
-        dataset: t.dataset,
-        config: t.config.rl,
-        signal: ac.signal,
-        onProgress: (p) => {
-          check();
-          post({ type: "progress", stage: "RL", step: p.step, totalSteps: p.totalSteps, values: numbers(p) });
-        },
-      });
-      if (check()) throw new Cancelled();
-      post({ type: "checkpoint", stage: "RL", step: 0, path: path.join(rlDir, "checkpoint") });
-      post({ type: "stage", stage: "RL", status: "SUCCEEDED" });
-      evalFrom = rlDir;
-    }
+    const ckpt = path.join(rlDir, "checkpoint");
+    const resume = existsSync(path.join(ckpt, "checkpoint.json"));
+    // Killed before its first checkpoint: nothing to resume, start the stage over.
+    if (!resume && existsSync(rlDir)) rmSync(rlDir, { recursive: true, force: true });
+    if (resume) post({ type: "resume", stage: "RL", step: core.readCheckpoint(ckpt).meta.step });
+    post({ type: "stage", stage: "RL", status: "RUNNING", message: resume ? "resumed from checkpoint" : undefined });
+    const checkpointEvery = t.config.rl.checkpointEvery;
+    let lastCheckpoint = -1;
+    const result = await core.trainRl({
+      from: sftDir,
+      out: rlDir,
+      dataset: t.dataset,
+      rl: t.config.rl,
+      resume,
+      signal: ac.signal,
+      log: (line) => post({ type: "log", stage: "RL", line }),
+      onProgress: (p) => {
+        check();
+        post({
+          type: "progress",
+          stage: "RL",
+          step: p.step,
+          totalSteps: Number.isFinite(p.totalSteps) ? p.totalSteps : null,
+          values: numbers(p as unknown as Record<string, unknown>),
+        });
+        if (p.step % checkpointEvery === 0 && p.step !== lastCheckpoint) {
+          lastCheckpoint = p.step;
+          post({ type: "checkpoint", stage: "RL", step: p.step, path: ckpt });
+        }
+      },
+    });
+    if (check() || !result.finished) throw new Cancelled();
+    post({ type: "checkpoint", stage: "RL", step: result.steps, path: ckpt });
+    post({ type: "stage", stage: "RL", status: "SUCCEEDED", totalSteps: result.totalSteps });
+    evalFrom = rlDir;
   } else if (t.done.includes("RL") && existsSync(path.join(rlDir, "checkpoint"))) {
     evalFrom = rlDir;
   }

@@ -23,13 +23,25 @@ export function registerDatasetCommands(program: Command): void {
     .option("--limit <n>", "number of samples (overrides --size)", int)
     .option("--name <name>", "dataset name (default bluemarble-<size>)")
     .option("--overwrite", "replace an existing dataset of that name")
+    .option(
+      "--no-split-guard",
+      "let val/test patches overlap train patches (tests recognition of seen terrain, not extrapolation)",
+    )
     .action(
-      async (kind: string, o: { size: string; seed: number; limit?: number; name?: string; overwrite?: boolean }) => {
+      async (
+        kind: string,
+        o: { size: string; seed: number; limit?: number; name?: string; overwrite?: boolean; splitGuard: boolean },
+      ) => {
         if (kind !== "bluemarble") throw new Error(`unknown dataset kind "${kind}"; available: bluemarble`);
         const bar = progressBar(`building ${o.name ?? `bluemarble-${o.size}`}`);
         const t0 = Date.now();
         const { manifest, dir } = await buildBlueMarble(
-          { size: o.size as "small", seed: o.seed, ...(o.limit !== undefined ? { limit: o.limit } : {}) },
+          {
+            size: o.size as "small",
+            seed: o.seed,
+            splitGuard: o.splitGuard,
+            ...(o.limit !== undefined ? { limit: o.limit } : {}),
+          },
           { name: o.name, overwrite: o.overwrite, onProgress: (p) => bar.update(p.done, p.total, p.stage) },
         );
         bar.stop();

@@ -1,6 +1,7 @@
-/** The `geor` command line: datasets now; training, evaluation and prediction join here. */
+/** The `geor` command line: datasets, training (SFT, RL), evaluation, prediction and ablations. */
 import { Command, CommanderError } from "commander";
 import { userMessage } from "../util/errors.ts";
+import { registerAblateCommand } from "./ablate.ts";
 import { registerDatasetCommands } from "./dataset.ts";
 import { registerTrainCommands } from "./train.ts";
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDatasetCommands(program);
   registerTrainCommands(program);
+  registerAblateCommand(program);
   return program;
 }
 

@@ -75,6 +75,36 @@ describe("geor train / eval / predict (CLI)", () => {
     assert.match(img.stdout, /filled with training means: night, elevation/);
     assert.match(img.stdout, /→ .* \[p [\d.]+\]/);
 
+    const rl = geor(
+      "train",
+      "rl",
+      "--from",
+      "r1",
+      "--out",
+      "r1-rl",
+      "--reward",
+      "exp:500+consistency:0.1",
+      "--group",
+      "4",
+      "--images-per-step",
+      "8",
+      "--steps",
+      "4",
+      "--eval-every",
+      "2",
+      "--backend",
+      "wasm",
+    );
+    assert.equal(rl.status, 0, rl.stderr);
+    assert.match(rl.stdout, /4 RL steps in \d+ s \(\d+ chains\/s\) → .*r1-rl/);
+    assert.match(rl.stdout, /best validation GeoScore \d+ at step [024] \(best\/\)/);
+    const best = geor("eval", "--run", "r1-rl", "--checkpoint", "best", "--limit", "20", "--json", "--backend", "wasm");
+    assert.equal(best.status, 0, best.stderr);
+    assert.equal(JSON.parse(best.stdout).metrics.n, 20);
+    const badReward = geor("train", "rl", "--from", "r1", "--out", "r1-bad", "--reward", "exp:0", "--backend", "wasm");
+    assert.equal(badReward.status, 1);
+    assert.match(badReward.stderr, /^geor: invalid config: reward: reward "exp:0": exp needs a positive scale/);
+
     const missing = geor("eval", "--run", "nope", "--backend", "wasm");
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^geor: no run at .*nope \(run.json missing\)/);

@@ -1,22 +1,19 @@
 /** `geor train sft`, `geor eval`, `geor predict`. */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
 import { evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
 import { trainSft } from "../train/sft.ts";
+import { num, pct } from "./format.ts";
 import { progressBar } from "./progress.ts";
-
-const num = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`expected a number, got "${v}"`);
-  return n;
-};
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+import { registerRlCommand } from "./rl.ts";
 
 export function registerTrainCommands(program: Command): void {
   const train = program.command("train").description("train a model");
+  registerRlCommand(train);
   train
     .command("sft")
     .description("supervised training of the Chain-of-Region model (or a baseline head)")
@@ -29,9 +26,12 @@ export function registerTrainCommands(program: Command): void {
     .option("--batch-size <n>", "batch size", num)
     .option("--lr <lr>", "peak learning rate", num)
     .option("--checkpoint-every <n>", "steps between checkpoints", num)
+    .option("--holdout <fraction>", "fraction of the train split kept out (by sample id) for a later stage", num)
+    .option("--data <part>", "train (default) | holdout (only the held-out part: continued SFT)")
     .option("--config <file>", "JSON file with { model: {...}, train: {...} } (flags override it)")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--resume", "continue the run in --out from its last checkpoint")
+    .option("--init <run>", "start from another run's latest weights (fresh optimizer and schedule)")
     .action(async (o) => {
       const file = o.config ? (JSON.parse(readFileSync(o.config, "utf8")) as { model?: object; train?: object }) : {};
       const trainCfg: Record<string, unknown> = { ...(file.train ?? {}) };
@@ -42,6 +42,8 @@ export function registerTrainCommands(program: Command): void {
         ["batchSize", "batchSize"],
         ["lr", "lr"],
         ["checkpointEvery", "checkpointEvery"],
+        ["holdout", "holdoutFraction"],
+        ["data", "data"],
       ] as const) {
         if (o[flag] !== undefined) trainCfg[key] = o[flag];
       }
@@ -53,6 +55,7 @@ export function registerTrainCommands(program: Command): void {
         train: trainCfg,
         backend: o.backend,
         resume: Boolean(o.resume),
+        init: o.init ? path.join(resolveRunDir(o.init), "checkpoint") : undefined,
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (p) =>
           bar.update(
@@ -87,6 +90,7 @@ export function registerTrainCommands(program: Command): void {
       "argmax (the most probable chain) | mbr (least expected distance among the beam's chains)",
       "argmax",
     )
+    .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
@@ -98,6 +102,7 @@ export function registerTrainCommands(program: Command): void {
         limit: o.limit,
         beam: o.beam,
         decision: o.decision,
+        checkpoint: o.checkpoint,
         backend: o.backend,
         onProgress: (done, total) => bar?.update(done, total, o.split),
       });

@@ -1,5 +1,5 @@
 /**
- * Evaluates a run's latest checkpoint on a dataset split and writes eval-<split>.json and
+ * Evaluates a run's latest (or best) checkpoint on a dataset split and writes eval-<split>.json and
  * predictions-<split>.jsonl into the run directory.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,6 +20,8 @@ export interface RunEvalOptions {
   limit?: number;
   beam?: number;
   decision?: "argmax" | "mbr";
+  /** latest (default): checkpoint/; best: best/, the best validation GeoScore of an RL run. */
+  checkpoint?: "latest" | "best";
   backend?: BackendName | "auto";
   onProgress?: (done: number, total: number) => void;
 }
@@ -38,7 +40,12 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
   if (!existsSync(runFile)) throw new Error(`no run at ${opts.runDir} (run.json missing)`);
   const run = JSON.parse(readFileSync(runFile, "utf8")) as { dataset: { dir: string } };
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
-  const { model, meta } = loadModel(path.join(opts.runDir, "checkpoint"));
+  const which = opts.checkpoint ?? "latest";
+  const ckptDir = path.join(opts.runDir, which === "best" ? "best" : "checkpoint");
+  if (which === "best" && !existsSync(path.join(ckptDir, "checkpoint.json"))) {
+    throw new Error(`run ${opts.runDir} has no best/ checkpoint (only RL runs with a validation split keep one)`);
+  }
+  const { model, meta } = loadModel(ckptDir);
   const ds = Dataset.open(opts.dataset ?? run.dataset.dir);
   try {
     const cor = await loadChainOfRegion();

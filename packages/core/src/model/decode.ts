@@ -154,8 +154,20 @@ export interface SampledChains {
   levelLogProbs: Float32Array;
   /** [n]: sum of the level log-probabilities. */
   logProbs: Float32Array;
+  /** [n × 2]: the (north, east) offset actions from the place's centre, in 100 km. */
+  offsets: Float32Array;
+  /**
+   * [n]: log-density of each offset under the Gaussian offset policy N(offset head, σ²), without
+   * its constant (which cancels in probability ratios); 0 when the offset is not sampled.
+   */
+  offsetLogProbs: Float32Array;
   /** [n × 2]: lat, lon. */
   coords: Float64Array;
+}
+
+/** One Normal(0, 1) value (Box–Muller). */
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand());
 }
 
 function sampleFrom(p: Float32Array, from: number, n: number, temperature: number, rand: () => number): number {
@@ -180,6 +192,7 @@ function sampleFrom(p: Float32Array, from: number, n: number, temperature: numbe
 /**
  * Samples G chains per image level by level from the current policy (chain head only), each
  * level conditioned on the token sampled above, then decodes the coordinate with the offset head.
+ * With `offsetSigma` (in 100 km) the offset is sampled too, from N(offset head, σ²) per axis.
  */
 export function sampleChains(
   model: GeoModel,
@@ -187,6 +200,7 @@ export function sampleChains(
   G: number,
   temperature: number,
   rand: () => number,
+  opts: { offsetSigma?: number } = {},
 ): SampledChains {
   if (model.config.head !== "chain") throw new Error(`sampleChains needs the chain head, got ${model.config.head}`);
   const B = x.shape[0];
@@ -227,17 +241,26 @@ export function sampleChains(
       levelLogProbs[3 * i + 2] = Math.log(Math.max(1e-30, pk[i * nK + tokens[3 * i + 2]]));
     }
     const cells = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 2]);
-    const off = tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync();
+    const offsets = Float32Array.from(tf.tidy(() => model.offset(f, tf.tensor1d(cells, "int32"))).dataSync());
+    const offsetLogProbs = new Float32Array(n);
+    const sigma = opts.offsetSigma ?? 0;
+    if (sigma > 0) {
+      for (let i = 0; i < 2 * n; i++) {
+        const z = gaussian(rand);
+        offsets[i] += sigma * z;
+        offsetLogProbs[i >> 1] -= (z * z) / 2;
+      }
+    }
     const coords = new Float64Array(2 * n);
     const logProbs = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const centre = model.vocab.cells[cells[i]];
-      const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+      const { lat, lon } = applyOffset(centre.lat, centre.lon, offsets[2 * i], offsets[2 * i + 1]);
       coords[2 * i] = lat;
       coords[2 * i + 1] = lon;
       logProbs[i] = levelLogProbs[3 * i] + levelLogProbs[3 * i + 1] + levelLogProbs[3 * i + 2];
     }
-    return { n, tokens, levelLogProbs, logProbs, coords };
+    return { n, tokens, levelLogProbs, logProbs, offsets, offsetLogProbs, coords };
   } finally {
     f.dispose();
   }

@@ -4,13 +4,14 @@
  * level and the offset; `regress` minimises the squared chord between unit vectors.
  */
 import * as tf from "@tensorflow/tfjs";
+import { oneHotRows } from "../util/one-hot.ts";
 import type { GeoModel } from "./network.ts";
 import type { Targets } from "./targets.ts";
 
 export type LossParts = Record<string, tf.Scalar>;
 
 function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
-  const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), logits.shape[1]);
+  const oneHot = oneHotRows(tf.tensor1d(labels, "int32"), logits.shape[1]);
   return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
 }
 

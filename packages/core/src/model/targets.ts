@@ -19,6 +19,15 @@ export class TargetBuilder {
     this.index = new VocabIndex(vocab);
   }
 
+  /** Whether the vocabulary has every token of the sample's chain (a model trained elsewhere may not). */
+  covers(s: Sample): boolean {
+    return (
+      this.index.countryOf(s.chain.country?.iso2) >= 0 &&
+      this.index.admin1Of(s.chain.admin1?.code) >= 0 &&
+      s.cell < this.vocab.cells.length
+    );
+  }
+
   build(samples: Sample[]): Targets {
     const n = samples.length;
     const t: Targets = {

@@ -21,13 +21,19 @@ export const TrainConfig = z
     /** The cosine schedule ends at lr × minLrFraction. */
     minLrFraction: z.number().min(0).max(1).default(0.05),
     epochs: z.number().positive().optional(),
-    /** Wall-clock budget; the schedule length is fixed from the speed of the first steps. */
+    /** Time budget; the schedule length is fixed from the speed of the first steps. */
     minutes: z.number().positive().optional(),
+    /** The clock of `minutes`: wall time, or this process's CPU time (equal compute on a loaded machine). */
+    budgetClock: z.enum(["wall", "cpu"]).default("wall"),
     seed: z.number().int().min(0).default(0),
     checkpointEvery: z.number().int().min(1).default(200),
     /** Validation samples per epoch-end evaluation. */
     valLimit: z.number().int().min(1).default(2000),
     augment: AugmentConfig.default({ brightness: 0.1, flip: false, rot90: false }),
+    /** Fraction of the train split kept out of SFT for a later stage (by a hash of the sample id). */
+    holdoutFraction: z.number().min(0).max(0.9).default(0),
+    /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */
+    data: z.enum(["train", "holdout"]).default("train"),
   })
   .transform((c) => (c.epochs === undefined && c.minutes === undefined ? { ...c, epochs: 5 } : c));
 export type TrainConfig = z.infer<typeof TrainConfig>;

@@ -8,12 +8,12 @@
  * permutation seeded by (seed, e) and step s's augmentation is seeded by (seed, s), so
  * `resume` continues exactly where a killed run stopped.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadChainOfRegion } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
 import type { z } from "zod";
-import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
+import { type BackendInfo, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
@@ -24,23 +24,22 @@ import { TargetBuilder } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
+import { StepBudget } from "./budget.ts";
 import { loadModel, restoreOptimizer, saveCheckpoint } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
+import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
+import type { RunOptions } from "./runs.ts";
+import { trainIndices } from "./subsets.ts";
 
-export interface SftOptions {
+export interface SftOptions extends RunOptions<SftProgress> {
   dataset: string;
-  /** Run directory. */
-  out: string;
   model?: z.input<typeof ModelConfig>;
+  /**
+   * Start from the weights (and vocabulary) of this checkpoint directory instead of a new model,
+   * with a fresh optimizer and schedule: SFT continued, the control arm of an RL comparison.
+   */
+  init?: string;
   train?: z.input<typeof TrainConfig>;
-  backend?: BackendName | "auto";
-  /** Continue from out/checkpoint if it exists. */
-  resume?: boolean;
-  /** Stop after this many steps in this call (tests and fault drills); the run can be resumed. */
-  stopAfterSteps?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: SftProgress) => void;
-  log?: (line: string) => void;
 }
 
 export interface SftProgress {
@@ -68,6 +67,8 @@ interface RunState {
   totalSteps: number;
   stepsPerEpoch: number;
   elapsedMs: number;
+  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
+  budgetMs?: number;
 }
 
 /** Per-channel mean and std of the training images (over at most 2,000 of them). */
@@ -88,13 +89,29 @@ function inputSpec(ds: Dataset): InputSpec {
   return { height, width, channels, mean, std };
 }
 
-/** Keeps metrics.jsonl consistent with a checkpoint: drops step lines past `step`. */
-function truncateMetrics(file: string, step: number): void {
-  if (!existsSync(file)) return;
-  const kept = readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.length > 0 && (JSON.parse(line) as { step: number }).step <= step);
-  writeFileSync(file, kept.length > 0 ? `${kept.join("\n")}\n` : "");
+/** A new model: vocabulary from the train samples, input statistics (or the frozen backbone's input). */
+async function newModel(
+  config: z.input<typeof ModelConfig> | undefined,
+  seed: number,
+  ds: Dataset,
+  train: Uint32Array,
+  log: (line: string) => void,
+): Promise<GeoModel> {
+  const modelCfg = ModelConfig.parse(config ?? {});
+  const vocab = buildVocab(
+    Array.from(train, (i) => ds.samples[i]),
+    ds.geocells.cells,
+  );
+  let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
+  if (!spec) {
+    const { backbone } = await datasetInput(modelCfg, ds, (done, total) => {
+      if (done === total || done % 1024 === 0) log(`backbone features: ${done}/${total}`);
+    });
+    if (!backbone) throw new Error(`backbone ${modelCfg.backbone} did not load`);
+    spec = { ...backbone.inputSize, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], featureDim: backbone.featureDim };
+    backbone.dispose();
+  }
+  return new GeoModel(modelCfg, vocab, spec, seed);
 }
 
 export async function trainSft(opts: SftOptions): Promise<SftResult> {
@@ -113,20 +130,28 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let model: GeoModel;
   let cfg: TrainConfig;
   let state: RunState;
+  let train: Uint32Array;
   const optimizer = tf.train.adam(1e-3);
-  // Samples without a country (open water) have no chain to learn from; the regress head could
-  // use them, but every head trains on the same samples so that comparisons are fair.
-  const train = ds
-    .indicesOf("train")
-    .filter((i) => ds.samples[i].chain.country !== null && ds.samples[i].chain.admin1 !== null);
-  const dropped = ds.indicesOf("train").length - train.length;
-  if (dropped > 0) log(`${dropped} train samples without a country (open water) are left out of training`);
-  if (train.length === 0) throw new Error(`dataset ${ds.manifest.name} has no train split`);
+  // A model started from another run (--init) knows only its own vocabulary.
+  const fitVocab = (m: GeoModel, indices: Uint32Array) => {
+    const targets = new TargetBuilder(m.vocab);
+    const covered = indices.filter((i) => targets.covers(ds.samples[i]));
+    if (covered.length < indices.length) {
+      log(`${indices.length - covered.length} samples have a country or admin-1 unknown to the model and are left out`);
+    }
+    if (covered.length === 0) throw new Error(`no train sample of ${ds.manifest.name} fits the model's vocabulary`);
+    return covered;
+  };
+  const logDropped = (kept: number) => {
+    const dropped = ds.indicesOf("train").length - kept;
+    if (dropped > 0) log(`training on ${kept} train samples (${dropped} without a country or held out)`);
+  };
   if (resuming) {
     const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
     const loaded = loadModel(ckptDir);
     model = loaded.model;
     cfg = run.train;
+    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction ?? 0, cfg.data ?? "train"));
     await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
     state = loaded.meta.state as unknown as RunState;
     // JSON has no Infinity: an unfixed schedule length is stored as null.
@@ -134,22 +159,11 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     truncateMetrics(metricsFile, state.step);
     log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
   } else {
-    const modelCfg = ModelConfig.parse(opts.model ?? {});
     cfg = TrainConfig.parse(opts.train ?? {});
-    const vocab = buildVocab(
-      Array.from(train, (i) => ds.samples[i]),
-      ds.geocells.cells,
-    );
-    let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
-    if (!spec) {
-      const { backbone } = await datasetInput(modelCfg, ds, (done, total) => {
-        if (done === total || done % 1024 === 0) log(`backbone features: ${done}/${total}`);
-      });
-      if (!backbone) throw new Error(`backbone ${modelCfg.backbone} did not load`);
-      spec = { ...backbone.inputSize, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], featureDim: backbone.featureDim };
-      backbone.dispose();
-    }
-    model = new GeoModel(modelCfg, vocab, spec, cfg.seed);
+    train = trainIndices(ds, cfg.holdoutFraction, cfg.data);
+    logDropped(train.length);
+    model = opts.init ? loadModel(path.resolve(opts.init)).model : await newModel(opts.model, cfg.seed, ds, train, log);
+    train = fitVocab(model, train);
     const stepsPerEpoch = Math.ceil(train.length / cfg.batchSize);
     state = {
       step: 0,
@@ -163,11 +177,16 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         {
           kind: "sft",
           dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
-          model: modelCfg,
+          model: model.config,
+          init: opts.init ? path.resolve(opts.init) : null,
           train: cfg,
           backend,
           parameters: model.parameterCount,
-          vocab: { countries: vocab.countries.length, admin1: vocab.admin1.length, places: vocab.cells.length },
+          vocab: {
+            countries: model.vocab.countries.length,
+            admin1: model.vocab.admin1.length,
+            places: model.vocab.cells.length,
+          },
           createdAt: new Date().toISOString(),
         },
         null,
@@ -181,7 +200,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   backbone?.dispose();
   const targets = new TargetBuilder(model.vocab);
   const shape = ds.manifest.patch;
-  const budgetMs = cfg.minutes !== undefined ? cfg.minutes * 60_000 : Number.POSITIVE_INFINITY;
+  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   const started = performance.now() - state.elapsedMs;
   let windowStart = performance.now();
@@ -193,22 +212,22 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const evaluate = (epoch: number) => {
     const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit, input });
     const report = summarizePredictions(preds);
-    appendFileSync(
-      metricsFile,
-      `${JSON.stringify({ type: "epoch", step: state.step, epoch, val: { ...report.metrics, levels: report.levels } })}\n`,
-    );
+    appendMetrics(metricsFile, {
+      type: "epoch",
+      step: state.step,
+      epoch,
+      val: { ...report.metrics, levels: report.levels },
+    });
     log(
       `epoch ${epoch} step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%, country ${(report.levels.country * 100).toFixed(1)}%`,
     );
     return report;
   };
 
-  let speedProbe = 0;
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
   while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-    const elapsed = performance.now() - started;
-    if (elapsed >= budgetMs) break;
+    if (budget.exhausted()) break;
     const epoch = Math.floor(state.step / state.stepsPerEpoch);
     const inEpoch = state.step % state.stepsPerEpoch;
     if (orderEpoch !== epoch) {
@@ -260,22 +279,26 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     }
     // A time budget fixes the schedule length once the speed is known: steps 10–30, after
     // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
-    if (state.step === 10) speedProbe = now;
-    if (!Number.isFinite(state.totalSteps) && state.step === 30 && Number.isFinite(budgetMs)) {
-      const msPerStep = (now - speedProbe) / 20;
-      state.totalSteps = Math.max(31, state.step + Math.floor((0.9 * (budgetMs - (now - started))) / msPerStep));
-      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps at ${(1000 / msPerStep).toFixed(1)} steps/s`);
+    const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
+    if (fixed !== null) {
+      state.totalSteps = fixed;
+      log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
     }
     state.elapsedMs = now - started;
-    appendFileSync(
-      metricsFile,
-      `${JSON.stringify({ type: "step", step: state.step, epoch, lr, ...parts, imgsPerSec: Math.round(imgsPerSec) })}\n`,
-    );
+    state.budgetMs = budget.elapsedMs();
+    appendMetrics(metricsFile, {
+      type: "step",
+      step: state.step,
+      epoch,
+      lr,
+      ...parts,
+      imgsPerSec: Math.round(imgsPerSec),
+    });
     opts.onProgress?.({ step: state.step, totalSteps: state.totalSteps, epoch, loss: parts.loss, lr, imgsPerSec });
     if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
     if (state.step % cfg.checkpointEvery === 0) await checkpoint();
   }
-  const finished = state.step >= state.totalSteps || performance.now() - started >= budgetMs;
+  const finished = state.step >= state.totalSteps || budget.exhausted();
   if (finished) {
     state.totalSteps = state.step;
     if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));

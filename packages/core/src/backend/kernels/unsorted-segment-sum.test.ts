@@ -8,6 +8,8 @@ describe("UnsortedSegmentSum (wasm)", () => {
     [7, 3, 12],
     [50, 16, 64],
     [300, 8, 5],
+    // A one-row table: the embedding of a one-country vocabulary (tf.oneHot refuses depth 1).
+    [1, 4, 3],
   ]) {
     it(`gives gather's gradient like the cpu backend: table ${rows}×${dim}, ${n} lookups with repeats`, async () => {
       const ids = Int32Array.from({ length: n }, (_, i) => (i * 7919) % Math.min(rows, n > 6 ? 6 : rows));

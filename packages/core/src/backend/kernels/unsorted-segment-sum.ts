@@ -4,6 +4,7 @@
  * rows; ids outside [0, S) give zero rows and are dropped, as in TensorFlow.
  */
 import * as tf from "@tensorflow/tfjs";
+import { oneHotRows } from "../../util/one-hot.ts";
 import { asTensor } from "./as-tensor.ts";
 
 export function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
@@ -15,7 +16,7 @@ export function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; attrs?
     const n = ids.shape[0];
     const rest = x.shape.slice(segmentIds.shape.length);
     const d = rest.reduce((a, b) => a * b, 1);
-    const oneHot = tf.cast(tf.oneHot(ids, numSegments), "float32");
+    const oneHot = oneHotRows(ids as tf.Tensor1D, numSegments);
     const out = tf.matMul(oneHot, tf.reshape(tf.cast(x, "float32"), [n, d]), true, false);
     const res = tf.reshape(out, [numSegments, ...rest]);
     return x.dtype === "float32" ? res : tf.cast(res, x.dtype);

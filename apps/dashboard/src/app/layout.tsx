@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { ApiStatusBanner } from "@/components/layout/api-status-banner";
+import { Nav } from "@/components/layout/nav";
+import { Providers } from "@/components/layout/providers";
+import { apiWsUrl } from "@/lib/api-endpoint";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Geo-R Lab",
+  description: "Experiment tracking, error maps and the prediction explorer for retrieval-free geolocalization",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Read the API address per request, so one build serves any GEOR_API_URL.
+  await connection();
+  return (
+    <html lang="en">
+      <body>
+        <Providers wsUrl={apiWsUrl()}>
+          <Nav />
+          <ApiStatusBanner />
+          <main>{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+// An experiment's status with live progress: while it is queued or running, the
+// experimentProgress subscription updates the badge and the progress bar.
+import { useEffect, useRef } from "react";
+import { useSubscription } from "urql";
+import { graphql } from "@/gql";
+
+const ExperimentProgressSubscription = graphql(`
+  subscription ExperimentProgress($id: ID!) {
+    experimentProgress(id: $id) {
+      id
+      status
+      stages {
+        name
+        status
+        step
+        totalSteps
+      }
+    }
+  }
+`);
+
+const ACTIVE = new Set(["QUEUED", "RUNNING"]);
+
+export function LiveStatus({ id, status, onSettled }: { id: string; status: string; onSettled?: () => void }) {
+  const active = ACTIVE.has(status);
+  const [{ data }] = useSubscription({ query: ExperimentProgressSubscription, variables: { id }, pause: !active });
+  const live = data?.experimentProgress;
+  const current = live?.status ?? status;
+  const settledSent = useRef(false);
+  useEffect(() => {
+    if (active && live && !ACTIVE.has(live.status) && !settledSent.current) {
+      settledSent.current = true;
+      onSettled?.();
+    }
+  }, [active, live, onSettled]);
+  const stage = live?.stages.find((s) => s.status === "RUNNING");
+  const fraction = stage?.totalSteps ? Math.min(1, stage.step / stage.totalSteps) : null;
+  return (
+    <span className="row" style={{ gap: 8 }} data-testid="experiment-status">
+      <span className={`status ${current}`}>{current.toLowerCase()}</span>
+      {stage && (
+        <span className="muted" style={{ fontSize: 12 }}>
+          {stage.name} {stage.step}
+          {stage.totalSteps ? `/${stage.totalSteps}` : ""}
+        </span>
+      )}
+      {fraction !== null && (
+        <span className="progress" title={`${Math.round(fraction * 100)}%`}>
+          <span style={{ width: `${fraction * 100}%` }} />
+        </span>
+      )}
+    </span>
+  );
+}

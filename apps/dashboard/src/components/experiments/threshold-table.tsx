@@ -1,0 +1,81 @@
+// The standard threshold table (acc@1/25/200/750/2500 km, median, GeoScore), optionally with
+// a second column set and the deltas between them.
+import { formatDelta, formatKm, formatPercent, THRESHOLD_NAMES, THRESHOLDS_KM } from "@/lib/format";
+
+export type ThresholdSummary = {
+  n: number;
+  medianKm?: number | null;
+  meanKm?: number | null;
+  geoScore?: number | null;
+  thresholds: ReadonlyArray<{ km: number; accuracy: number }>;
+};
+
+function acc(s: ThresholdSummary | null | undefined, km: number): number | null {
+  return s?.thresholds.find((a) => a.km === km)?.accuracy ?? null;
+}
+
+export function ThresholdTable({
+  a,
+  b,
+  labels = ["value", "other"],
+}: {
+  a: ThresholdSummary | null | undefined;
+  b?: ThresholdSummary | null;
+  labels?: [string, string];
+}) {
+  const compare = b !== undefined;
+  return (
+    <table data-testid="threshold-table" style={{ width: "auto" }}>
+      <thead>
+        <tr>
+          <th>Threshold</th>
+          <th className="num">{compare ? labels[0] : "accuracy"}</th>
+          {compare && <th className="num">{labels[1]}</th>}
+          {compare && <th className="num">Δ</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {THRESHOLDS_KM.map((km) => {
+          const x = acc(a, km);
+          const y = compare ? acc(b, km) : null;
+          const d = x !== null && y !== null ? y - x : null;
+          return (
+            <tr key={km}>
+              <td>
+                {formatKm(km)} <span className="muted">({THRESHOLD_NAMES[km]})</span>
+              </td>
+              <td className="num">{formatPercent(x)}</td>
+              {compare && <td className="num">{formatPercent(y)}</td>}
+              {compare && (
+                <td
+                  className="num"
+                  style={{ color: d === null ? undefined : d > 0 ? "var(--good)" : d < 0 ? "var(--bad)" : undefined }}
+                >
+                  {formatDelta(d)}
+                </td>
+              )}
+            </tr>
+          );
+        })}
+        <tr>
+          <td>median error</td>
+          <td className="num">{formatKm(a?.medianKm)}</td>
+          {compare && <td className="num">{formatKm(b?.medianKm)}</td>}
+          {compare && (
+            <td className="num">
+              {a?.medianKm != null && b?.medianKm != null
+                ? formatKm(b.medianKm - a.medianKm).replace(/^(?!-)/, "+")
+                : "–"}
+            </td>
+          )}
+        </tr>
+        <tr>
+          <td>predictions</td>
+          <td className="num">{a?.n ?? "–"}</td>
+          {compare && <td className="num">{b?.n ?? "–"}</td>}
+          {compare && <td />}
+        </tr>
+      </tbody>
+    </table>
+  );
+}

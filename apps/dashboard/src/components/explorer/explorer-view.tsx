@@ -1,0 +1,289 @@
+"use client";
+// The prediction explorer: filters, a virtualised list and a map kept in sync; every piece of
+// state (filters, selection, map view) lives in the URL.
+import type { Layer } from "@deck.gl/core";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import dynamic from "next/dynamic";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { cssColor, errorColor } from "@/lib/colors";
+import { type ExplorerState, LEVELS, ORDERS, parseExplorerState, serializeExplorerState } from "@/lib/explorer-state";
+import { formatKm, formatPercent } from "@/lib/format";
+import { columnsOf } from "@/lib/prediction-columns";
+import { ExperimentPicker } from "../experiments/experiment-picker";
+import { errorArcLayer, truePointLayer } from "../map/error-layers";
+import type { MapViewState } from "../map/geo-map";
+import { ErrorLegend } from "../map/legends";
+import { predictionPairLayers } from "../map/prediction-pair-layers";
+import { Empty, ErrorState } from "../states";
+import { usePredictionPages } from "./use-prediction-pages";
+
+const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
+
+const WORLD: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
+const ROW_HEIGHT = 46;
+
+export function ExplorerView() {
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const state = useMemo(() => parseExplorerState(searchParams), [searchParams]);
+  const setState = (changes: Partial<ExplorerState>) => {
+    const query = serializeExplorerState({ ...state, ...changes });
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
+
+  const filter = useMemo(
+    () =>
+      state.experiment
+        ? {
+            experimentId: state.experiment,
+            split: state.split,
+            trueCountry: state.country,
+            predictedCountry: state.predictedCountry,
+            minErrorKm: state.minKm,
+            maxErrorKm: state.maxKm,
+            level: state.hit !== null ? (state.level ?? "COUNTRY") : null,
+            hit: state.hit,
+          }
+        : null,
+    [state],
+  );
+  const pages = usePredictionPages(filter, state.order);
+  const columns = useMemo(
+    () =>
+      columnsOf(
+        pages.items.map((p) => ({
+          id: p.id,
+          trueLat: p.trueChain.lat,
+          trueLon: p.trueChain.lon,
+          predLat: p.predictedChain.lat,
+          predLon: p.predictedChain.lon,
+          errorKm: p.errorKm,
+        })),
+      ),
+    [pages.items],
+  );
+  const selectedIndex = state.selected ? pages.items.findIndex((p) => p.id === state.selected) : -1;
+  const selected = selectedIndex >= 0 ? pages.items[selectedIndex] : undefined;
+
+  // The map view follows the URL, but panning writes back to it only when the user pauses.
+  const [view, setView] = useState<MapViewState>(state.view ?? WORLD);
+  const viewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const urlView = state.view ? serializeExplorerState({ ...state, view: state.view }) : "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the URL only when its view changes
+  useEffect(() => {
+    if (state.view) setView(state.view);
+  }, [urlView]);
+  const onViewStateChange = (next: MapViewState) => {
+    setView(next);
+    if (viewTimer.current) clearTimeout(viewTimer.current);
+    viewTimer.current = setTimeout(() => setState({ view: next }), 500);
+  };
+
+  const listRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: pages.items.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastVisible = virtualItems.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (pages.hasMore && !pages.loading && lastVisible >= pages.items.length - 20) pages.loadMore();
+  }, [lastVisible, pages]);
+
+  const select = (index: number, fly: boolean) => {
+    const p = pages.items[index];
+    if (!p) return;
+    const nextView = fly
+      ? { longitude: p.trueChain.lon, latitude: p.trueChain.lat, zoom: Math.max(view.zoom, 3) }
+      : view;
+    setView(nextView);
+    setState({ selected: p.id, view: nextView });
+  };
+
+  const layers = useMemo(() => {
+    const out: Layer[] = [
+      errorArcLayer(columns, { id: "explorer-arcs" }),
+      truePointLayer(columns, { id: "explorer-points", pickable: true, radiusPixels: 3.5 }),
+    ];
+    if (selected) {
+      out.push(
+        ...predictionPairLayers(
+          [selected.trueChain.lon, selected.trueChain.lat],
+          [selected.predictedChain.lon, selected.predictedChain.lat],
+        ),
+      );
+    }
+    return out;
+  }, [columns, selected]);
+
+  const numberInput = (key: "minKm" | "maxKm", label: string) => (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={0}
+        defaultValue={state[key] ?? ""}
+        key={`${key}-${state[key]}`}
+        data-testid={`filter-${key}`}
+        style={{ width: 100 }}
+        onBlur={(e) => setState({ [key]: e.target.value === "" ? null : Number(e.target.value) })}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+        }}
+      />
+    </label>
+  );
+  const textInput = (key: "country" | "predictedCountry", label: string) => (
+    <label>
+      {label}
+      <input
+        defaultValue={state[key] ?? ""}
+        key={`${key}-${state[key]}`}
+        placeholder="ISO2, e.g. PT"
+        maxLength={2}
+        size={6}
+        data-testid={`filter-${key}`}
+        onBlur={(e) => setState({ [key]: e.target.value.trim() ? e.target.value.trim().toUpperCase() : null })}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+        }}
+      />
+    </label>
+  );
+
+  return (
+    <div>
+      <h1>Prediction explorer</h1>
+      <div className="toolbar">
+        <ExperimentPicker value={state.experiment} onChange={(id) => setState({ experiment: id, selected: null })} />
+        {textInput("country", "True country")}
+        {textInput("predictedCountry", "Predicted country")}
+        {numberInput("minKm", "Min error km")}
+        {numberInput("maxKm", "Max error km")}
+        <label>
+          Level
+          <select
+            value={state.level ?? "COUNTRY"}
+            onChange={(e) => setState({ level: e.target.value as ExplorerState["level"] })}
+            data-testid="filter-level"
+          >
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Hit / miss
+          <select
+            value={state.hit === null ? "" : String(state.hit)}
+            onChange={(e) => setState({ hit: e.target.value === "" ? null : e.target.value === "true" })}
+            data-testid="filter-hit"
+          >
+            <option value="">any</option>
+            <option value="true">hit</option>
+            <option value="false">miss</option>
+          </select>
+        </label>
+        <label>
+          Order
+          <select value={state.order} onChange={(e) => setState({ order: e.target.value as ExplorerState["order"] })}>
+            {ORDERS.map((o) => (
+              <option key={o} value={o}>
+                {o === "ERROR_DESC" ? "worst first" : o === "ERROR_ASC" ? "best first" : "id"}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {!state.experiment && <Empty>Choose an experiment to explore its predictions.</Empty>}
+      {pages.error && <ErrorState error={pages.error} what="predictions" />}
+      <div className="split">
+        <div>
+          <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
+            {pages.total !== null
+              ? `${pages.total.toLocaleString("en-US")} predictions match · ${pages.items.length.toLocaleString("en-US")} loaded`
+              : pages.loading
+                ? "loading…"
+                : ""}
+          </div>
+          <div className="list" ref={listRef} data-testid="explorer-list">
+            {state.experiment && !pages.loading && pages.items.length === 0 && !pages.error && (
+              <div className="state" style={{ margin: 10 }}>
+                No prediction matches these filters.
+              </div>
+            )}
+            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {virtualItems.map((v) => {
+                const p = pages.items[v.index]!;
+                return (
+                  <button
+                    type="button"
+                    key={p.id}
+                    className={`list-row${p.id === state.selected ? " selected" : ""}`}
+                    style={{ top: v.start, height: ROW_HEIGHT }}
+                    onClick={() => select(v.index, true)}
+                    data-testid="explorer-row"
+                    data-prediction-id={p.id}
+                  >
+                    <span>
+                      {p.trueChain.country?.name ?? "open water"} → {p.predictedChain.country?.name ?? "?"}
+                      <br />
+                      <span className="muted" style={{ fontSize: 12 }}>
+                        {p.hits.country ? "✓" : "✗"} country · {p.hits.admin1 ? "✓" : "✗"} admin1 ·{" "}
+                        {p.hits.city ? "✓" : "✗"} city
+                      </span>
+                    </span>
+                    <span
+                      style={{ color: cssColor(errorColor(p.errorKm)) }}
+                      data-testid="row-error"
+                      data-error-km={p.errorKm}
+                    >
+                      {formatKm(p.errorKm)}
+                    </span>
+                  </button>
+                );
+              })}
+            </div>
+          </div>
+        </div>
+        <div>
+          <div className="row" style={{ justifyContent: "space-between", marginBottom: 6 }}>
+            <ErrorLegend />
+            {selected && (
+              <span data-testid="selected-summary">
+                {selected.trueChain.country?.name ?? "open water"} → {selected.predictedChain.country?.name ?? "?"} (
+                {formatPercent(selected.predictedChain.country?.probability)}) · {formatKm(selected.errorKm)} ·{" "}
+                <Link href={`/predictions/${encodeURIComponent(selected.id)}`}>open prediction</Link>
+              </span>
+            )}
+          </div>
+          <GeoMap
+            layers={layers}
+            viewState={view}
+            onViewStateChange={onViewStateChange}
+            height={520}
+            label="explorer map"
+            getTooltip={(info) =>
+              info.layer?.id === "explorer-points" && info.index >= 0 && pages.items[info.index]
+                ? `${pages.items[info.index]!.trueChain.country?.name ?? "open water"}: ${formatKm(pages.items[info.index]!.errorKm)}`
+                : null
+            }
+            onClick={(info) => {
+              if (info.layer?.id === "explorer-points" && info.index >= 0) {
+                select(info.index, false);
+                virtualizer.scrollToIndex(info.index, { align: "center" });
+              }
+            }}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}

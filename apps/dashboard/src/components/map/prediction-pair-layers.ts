@@ -1,0 +1,37 @@
+// One prediction on the map: the true point (green), the predicted point (red) and the
+// great-circle line between them.
+import { ArcLayer, ScatterplotLayer } from "@deck.gl/layers";
+
+export type LonLat = [number, number];
+
+export function predictionPairLayers(trueLonLat: LonLat, predLonLat: LonLat, id = "selected") {
+  return [
+    new ArcLayer<{ from: LonLat; to: LonLat }>({
+      id: `${id}-great-circle`,
+      data: [{ from: trueLonLat, to: predLonLat }],
+      getSourcePosition: (d) => d.from,
+      getTargetPosition: (d) => d.to,
+      greatCircle: true,
+      getHeight: 0,
+      getSourceColor: [76, 195, 138, 255],
+      getTargetColor: [255, 107, 107, 255],
+      getWidth: 3,
+      widthUnits: "pixels",
+    }),
+    new ScatterplotLayer<{ at: LonLat; color: [number, number, number] }>({
+      id: `${id}-points`,
+      data: [
+        { at: trueLonLat, color: [76, 195, 138] },
+        { at: predLonLat, color: [255, 107, 107] },
+      ],
+      getPosition: (d) => d.at,
+      getFillColor: (d) => d.color,
+      getLineColor: [255, 255, 255],
+      stroked: true,
+      lineWidthUnits: "pixels",
+      getLineWidth: 1.5,
+      radiusUnits: "pixels",
+      getRadius: 7,
+    }),
+  ];
+}

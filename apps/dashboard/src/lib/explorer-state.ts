@@ -1,0 +1,95 @@
+// The prediction explorer's whole state, kept in the URL so any view is a shareable link.
+// Parsing is lenient per field (a bad value falls back to its default) and serialising drops
+// defaults, so links stay short and stable.
+export const LEVELS = ["COUNTRY", "ADMIN1", "CITY"] as const;
+export type ChainLevel = (typeof LEVELS)[number];
+export const ORDERS = ["ERROR_DESC", "ERROR_ASC", "ID"] as const;
+export type ExplorerOrder = (typeof ORDERS)[number];
+
+export type ExplorerState = {
+  experiment: string | null;
+  split: string | null;
+  country: string | null;
+  predictedCountry: string | null;
+  minKm: number | null;
+  maxKm: number | null;
+  level: ChainLevel | null;
+  hit: boolean | null;
+  order: ExplorerOrder;
+  selected: string | null;
+  view: { longitude: number; latitude: number; zoom: number } | null;
+};
+
+export const DEFAULT_EXPLORER_STATE: ExplorerState = {
+  experiment: null,
+  split: null,
+  country: null,
+  predictedCountry: null,
+  minKm: null,
+  maxKm: null,
+  level: null,
+  hit: null,
+  order: "ERROR_DESC",
+  selected: null,
+  view: null,
+};
+
+type Params = { get(name: string): string | null };
+
+function num(value: string | null, min: number, max: number): number | null {
+  if (value === null || value.trim() === "") return null;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= min && n <= max ? n : null;
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+function iso2(value: string | null): string | null {
+  return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : null;
+}
+
+export function parseExplorerState(params: Params): ExplorerState {
+  const view = params.get("view")?.split(",").map(Number);
+  const validView =
+    view?.length === 3 &&
+    Math.abs(view[0]!) <= 540 &&
+    Math.abs(view[1]!) <= 90 &&
+    view[2]! >= -2 &&
+    view[2]! <= 22 &&
+    view.every(Number.isFinite);
+  const hit = params.get("hit");
+  return {
+    experiment: params.get("experiment") || null,
+    split: params.get("split") || null,
+    country: iso2(params.get("country")),
+    predictedCountry: iso2(params.get("predicted")),
+    minKm: num(params.get("minKm"), 0, 40000),
+    maxKm: num(params.get("maxKm"), 0, 40000),
+    level: oneOf(params.get("level"), LEVELS),
+    hit: hit === "true" ? true : hit === "false" ? false : null,
+    order: oneOf(params.get("order"), ORDERS) ?? DEFAULT_EXPLORER_STATE.order,
+    selected: params.get("selected") || null,
+    view: validView ? { longitude: view[0]!, latitude: view[1]!, zoom: view[2]! } : null,
+  };
+}
+
+export function serializeExplorerState(state: ExplorerState): string {
+  const out = new URLSearchParams();
+  if (state.experiment) out.set("experiment", state.experiment);
+  if (state.split) out.set("split", state.split);
+  if (state.country) out.set("country", state.country);
+  if (state.predictedCountry) out.set("predicted", state.predictedCountry);
+  if (state.minKm !== null) out.set("minKm", String(state.minKm));
+  if (state.maxKm !== null) out.set("maxKm", String(state.maxKm));
+  if (state.level) out.set("level", state.level);
+  if (state.hit !== null) out.set("hit", String(state.hit));
+  if (state.order !== DEFAULT_EXPLORER_STATE.order) out.set("order", state.order);
+  if (state.selected) out.set("selected", state.selected);
+  if (state.view) {
+    const { longitude, latitude, zoom } = state.view;
+    out.set("view", [longitude.toFixed(3), latitude.toFixed(3), zoom.toFixed(2)].join(","));
+  }
+  return out.toString();
+}

@@ -1,0 +1,37 @@
+// Number formats used across pages. The thresholds are the standard IM2GPS3K / YFCC4K table:
+// street, city, region, country, continent.
+export const THRESHOLDS_KM = [1, 25, 200, 750, 2500] as const;
+export type ThresholdKm = (typeof THRESHOLDS_KM)[number];
+export const THRESHOLD_NAMES: Record<ThresholdKm, string> = {
+  1: "street",
+  25: "city",
+  200: "region",
+  750: "country",
+  2500: "continent",
+};
+
+export function formatKm(km: number | null | undefined): string {
+  if (km === null || km === undefined || !Number.isFinite(km)) return "–";
+  if (km < 1) return `${km.toFixed(km < 0.1 ? 2 : 1)} km`;
+  if (km < 10) return `${km.toFixed(1)} km`;
+  if (km < 10000) return `${Math.round(km).toLocaleString("en-US")} km`;
+  return `${(km / 1000).toFixed(0)}k km`;
+}
+
+export function formatPercent(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "–";
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+export function formatDelta(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "–";
+  const pp = x * 100;
+  return `${pp > 0 ? "+" : ""}${pp.toFixed(digits)} pp`;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().replace("T", " ").slice(0, 16);
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  DEFAULT_EXPLORER_STATE,
+  type ExplorerState,
+  parseExplorerState,
+  serializeExplorerState,
+} from "../../src/lib/explorer-state.ts";
+
+test("an explorer state survives the round trip through its URL", () => {
+  const state: ExplorerState = {
+    experiment: "exp_42",
+    split: "test",
+    country: "PT",
+    predictedCountry: "ES",
+    minKm: 200,
+    maxKm: 2500,
+    level: "COUNTRY",
+    hit: false,
+    order: "ERROR_ASC",
+    selected: "1234",
+    view: { longitude: -8.5, latitude: 40.25, zoom: 4.5 },
+  };
+  const query = serializeExplorerState(state);
+  assert.equal(
+    query,
+    "experiment=exp_42&split=test&country=PT&predicted=ES&minKm=200&maxKm=2500&level=COUNTRY&hit=false&order=ERROR_ASC&selected=1234&view=-8.500%2C40.250%2C4.50",
+  );
+  assert.deepEqual(parseExplorerState(new URLSearchParams(query)), state);
+});
+
+test("defaults serialise to an empty query and parse back to defaults", () => {
+  assert.equal(serializeExplorerState(DEFAULT_EXPLORER_STATE), "");
+  assert.deepEqual(parseExplorerState(new URLSearchParams("")), DEFAULT_EXPLORER_STATE);
+});
+
+test("malformed fields fall back to their defaults one by one", () => {
+  const s = parseExplorerState(
+    new URLSearchParams(
+      "country=Portugal&minKm=-5&maxKm=abc&level=STREET&hit=maybe&order=RANDOM&view=1,2&experiment=e1",
+    ),
+  );
+  assert.deepEqual(s, { ...DEFAULT_EXPLORER_STATE, experiment: "e1" });
+  assert.equal(parseExplorerState(new URLSearchParams("country=pt")).country, "PT", "codes are upper-cased");
+  assert.equal(parseExplorerState(new URLSearchParams("view=0,95,2")).view, null, "latitude beyond 90 is rejected");
+});

@@ -1,0 +1,67 @@
+/** `geor ablate`: the method's comparisons in one command (see eval/ablation.ts). */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { buildBlueMarble } from "../data/bluemarble/build.ts";
+import { georHome, resolveDatasetDir } from "../data/store.ts";
+import { runAblation, SECTIONS } from "../eval/ablation.ts";
+import { num } from "./format.ts";
+import { progressBar } from "./progress.ts";
+
+const list = (v: string) => v.split(",").map((s) => s.trim());
+
+/** The reduced version: `small`, one seed, short budgets (under 10 minutes on 2 cores). */
+const QUICK = { seeds: [0], sftMinutes: 1, rlMinutes: 0.4, chainsPerStep: 64, rl: { evalEvery: 50, valLimit: 300 } };
+
+export function registerAblateCommand(program: Command): void {
+  program
+    .command("ablate")
+    .description("reproduce the method's comparisons (heads, SFT vs SFT+RL, rewards, group size) on a dataset")
+    .option("--dataset <name>", "dataset (default bluemarble-medium; bluemarble-small with --quick, built if absent)")
+    .option("--out <dir>", "where ablation.md, ablation.json and the runs go (default $GEOR_HOME/ablations/<dataset>)")
+    .option("--quick", "reduced version on bluemarble-small: one seed, 1 min SFT, 0.4 min per RL arm")
+    .option("--seeds <list>", "comma-separated seeds (default 0,1,2)")
+    .option("--sections <list>", `comma-separated subset of ${SECTIONS.join(",")}`)
+    .option("--sft-minutes <m>", "SFT budget per head", num)
+    .option("--rl-minutes <m>", "extra budget per arm started from the CoR SFT run", num)
+    .option("--rewards <list>", "comma-separated reward specs for the rewards section")
+    .option("--groups <list>", "comma-separated group sizes for the groups section")
+    .option("--holdout <fraction>", "train fraction kept out of SFT for the RL / continued-SFT arms", num)
+    .option("--split <split>", "val | test", "test")
+    .option("--eval-limit <n>", "evaluate the first N samples of the split", num)
+    .option("--config <file>", "JSON with any AblationConfig fields (flags override it)")
+    .action(async (o) => {
+      const file = o.config ? (JSON.parse(readFileSync(o.config, "utf8")) as Record<string, unknown>) : {};
+      const dataset =
+        o.dataset ?? (file.dataset as string | undefined) ?? (o.quick ? "bluemarble-small" : "bluemarble-medium");
+      const cfg: Record<string, unknown> = { ...(o.quick ? QUICK : {}), ...file, dataset, split: o.split };
+      if (o.seeds) cfg.seeds = list(o.seeds).map(num);
+      if (o.sections) cfg.sections = list(o.sections);
+      if (o.rewards) cfg.rewards = list(o.rewards);
+      if (o.groups) cfg.groups = list(o.groups).map(num);
+      if (o.sftMinutes !== undefined) cfg.sftMinutes = o.sftMinutes;
+      if (o.rlMinutes !== undefined) cfg.rlMinutes = o.rlMinutes;
+      if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
+      if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
+      const builtIn = /^bluemarble-(small|medium|large)$/.exec(dataset);
+      if (builtIn && !existsSync(path.join(resolveDatasetDir(dataset), "manifest.json"))) {
+        const bar = progressBar(`building ${dataset}`);
+        await buildBlueMarble(
+          { size: builtIn[1] as "small" },
+          { onProgress: (p) => bar.update(p.done, p.total, p.stage) },
+        );
+        bar.stop();
+      }
+      const out = o.out ? path.resolve(o.out) : path.join(georHome(), "ablations", dataset);
+      const bar = progressBar("ablation");
+      const result = await runAblation(cfg as Parameters<typeof runAblation>[0], out, {
+        log: (line) => {
+          if (line.startsWith("ablation:") || line.includes("time budget")) process.stderr.write(`${line}\n`);
+        },
+        onProgress: (p) => bar.update(p.done, p.total, `${p.arm} seed ${p.seed} · ${p.phase}`),
+      });
+      bar.stop();
+      console.log(readFileSync(result.files.markdown, "utf8"));
+      console.log(`wrote ${result.files.markdown} and ${result.files.json} (${result.rows.length} rows)`);
+    });
+}

@@ -1,0 +1,133 @@
+/** ablation.md: one table per section (mean ± std over seeds) and the RL-vs-control deltas. */
+import { THRESHOLDS_KM } from "@geor/geo";
+import type { AblationConfig, AblationRow, Section } from "./ablation.ts";
+
+const TITLES: Record<Section, string> = {
+  heads: "1. Direct coordinates vs geocells vs Chain of Region (SFT only)",
+  rl: "2. CoR SFT + RL vs CoR SFT continued for the same time",
+  rewards: "3. RL reward variants",
+  groups: "4. Group size G at the same number of sampled chains per step",
+};
+
+function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, std };
+}
+
+/** "mean ± std" (just the mean for one seed), with `digits` decimals after scaling. */
+function cell(values: number[], scale = 1, digits = 0): string {
+  const { mean, std } = meanStd(values.map((v) => v * scale));
+  return values.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+}
+
+function table(rows: AblationRow[], arms: string[]): string[] {
+  const head = [
+    "arm",
+    "seeds",
+    "median km",
+    ...THRESHOLDS_KM.map((t) => `acc@${t} %`),
+    "GeoScore",
+    "country %",
+    "admin-1 %",
+    "wall s",
+  ];
+  const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const arm of arms) {
+    const rs = rows.filter((r) => r.arm === arm);
+    if (rs.length === 0) continue;
+    out.push(
+      `| ${[
+        arm,
+        String(rs.length),
+        cell(rs.map((r) => r.metrics.medianKm)),
+        ...THRESHOLDS_KM.map((t) =>
+          cell(
+            rs.map((r) => r.metrics.acc[t]),
+            100,
+            1,
+          ),
+        ),
+        cell(rs.map((r) => r.metrics.geoScore)),
+        cell(
+          rs.map((r) => r.levels.country),
+          100,
+          1,
+        ),
+        cell(
+          rs.map((r) => r.levels.admin1),
+          100,
+          1,
+        ),
+        cell(rs.map((r) => r.wallSeconds)),
+      ].join(" | ")} |`,
+    );
+  }
+  return out;
+}
+
+/** Per-seed deltas of arm `a` over arm `b` (a − b) for the headline metrics. */
+function deltas(rows: AblationRow[], a: string, b: string): string[] {
+  const pairs = rows
+    .filter((r) => r.arm === a)
+    .flatMap((ra) => {
+      const rb = rows.find((r) => r.arm === b && r.seed === ra.seed);
+      return rb ? [[ra, rb] as const] : [];
+    });
+  if (pairs.length === 0) return [];
+  const d = (f: (r: AblationRow) => number, scale = 1, digits = 0) =>
+    cell(
+      pairs.map(([x, y]) => f(x) - f(y)),
+      scale,
+      digits,
+    );
+  return [
+    "",
+    `Deltas \`${a}\` − \`${b}\` over ${pairs.length} seed(s) (negative km and positive accuracy favour \`${a}\`):`,
+    "",
+    "| median km | acc@25 pp | acc@200 pp | acc@750 pp | acc@2500 pp | GeoScore |",
+    "|---|---|---|---|---|---|",
+    `| ${[
+      d((r) => r.metrics.medianKm),
+      d((r) => r.metrics.acc[25], 100, 1),
+      d((r) => r.metrics.acc[200], 100, 1),
+      d((r) => r.metrics.acc[750], 100, 1),
+      d((r) => r.metrics.acc[2500], 100, 1),
+      d((r) => r.metrics.geoScore),
+    ].join(" | ")} |`,
+  ];
+}
+
+export function ablationMarkdown(rows: AblationRow[], cfg: AblationConfig): string {
+  const lines = [
+    "# Ablation",
+    "",
+    `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
+    `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
+    `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
+    ...(cfg.holdoutFraction > 0
+      ? [
+          `SFT learns from ${((1 - cfg.holdoutFraction) * 100).toFixed(0)}% of the train split; RL and continued SFT from the other ${(cfg.holdoutFraction * 100).toFixed(0)}%.`,
+        ]
+      : []),
+  ];
+  const sections = new Set(rows.map((r) => r.section));
+  for (const section of Object.keys(TITLES) as Section[]) {
+    if (!sections.has(section)) continue;
+    const arms = [...new Set(rows.filter((r) => r.section === section).map((r) => r.arm))];
+    lines.push("", `## ${TITLES[section]}`, "");
+    if (section === "rl") arms.unshift("sft-chain");
+    // The default reward's arm (section 2) is the reference row of the reward table.
+    if (section === "rewards")
+      arms.unshift(...new Set(rows.filter((r) => r.section === "rl" && r.stage === "sft+rl").map((r) => r.arm)));
+    lines.push(...table(rows, arms));
+    if (section === "heads") {
+      lines.push(...deltas(rows, "sft-chain", "sft-flat"), ...deltas(rows, "sft-chain", "sft-regress"));
+    }
+    if (section === "rl") {
+      const rl = arms.find((a) => a.startsWith("rl-"));
+      if (rl) lines.push(...deltas(rows, rl, "sft-continued"), ...deltas(rows, rl, "sft-chain"));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

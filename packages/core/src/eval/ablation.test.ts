@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import { tempDir, tinyBlueMarble } from "../../test/fixtures.ts";
+import { userMessage } from "../util/errors.ts";
+import { type AblationRow, runAblation } from "./ablation.ts";
+
+const SMALL = { convWidths: [8, 16], convStrides: [2, 2], featureDim: 32, embedDim: 8, headHidden: 32 };
+
+describe("geor ablate", () => {
+  let dataset: string;
+  before(async () => {
+    dataset = await tinyBlueMarble();
+  });
+
+  it("runs every arm with the same budget, writes ablation.json + ablation.md, and continues instead of redoing", async () => {
+    const out = tempDir("geor-ablate-");
+    const cfg = {
+      dataset,
+      seeds: [4],
+      sftMinutes: 0.04,
+      rlMinutes: 0.02,
+      rewards: ["geor", "tiered"],
+      groups: [2, 8],
+      chainsPerStep: 64,
+      split: "val" as const,
+      evalLimit: 50,
+      model: SMALL,
+      rl: { evalEvery: 1000, valLimit: 20 },
+      holdoutFraction: 0.3,
+    };
+    const phases: string[] = [];
+    const first = await runAblation(cfg, out, { onProgress: (p) => phases.push(p.phase) });
+    const rows = JSON.parse(readFileSync(first.files.json, "utf8")) as AblationRow[];
+    assert.deepEqual(
+      rows.map((r) => r.arm),
+      ["sft-chain", "sft-flat", "sft-regress", "sft-continued", "rl-geor", "rl-tiered", "rl-G2", "rl-G8"],
+    );
+    for (const r of rows) {
+      assert.equal(r.seed, 4);
+      assert.ok(r.metrics.medianKm > 0 && r.metrics.geoScore > 0, `${r.arm}: ${JSON.stringify(r.metrics)}`);
+      assert.deepEqual(Object.keys(r.metrics.acc), ["1", "25", "200", "750", "2500"]);
+      assert.ok(r.levels.country >= 0 && r.levels.country <= 1);
+      assert.ok(r.wallSeconds > 0);
+    }
+    const by = (arm: string) => rows.find((r) => r.arm === arm) as AblationRow;
+    assert.equal(by("sft-regress").head, "regress");
+    assert.equal(by("sft-continued").stage, "sft+sft");
+    assert.equal(by("rl-tiered").reward, "tiered");
+    assert.equal(by("rl-G2").group, 2);
+    // G = 8 at 64 chains per step is 8 images per step, not the default 16: a run of its own.
+    assert.notEqual(by("rl-G8").run, by("rl-geor").run);
+    // Both arms that start from the CoR SFT run really started from it.
+    const rlRun = JSON.parse(readFileSync(path.join(by("rl-geor").run, "run.json"), "utf8"));
+    assert.equal(rlRun.from, by("sft-chain").run);
+    const cont = JSON.parse(readFileSync(path.join(by("sft-continued").run, "run.json"), "utf8"));
+    assert.equal(cont.init, path.join(by("sft-chain").run, "checkpoint"));
+    assert.equal(cont.train.lr, 2e-4);
+    // SFT learned from 70% of train; both later arms from the other 30%.
+    const sftRun = JSON.parse(readFileSync(path.join(by("sft-chain").run, "run.json"), "utf8"));
+    assert.deepEqual([sftRun.train.holdoutFraction, sftRun.train.data], [0.3, "train"]);
+    assert.deepEqual([cont.train.holdoutFraction, cont.train.data], [0.3, "holdout"]);
+    assert.equal(rlRun.rl.data, "holdout");
+
+    const md = readFileSync(first.files.markdown, "utf8");
+    for (const title of ["## 1. Direct coordinates", "## 2. CoR SFT + RL", "## 3. RL reward", "## 4. Group size"]) {
+      assert.ok(md.includes(title), `ablation.md lacks "${title}"`);
+    }
+    assert.match(md, /Deltas `rl-geor` − `sft-continued` over 1 seed/);
+    assert.match(md, /SFT learns from 70% of the train split; RL and continued SFT from the other 30%/);
+    assert.match(md, /\| sft-regress \| 1 \| \d+ \|/);
+
+    const again = await runAblation(cfg, out);
+    assert.deepEqual(
+      again.rows.map((r) => [r.arm, r.metrics.medianKm]),
+      first.rows.map((r) => [r.arm, r.metrics.medianKm]),
+    );
+    assert.ok(phases.filter((p) => p === "train").length === 8);
+  });
+
+  it("rejects a bad reward or section before training anything", async () => {
+    const out = tempDir("geor-ablate-bad-");
+    await assert.rejects(runAblation({ dataset, rewards: ["geor", "exp:-1"] }, out), (e) =>
+      /reward "exp:-1": exp needs a positive scale/.test(userMessage(e)),
+    );
+    await assert.rejects(runAblation({ dataset, sections: ["heads", "vibes" as "rl"] }, out), (e) =>
+      /sections\.1/.test(userMessage(e)),
+    );
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * `geor ablate`: the method's comparisons on one dataset, each arm with the same compute
+ * budget, over several seeds.
+ *
+ *   heads    regress vs flat vs chain (CoR), SFT only, `sftMinutes` each;
+ *   rl       CoR SFT + RL vs the same SFT checkpoint continued with SFT for the same time
+ *            (the fair control: both get `rlMinutes` more from the same weights);
+ *   rewards  RL with each reward variant;
+ *   groups   RL with G ∈ groups at the same number of sampled chains per step.
+ *
+ * Every arm's run lives in <out>/runs/<arm>-s<seed>; an arm whose evaluation exists is not
+ * run again, so an interrupted ablation continues where it stopped.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { AccuracyAtThresholds } from "@geor/geo";
+import { z } from "zod";
+import type { Split } from "../data/format.ts";
+import { ModelConfig } from "../model/config.ts";
+import { RlConfig } from "../train/rl/config.ts";
+import { trainRl } from "../train/rl/rl.ts";
+import { trainSft } from "../train/sft.ts";
+import { ablationMarkdown } from "./ablation-report.ts";
+import { evaluateRun, type RunEvalResult } from "./run-eval.ts";
+
+export const SECTIONS = ["heads", "rl", "rewards", "groups"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const AblationConfig = z.object({
+  dataset: z.string().min(1),
+  seeds: z.array(z.number().int().min(0)).min(1).default([0, 1, 2]),
+  sections: z
+    .array(z.enum(SECTIONS))
+    .min(1)
+    .default([...SECTIONS]),
+  /** SFT budget of each head. */
+  sftMinutes: z.number().positive().default(10),
+  /** Extra budget of every arm that starts from the CoR SFT checkpoint (RL or continued SFT). */
+  rlMinutes: z.number().positive().default(4),
+  /**
+   * Fraction of the train split the SFT runs leave out; > 0 makes every arm that starts from
+   * the CoR SFT run (RL and continued SFT) learn from that held-out part only.
+   */
+  holdoutFraction: z.number().min(0).max(0.9).default(0),
+  /**
+   * The clock of the budgets: CPU time by default, so that every arm gets the same compute even
+   * when other work shares the machine (wall-clock budgets shrink under load).
+   */
+  budgetClock: z.enum(["wall", "cpu"]).default("cpu"),
+  /** Learning rate of the continued-SFT control (a fine-tuning rate, like RL's). */
+  continueLr: z.number().positive().default(2e-4),
+  rewards: z
+    .array(z.string())
+    .min(1)
+    .default(["geor", "exp:250", "exp:1000", "geoscore", "tiered", "geor+consistency:0.2"]),
+  groups: z.array(z.number().int().min(2)).min(1).default([4, 8, 16]),
+  /** Chains per RL step in the group arms: images per step = chainsPerStep / G. */
+  chainsPerStep: z.number().int().min(4).default(128),
+  split: z.enum(["val", "test"]).default("test"),
+  evalLimit: z.number().int().positive().optional(),
+  /** Model settings for every arm (the head is set per arm); validated as a ModelConfig. */
+  model: z.record(z.string(), z.unknown()).default({}),
+  /** RL settings for every RL arm (reward, group and budget are set per arm); validated as an RlConfig. */
+  rl: z.record(z.string(), z.unknown()).default({}),
+});
+export type AblationConfig = z.infer<typeof AblationConfig>;
+
+/** One row of ablation.json. */
+export interface AblationRow {
+  arm: string;
+  section: Section;
+  seed: number;
+  head: string;
+  stage: "sft" | "sft+sft" | "sft+rl";
+  reward: string | null;
+  group: number | null;
+  metrics: { medianKm: number; meanKm: number; geoScore: number; acc: AccuracyAtThresholds };
+  levels: { country: number; admin1: number; city: number };
+  /** Wall time of the arm's own training (the shared SFT start not included for RL/continued arms). */
+  wallSeconds: number;
+  run: string;
+}
+
+export interface AblationProgress {
+  arm: string;
+  seed: number;
+  /** Arms finished so far / planned. */
+  done: number;
+  total: number;
+  phase: "train" | "eval" | "cached";
+}
+
+interface Arm {
+  name: string;
+  section: Section;
+  head: string;
+  stage: AblationRow["stage"];
+  reward: string | null;
+  group: number | null;
+  /** Reuse the run of this arm (same configuration) instead of training again. */
+  alias?: string;
+  /** Trains the arm's run into `dir` (from the seed's CoR SFT run `sftDir` when it needs it). */
+  train: (dir: string, seed: number, sftDir: string) => Promise<unknown>;
+}
+
+function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] {
+  const arms: Arm[] = [];
+  // What the arms started from the CoR SFT run learn from.
+  const later = cfg.holdoutFraction > 0 ? ("holdout" as const) : ("train" as const);
+  const sft = (head: string) => async (dir: string, seed: number) =>
+    trainSft({
+      dataset: ds,
+      out: dir,
+      model: { ...cfg.model, head: head as "chain" },
+      train: { minutes: cfg.sftMinutes, budgetClock: cfg.budgetClock, seed, holdoutFraction: cfg.holdoutFraction },
+      log,
+    });
+  const rl =
+    (reward: string, group: number, imagesPerStep?: number) => async (dir: string, seed: number, from: string) =>
+      trainRl({
+        from,
+        out: dir,
+        rl: {
+          ...cfg.rl,
+          reward,
+          group,
+          ...(imagesPerStep ? { imagesPerStep } : {}),
+          minutes: cfg.rlMinutes,
+          seed,
+          data: later,
+        },
+        log,
+      });
+  const sectionOf = new Set(cfg.sections);
+  // The CoR SFT run is the start of every RL arm, so it is always planned first.
+  arms.push({
+    name: "sft-chain",
+    section: "heads",
+    head: "chain",
+    stage: "sft",
+    reward: null,
+    group: null,
+    train: sft("chain"),
+  });
+  if (sectionOf.has("heads")) {
+    for (const head of ["flat", "regress"]) {
+      arms.push({
+        name: `sft-${head}`,
+        section: "heads",
+        head,
+        stage: "sft",
+        reward: null,
+        group: null,
+        train: sft(head),
+      });
+    }
+  }
+  const baseReward = RlConfig.parse({ ...cfg.rl }).reward;
+  const baseGroup = RlConfig.parse({ ...cfg.rl }).group;
+  if (sectionOf.has("rl")) {
+    arms.push({
+      name: "sft-continued",
+      section: "rl",
+      head: "chain",
+      stage: "sft+sft",
+      reward: null,
+      group: null,
+      train: (dir, seed, from) =>
+        trainSft({
+          dataset: ds,
+          out: dir,
+          init: path.join(from, "checkpoint"),
+          train: {
+            minutes: cfg.rlMinutes,
+            budgetClock: cfg.budgetClock,
+            seed,
+            lr: cfg.continueLr,
+            warmupSteps: 10,
+            holdoutFraction: cfg.holdoutFraction,
+            data: later,
+          },
+          log,
+        }),
+    });
+    arms.push({
+      name: `rl-${baseReward}`,
+      section: "rl",
+      head: "chain",
+      stage: "sft+rl",
+      reward: baseReward,
+      group: baseGroup,
+      train: rl(baseReward, baseGroup),
+    });
+  }
+  if (sectionOf.has("rewards")) {
+    for (const reward of cfg.rewards) {
+      if (sectionOf.has("rl") && reward === baseReward) continue;
+      arms.push({
+        name: `rl-${reward}`,
+        section: "rewards",
+        head: "chain",
+        stage: "sft+rl",
+        reward,
+        group: baseGroup,
+        train: rl(reward, baseGroup),
+      });
+    }
+  }
+  if (sectionOf.has("groups")) {
+    const baseImages = RlConfig.parse({ ...cfg.rl }).imagesPerStep;
+    for (const G of cfg.groups) {
+      const images = Math.max(1, Math.round(cfg.chainsPerStep / G));
+      const same = sectionOf.has("rl") && G === baseGroup && images === baseImages;
+      arms.push({
+        ...(same ? { alias: `rl-${baseReward}` } : {}),
+        name: `rl-G${G}`,
+        section: "groups",
+        head: "chain",
+        stage: "sft+rl",
+        reward: baseReward,
+        group: G,
+        train: rl(baseReward, G, images),
+      });
+    }
+  }
+  return arms;
+}
+
+function rowOf(arm: Arm, seed: number, ev: RunEvalResult, wallSeconds: number, run: string): AblationRow {
+  const { medianKm, meanKm, geoScore, acc } = ev.metrics;
+  return {
+    arm: arm.name,
+    section: arm.section,
+    seed,
+    head: arm.head,
+    stage: arm.stage,
+    reward: arm.reward,
+    group: arm.group,
+    metrics: { medianKm, meanKm, geoScore, acc },
+    levels: ev.levels,
+    wallSeconds,
+    run,
+  };
+}
+
+export interface AblationResult {
+  rows: AblationRow[];
+  files: { json: string; markdown: string };
+}
+
+/** Runs (or continues) an ablation into `out`; writes ablation.json and ablation.md after every arm. */
+export async function runAblation(
+  input: z.input<typeof AblationConfig>,
+  out: string,
+  opts: { log?: (line: string) => void; onProgress?: (p: AblationProgress) => void } = {},
+): Promise<AblationResult> {
+  const cfg = AblationConfig.parse(input);
+  // Fail before hours of training, not after: every arm's configs must parse.
+  ModelConfig.parse(cfg.model);
+  for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });
+  const log = opts.log ?? (() => {});
+  const outDir = path.resolve(out);
+  mkdirSync(path.join(outDir, "runs"), { recursive: true });
+  writeFileSync(path.join(outDir, "ablation-config.json"), `${JSON.stringify(cfg, null, 2)}\n`);
+  const files = { json: path.join(outDir, "ablation.json"), markdown: path.join(outDir, "ablation.md") };
+  const arms = plan(cfg, cfg.dataset, log);
+  const total = arms.length * cfg.seeds.length;
+  const rows: AblationRow[] = [];
+  let done = 0;
+  for (const seed of cfg.seeds) {
+    const sftDir = path.join(outDir, "runs", `sft-chain-s${seed}`);
+    for (const arm of arms) {
+      const dir = path.join(outDir, "runs", `${arm.alias ?? arm.name}-s${seed}`);
+      const evalFile = path.join(dir, `eval-${cfg.split}.json`);
+      const timeFile = path.join(dir, "ablation-wall.json");
+      let ev: RunEvalResult;
+      let wall: number;
+      if (existsSync(evalFile) && existsSync(timeFile)) {
+        opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "cached" });
+        ev = JSON.parse(readFileSync(evalFile, "utf8")) as RunEvalResult;
+        wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
+      } else {
+        // An arm interrupted mid-training starts over: arms are short, and a clean run keeps
+        // the budget equal across arms.
+        rmSync(dir, { recursive: true, force: true });
+        opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "train" });
+        log(`ablation: ${arm.name} seed ${seed}`);
+        const t0 = performance.now();
+        await arm.train(dir, seed, sftDir);
+        wall = (performance.now() - t0) / 1000;
+        opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "eval" });
+        const { predictions: _p, ...report } = await evaluateRun({
+          runDir: dir,
+          split: cfg.split as Split,
+          limit: cfg.evalLimit,
+        });
+        ev = report;
+        writeFileSync(timeFile, `${JSON.stringify({ seconds: wall })}\n`);
+      }
+      rows.push(rowOf(arm, seed, ev, wall, dir));
+      done++;
+      writeFileSync(files.json, `${JSON.stringify(rows, null, 2)}\n`);
+      writeFileSync(files.markdown, ablationMarkdown(rows, cfg));
+    }
+  }
+  return { rows, files };
+}

@@ -1,0 +1,337 @@
+/**
+ * The RL stage: GRPO on the chain policy with a Haversine-aligned reward, starting from an SFT
+ * run and anchored to it by a KL penalty.
+ *
+ * A run directory holds run.json, metrics.jsonl (a "step" line per step, a "val" line per
+ * validation), reference/ (a copy of the SFT checkpoint: the frozen reference policy),
+ * checkpoint/ (the latest, with optimizer and RNG-free state: step s samples with the seed
+ * (seed, s), so a resumed run continues exactly) and best/ (the weights with the best
+ * validation GeoScore seen so far, the SFT start included).
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type ChainOfRegion, haversineKmUnchecked, loadChainOfRegion } from "@geor/geo";
+import * as tf from "@tensorflow/tfjs";
+import type { z } from "zod";
+import { type BackendInfo, selectBackend } from "../../backend/select.ts";
+import { Dataset } from "../../data/store.ts";
+import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/evaluate.ts";
+import { sampleChains } from "../../model/decode.ts";
+import { datasetInput } from "../../model/inputs.ts";
+import type { GeoModel } from "../../model/network.ts";
+import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
+import { StepBudget } from "../budget.ts";
+import { loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
+import { learningRate } from "../config.ts";
+import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
+import type { RunOptions } from "../runs.ts";
+import { trainIndices } from "../subsets.ts";
+import { RlConfig } from "./config.ts";
+import { groupAdvantages } from "./grpo.ts";
+import { parseReward, type RewardSpec } from "./rewards.ts";
+import { grpoUpdate } from "./update.ts";
+
+export interface RlOptions extends RunOptions<RlProgress> {
+  /** The SFT run to start from (its latest checkpoint becomes the policy and the reference). */
+  from: string;
+  /** Dataset name or dir; default: the SFT run's dataset. */
+  dataset?: string;
+  rl?: z.input<typeof RlConfig>;
+}
+
+/** One RL step's figures: everything metrics.jsonl records for the step. */
+export interface RlProgress {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  rewardMean: number;
+  rewardStd: number;
+  zeroVarianceFraction: number;
+  kl: number;
+  clipFraction: number;
+  entropyCountry: number;
+  entropyAdmin1: number;
+  entropyPlace: number;
+  lr: number;
+  imgsPerSec: number;
+  chainsPerSec: number;
+}
+
+export interface RlResult {
+  runDir: string;
+  steps: number;
+  totalSteps: number;
+  seconds: number;
+  chainsPerSec: number;
+  finished: boolean;
+  /** Validation of the latest weights, and the best one (step and report). */
+  val: EvalReport | null;
+  best: { step: number; geoScore: number } | null;
+  backend: BackendInfo;
+}
+
+interface RlState {
+  step: number;
+  totalSteps: number;
+  elapsedMs: number;
+  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
+  budgetMs?: number;
+  best: { step: number; geoScore: number } | null;
+}
+
+export class RlDivergedError extends Error {
+  override name = "RlDivergedError";
+}
+
+/** Reward of each sampled chain: distance part plus the optional consistency bonus. */
+export function chainRewards(
+  coords: Float64Array,
+  tokens: Int32Array,
+  truth: Array<{ lat: number; lon: number }>,
+  G: number,
+  reward: RewardSpec,
+  countryIso2: (token: number) => string,
+  cor: Pick<ChainOfRegion, "countryOf"> | null,
+): { rewards: Float32Array; km: Float64Array } {
+  const n = coords.length / 2;
+  const rewards = new Float32Array(n);
+  const km = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = truth[Math.floor(i / G)];
+    km[i] = haversineKmUnchecked(coords[2 * i], coords[2 * i + 1], t.lat, t.lon);
+    let r = reward.distance(km[i]);
+    if (reward.consistency > 0 && cor) {
+      // The predicted point lies inside the predicted country: the chain agrees with itself.
+      if (cor.countryOf(coords[2 * i], coords[2 * i + 1]) === countryIso2(tokens[3 * i])) r += reward.consistency;
+    }
+    rewards[i] = r;
+  }
+  return { rewards, km };
+}
+
+function meanStd(x: ArrayLike<number>): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i] - mean) ** 2;
+  return { mean, std: Math.sqrt(v / x.length) };
+}
+
+export async function trainRl(opts: RlOptions): Promise<RlResult> {
+  const log = opts.log ?? (() => {});
+  const backend = await selectBackend({ backend: opts.backend ?? "auto" });
+  const fromDir = path.resolve(opts.from);
+  const fromRun = path.join(fromDir, "run.json");
+  if (!existsSync(fromRun) || !existsSync(path.join(fromDir, "checkpoint", "checkpoint.json"))) {
+    throw new Error(`no SFT run with a checkpoint at ${fromDir} (train one with \`geor train sft\`)`);
+  }
+  const sft = JSON.parse(readFileSync(fromRun, "utf8")) as {
+    dataset: { dir: string };
+    model: { head: string };
+    train?: { holdoutFraction?: number };
+  };
+  if (sft.model.head !== "chain") {
+    throw new Error(`RL needs a chain-head run; ${fromDir} was trained with head "${sft.model.head}"`);
+  }
+  const runDir = path.resolve(opts.out);
+  const ckptDir = path.join(runDir, "checkpoint");
+  const refDir = path.join(runDir, "reference");
+  const bestDir = path.join(runDir, "best");
+  const metricsFile = path.join(runDir, "metrics.jsonl");
+  const resuming = Boolean(opts.resume) && existsSync(path.join(ckptDir, "checkpoint.json"));
+  if (!resuming && existsSync(path.join(runDir, "run.json"))) {
+    throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
+  }
+  const ds = Dataset.open(opts.dataset ?? sft.dataset.dir);
+  mkdirSync(runDir, { recursive: true });
+
+  let cfg: RlConfig;
+  let state: RlState;
+  const optimizer = tf.train.adam(1e-4);
+  let policy: GeoModel;
+  if (resuming) {
+    cfg = (JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { rl: RlConfig }).rl;
+    const loaded = loadModel(ckptDir);
+    policy = loaded.model;
+    await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
+    state = loaded.meta.state as unknown as RlState;
+    state.totalSteps ??= Number.POSITIVE_INFINITY;
+    truncateMetrics(metricsFile, state.step);
+    log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
+  } else {
+    cfg = RlConfig.parse(opts.rl ?? {});
+    rmSync(refDir, { recursive: true, force: true });
+    cpSync(path.join(fromDir, "checkpoint"), refDir, { recursive: true });
+    policy = loadModel(refDir).model;
+    state = { step: 0, totalSteps: cfg.steps ?? Number.POSITIVE_INFINITY, elapsedMs: 0, best: null };
+    writeFileSync(
+      path.join(runDir, "run.json"),
+      `${JSON.stringify(
+        {
+          kind: "rl",
+          from: fromDir,
+          dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
+          model: policy.config,
+          rl: cfg,
+          backend,
+          parameters: policy.parameterCount,
+          createdAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    writeFileSync(metricsFile, "");
+  }
+  const reference = loadModel(refDir).model;
+  const reward = parseReward(cfg.reward);
+  const cor = await loadChainOfRegion();
+  const { input, backbone } = await datasetInput(policy.config, ds);
+  backbone?.dispose();
+  const train = trainIndices(ds, sft.train?.holdoutFraction ?? 0, cfg.data);
+  const hasVal = ds.indicesOf("val").length > 0;
+  const G = cfg.group;
+  const B = Math.min(cfg.imagesPerStep, train.length);
+  const sigma = cfg.offsetSigmaKm / 100;
+  const stepsPerEpoch = Math.floor(train.length / B);
+  const countryIso2 = (token: number) => policy.vocab.countries[token].iso2;
+
+  let val: EvalReport | null = null;
+  const validate = async () => {
+    if (!hasVal) return;
+    const report = summarizePredictions(predictSplit(policy, ds, cor, { split: "val", limit: cfg.valLimit, input }));
+    val = report;
+    appendMetrics(metricsFile, { type: "val", step: state.step, val: { ...report.metrics, levels: report.levels } });
+    const improved = state.best === null || report.metrics.geoScore > state.best.geoScore;
+    if (improved) {
+      state.best = { step: state.step, geoScore: report.metrics.geoScore };
+      await saveCheckpoint(bestDir, policy, null, state.step, { best: state.best });
+    }
+    log(
+      `step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, GeoScore ${report.metrics.geoScore.toFixed(0)}, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%${improved ? " (best)" : ""}`,
+    );
+  };
+  const checkpoint = () => saveCheckpoint(ckptDir, policy, optimizer, state.step, { ...state });
+  if (!resuming) await validate();
+
+  try {
+    return await rlLoop();
+  } finally {
+    policy.dispose();
+    reference.dispose();
+    optimizer.dispose();
+    ds.close();
+  }
+
+  async function rlLoop(): Promise<RlResult> {
+    const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
+    const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
+    const started = performance.now() - state.elapsedMs;
+    let windowStart = performance.now();
+    let windowImages = 0;
+    let imgsPerSec = 0;
+    let order: Uint32Array = new Uint32Array(0);
+    let orderEpoch = -1;
+    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
+      if (budget.exhausted()) break;
+      const epoch = Math.floor(state.step / stepsPerEpoch);
+      if (orderEpoch !== epoch) {
+        order = seededPermutation(train.length, hash32(`rl-epoch:${epoch}`, cfg.seed));
+        orderEpoch = epoch;
+      }
+      const from = (state.step % stepsPerEpoch) * B;
+      const batchIdx = Uint32Array.from(order.subarray(from, from + B), (j) => train[j]);
+      const rand = mulberry32(hash32(`rl-step:${state.step}`, cfg.seed));
+      const x = tf.keep(input(policy, batchIdx));
+      let stats: Record<string, number>;
+      try {
+        const s = sampleChains(policy, x, G, cfg.temperature, rand, { offsetSigma: sigma });
+        if (!s.logProbs.every(Number.isFinite) || !s.offsets.every(Number.isFinite)) {
+          throw new RlDivergedError(
+            `RL diverged at step ${state.step}: the policy gives non-finite probabilities or offsets; the last good checkpoint is ${ckptDir}`,
+          );
+        }
+        const truth = Array.from(batchIdx, (i) => ds.samples[i]);
+        const { rewards, km } = chainRewards(s.coords, s.tokens, truth, G, reward, countryIso2, cor);
+        const adv = groupAdvantages(rewards, G);
+        const r = meanStd(rewards);
+        const lr = learningRate(state.step, Number.isFinite(state.totalSteps) ? state.totalSteps : 1000, cfg);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        const update = grpoUpdate(policy, reference, optimizer, x, s, adv, G, { ...cfg, offsetSigma: sigma });
+        if (!update.finite) {
+          throw new RlDivergedError(
+            `RL diverged at step ${state.step} (loss ${update.loss}, gradient norm ${update.gradNorm}); the weights were not updated and the last good checkpoint is ${ckptDir}`,
+          );
+        }
+        stats = {
+          rewardMean: r.mean,
+          rewardStd: r.std,
+          zeroVarianceFraction: adv.zeroVarianceFraction,
+          sampledMedianKm: Float64Array.from(km).sort()[Math.floor(km.length / 2)],
+          lr,
+          loss: update.loss,
+          kl: update.kl,
+          clipFraction: update.clipFraction,
+          gradNorm: update.gradNorm,
+          entropyCountry: update.entropy[0],
+          entropyAdmin1: update.entropy[1],
+          entropyPlace: update.entropy[2],
+        };
+      } finally {
+        x.dispose();
+      }
+      state.step++;
+      windowImages += batchIdx.length;
+      const now = performance.now();
+      if (now - windowStart > 2000) {
+        imgsPerSec = windowImages / ((now - windowStart) / 1000);
+        windowStart = now;
+        windowImages = 0;
+      }
+      const fixed = Number.isFinite(state.totalSteps) ? null : budget.observe(state.step);
+      if (fixed !== null) {
+        state.totalSteps = fixed;
+        log(`time budget ${cfg.minutes} min ≈ ${state.totalSteps} steps`);
+      }
+      state.elapsedMs = now - started;
+      state.budgetMs = budget.elapsedMs();
+      state.budgetMs = budget.elapsedMs();
+      const chainsPerSec = imgsPerSec * G;
+      appendMetrics(metricsFile, {
+        type: "step",
+        step: state.step,
+        ...stats,
+        imgsPerSec: Math.round(imgsPerSec),
+        chainsPerSec: Math.round(chainsPerSec),
+      });
+      opts.onProgress?.({
+        ...(stats as Omit<RlProgress, "step" | "totalSteps" | "imgsPerSec" | "chainsPerSec">),
+        step: state.step,
+        totalSteps: state.totalSteps,
+        imgsPerSec,
+        chainsPerSec,
+      });
+      if (state.step % cfg.evalEvery === 0) await validate();
+      if (state.step % cfg.checkpointEvery === 0) await checkpoint();
+    }
+    const finished = state.step >= state.totalSteps || budget.exhausted();
+    if (finished) {
+      state.totalSteps = state.step;
+      if (state.step % cfg.evalEvery !== 0) await validate();
+    }
+    await checkpoint();
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      runDir,
+      steps: state.step,
+      totalSteps: state.totalSteps,
+      seconds,
+      chainsPerSec: (state.step * B * G) / Math.max(seconds, 1e-9),
+      finished,
+      val,
+      best: state.best,
+      backend,
+    };
+  }
+}

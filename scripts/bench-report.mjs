@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * Writes bench/REPORT.md from bench/results/*.json: the headline figures with their targets and
+ * in-run ratios, then every other number each benchmark recorded. Run by `npm run bench` after
+ * the benchmarks; `node scripts/bench-report.mjs` alone re-renders from the stored results.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dir = path.join(root, "bench", "results");
+const results = Object.fromEntries(
+  (existsSync(dir) ? readdirSync(dir) : [])
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => [f.replace(/\.json$/, ""), JSON.parse(readFileSync(path.join(dir, f), "utf8"))]),
+);
+
+const get = (obj, dotted) => dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+const fmt = (v, digits = 0) =>
+  typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: digits }) : (v ?? "—");
+
+/** [benchmark, label, path, unit, target ("≥ n" / "≤ n"), ratio path or null, ratio label, note] */
+const HEADLINES = [
+  ["geo", "CoR locate", "locate.pointsPerSecond", "points/s", "≥ 200,000", null, "", "countryOf: see below"],
+  ["geo", "CoR index load (cached)", "indexLoadMs", "ms", "≤ 3,000", null, "", ""],
+  ["datasets", "Blue Marble build", "bluemarble.samplesPerSecond", "samples/s", "medium ≤ 60 s", null, "", ""],
+  ["model", "SFT training (wasm)", "sft.wasmImgsPerSec", "img/s", "≥ 150", "sft.wasmOverCpu", "× the cpu backend", ""],
+  ["model", "Inference (wasm)", "inference.imgsPerSec", "img/s", "≥ 1,000", null, "", "greedy chain + offset"],
+  [
+    "model",
+    "RL: GRPO training",
+    "rl.trainingChainsPerSec",
+    "chains/s",
+    "",
+    null,
+    "",
+    "16 images × G 8, 2 updates/batch",
+  ],
+  ["model", "RL: chain sampling", "rl.samplingChainsPerSec", "chains/s", "", null, "", ""],
+  ["api", "Page of 100 predictions p95 (SQLite)", "sqlite.page.p95Ms", "ms", "≤ 50", null, "", "1M predictions"],
+  ["api", "errorHistogram p95 (SQLite)", "sqlite.errorHistogram.p95Ms", "ms", "≤ 300", null, "", "1M predictions"],
+  ["api", "Page of 100 predictions p95 (PostgreSQL)", "postgres.page.p95Ms", "ms", "≤ 50", null, "", "1M predictions"],
+  ["api", "Prediction ingest (SQLite)", "sqlite.ingestRowsPerSec", "rows/s", "≥ 50,000", null, "", ""],
+  ["dashboard", "Map first frame, 100k predictions", "firstFrameMs", "ms", "", null, "", ""],
+];
+
+/** Every numeric leaf of an object as [dotted path, value]. */
+function leaves(obj, prefix = "") {
+  return Object.entries(obj ?? {}).flatMap(([k, v]) => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "number") return [[key, v]];
+    if (v && typeof v === "object" && !Array.isArray(v)) return leaves(v, key);
+    return [];
+  });
+}
+
+const lines = [
+  "# Benchmark report",
+  "",
+  "Written by `npm run bench` (`--quick` for a short version) from `bench/results/*.json`.",
+  "Absolute figures depend on the machine and its load; ratios measured inside one run travel better.",
+  "",
+  "| benchmark | figure | value | target | ratio | machine | when |",
+  "|---|---|---|---|---|---|---|",
+];
+for (const [bench, label, p, unit, target, ratioPath, ratioLabel, note] of HEADLINES) {
+  const r = results[bench];
+  const value = r ? get(r, p) : undefined;
+  const ratio = r && ratioPath ? get(r, ratioPath) : undefined;
+  const machine = r?.machine ? `${r.machine.cores} cores${r.machine.backend ? `, ${r.machine.backend}` : ""}` : "";
+  const when = r?.date ? r.date.slice(0, 10) : "";
+  lines.push(
+    `| ${bench} | ${label}${note ? ` (${note})` : ""} | ${value === undefined ? "not measured" : `${fmt(value)} ${unit}`} | ${target} | ${ratio === undefined ? "" : `${fmt(ratio, 1)} ${ratioLabel}`} | ${machine} | ${when} |`,
+  );
+}
+for (const [bench, r] of Object.entries(results).sort()) {
+  lines.push("", `## ${bench}`, "", "| figure | value |", "|---|---|");
+  for (const [k, v] of leaves(r)) lines.push(`| ${k} | ${fmt(v, 3)} |`);
+}
+writeFileSync(path.join(root, "bench", "REPORT.md"), `${lines.join("\n")}\n`);
+console.log(`wrote bench/REPORT.md from ${Object.keys(results).length} result file(s)`);
