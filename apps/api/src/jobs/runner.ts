@@ -24,10 +24,6 @@ export class JobRunner {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
-  get active(): number {
-    return this.running.size;
-  }
-
   async run(id: string): Promise<RunOutcome> {
     const exps = this.store.experiments;
     if (!(await exps.claim(id, this.worker))) return "NOT_CLAIMED";

@@ -2,7 +2,7 @@
 import { THRESHOLDS_KM } from "@geor/geo";
 import type SQLite from "better-sqlite3";
 import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from "kysely";
-import type { Database, Dialect, Row } from "../db/tables.ts";
+import type { Database, Row } from "../db/tables.ts";
 import {
   decodeCursor,
   encodeCursor,
@@ -142,7 +142,6 @@ export class PredictionStore {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
     sqlite: SQLite.Database | null,
   ) {
     if (sqlite) {
@@ -368,9 +367,5 @@ export class PredictionStore {
         countryAccuracy: Number(r.country_acc),
       };
     });
-  }
-
-  get dialectName(): Dialect {
-    return this.dialect;
   }
 }
