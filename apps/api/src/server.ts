@@ -161,6 +161,10 @@ export async function startServer(
   });
   // Sprite sheets of dataset thumbnails; only files under a dataset's sprites/ folder.
   app.get("/files/datasets/:name/sprites/:file", (req, res) => {
+    if (!config.publicRead && !authorized(req.headers.authorization)) {
+      res.status(401).json({ error: "reads need the API token (GEOR_PUBLIC_READ is false)" });
+      return;
+    }
     const { name, file } = req.params;
     if (!isDatasetName(name) || !/^sheet-\d{1,6}\.png$/.test(file)) {
       res.status(404).end();

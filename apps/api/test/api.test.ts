@@ -236,7 +236,8 @@ for (const dialect of DIALECTS) {
       const created = await ok<{ createExperiment: Exp }>(
         api,
         `mutation($c: JSON) { createExperiment(input: { name: "tiny sft", dataset: "${DATASET}", config: $c, tags: ["smoke"], notes: "tiny" }) { ${EXPERIMENT_FIELDS} } }`,
-        { c: TINY_CONFIG },
+        // Four epochs: long enough (a second or two) for progress to show between polls.
+        { c: { ...TINY_CONFIG, train: { ...TINY_CONFIG.train, epochs: 4 } } },
       );
       const id = created.createExperiment.id;
       assert.equal(created.createExperiment.config.train.batchSize, 32);
@@ -250,7 +251,18 @@ for (const dialect of DIALECTS) {
       );
       const statuses = events.map((e) => e.experimentProgress.status);
       assert.equal(statuses.at(-1), "SUCCEEDED", JSON.stringify(events.at(-1)));
-      assert.ok(statuses.includes("RUNNING") || events.length > 1, "saw the run in progress");
+      // Progress arrived while it trained: SFT steps seen mid-run, never going backwards.
+      const sftSteps = events
+        .filter((e) => e.experimentProgress.status === "RUNNING")
+        .map((e) => e.experimentProgress.stages.find((s) => s.name === "SFT")?.step ?? 0);
+      assert.ok(
+        sftSteps.some((step) => step > 0),
+        `saw SFT progress while running: ${JSON.stringify(statuses)}`,
+      );
+      assert.deepEqual(
+        sftSteps,
+        [...sftSteps].sort((a, b) => a - b),
+      );
       const d = await ok<{ experiment: Exp }>(api, `query($id: ID!) { experiment(id: $id) { ${EXPERIMENT_FIELDS} } }`, {
         id,
       });

@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       open = await startApi(dialect, {}, { pgWorker: false });
       closed = await startApi(dialect, { publicRead: false }, { pgWorker: false });
-      production = await startApi(dialect, { production: true }, { pgWorker: false });
+      production = await startApi(dialect, { production: true, maxUploadBytes: 2048 }, { pgWorker: false });
     });
     after(async () => {
       await Promise.all([open?.stop(), closed?.stop(), production?.stop()]);
@@ -63,6 +63,42 @@ for (const dialect of DIALECTS) {
         );
       });
       assert.equal(refused, "4403");
+    });
+
+    test("sprite sheets are private too when reads are", async () => {
+      const file = "/files/datasets/none/sprites/sheet-000.png";
+      assert.equal((await fetch(new URL(file, closed.url))).status, 401);
+      assert.equal((await fetch(new URL(file, open.url))).status, 404);
+    });
+
+    test("predict refuses images over the size cap, as base64 and as an upload", async () => {
+      const big = Buffer.alloc(3000, 0xff);
+      const b64 = await gql(
+        production,
+        `mutation($b: String) { predict(experimentId: "x", imageBase64: $b) { imageType } }`,
+        { b: big.toString("base64") },
+        TOKEN,
+      );
+      assert.equal(b64.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+      assert.match(b64.errors?.[0].message ?? "", /^imageBase64: larger than the 2048-byte limit/);
+      const form = new FormData();
+      form.append(
+        "operations",
+        JSON.stringify({
+          query: `mutation($f: Upload) { predict(experimentId: "x", image: $f) { imageType } }`,
+          variables: { f: null },
+        }),
+      );
+      form.append("map", JSON.stringify({ 0: ["variables.f"] }));
+      form.append("0", new Blob([big]), "big.jpg");
+      const res = await fetch(production.url, {
+        method: "POST",
+        body: form,
+        headers: { authorization: `Bearer ${TOKEN}`, "apollo-require-preflight": "true" },
+      });
+      const body = (await res.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      assert.equal(body.errors?.[0].extensions?.code, "BAD_USER_INPUT", JSON.stringify(body));
+      assert.match(body.errors?.[0].message ?? "", /^image: larger than the 2048-byte limit/);
     });
 
     test("production mode: errors carry no stack trace; development mode does", async () => {

@@ -15,6 +15,8 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite only: the connection under Kysely, for prepared-statement bulk inserts (used inside db.connection()). */
+  sqlite: SQLite.Database | null;
   /** Where it is, for messages (no password). */
   where: string;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
   let db: Kysely<Database>;
   let dialect: Dialect;
   let where: string;
+  let raw: SQLite.Database | null = null;
   if (target.databaseUrl) {
     dialect = "postgres";
     const url = new URL(target.databaseUrl);
@@ -48,7 +51,10 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     conn.pragma("busy_timeout = 10000");
     conn.pragma("foreign_keys = ON");
     conn.pragma("synchronous = NORMAL");
+    // 64 MiB of page cache: index inserts in error order touch pages all over the B-trees.
+    conn.pragma("cache_size = -65536");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    raw = conn;
   }
   try {
     if (opts.migrate !== false) await migrateToLatest(db, dialect);
@@ -56,5 +62,5 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     await db.destroy();
     throw new Error(`cannot open the database at ${where}: ${(err as Error).message}`);
   }
-  return { db, dialect, where, close: () => db.destroy() };
+  return { db, dialect, sqlite: raw, where, close: () => db.destroy() };
 }

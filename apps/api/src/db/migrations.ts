@@ -127,15 +127,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // Pages walk (experiment, id) or (experiment, error_km, id); country filters and the
         // per-country breakdown group on the true country.
         await db.schema.createIndex("predictions_page").on("predictions").columns(["experiment_id", "id"]).execute();
+        // The hit flags (and the country name) ride along so the summary and the per-country
+        // breakdown read the index alone, never the table.
         await db.schema
           .createIndex("predictions_error")
           .on("predictions")
-          .columns(["experiment_id", "error_km", "id"])
+          .columns(["experiment_id", "error_km", "id", "hit_country", "hit_admin1", "hit_city"])
           .execute();
         await db.schema
           .createIndex("predictions_true_country")
           .on("predictions")
-          .columns(["experiment_id", "true_country", "error_km"])
+          .columns(["experiment_id", "true_country", "error_km", "id", "hit_country", "true_country_name"])
           .execute();
       },
     },

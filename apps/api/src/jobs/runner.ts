@@ -24,10 +24,6 @@ export class JobRunner {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
-  get active(): number {
-    return this.running.size;
-  }
-
   async run(id: string): Promise<RunOutcome> {
     const exps = this.store.experiments;
     if (!(await exps.claim(id, this.worker))) return "NOT_CLAIMED";
@@ -43,7 +39,9 @@ export class JobRunner {
     let outcome = "FAILED" as RunOutcome;
     let error: string | undefined;
     let finalMetrics: unknown;
+    let lastFlush = 0;
     const flush = async () => {
+      lastFlush = Date.now();
       const points = pending;
       pending = [];
       await exps.appendMetrics(id, points);
@@ -73,7 +71,8 @@ export class JobRunner {
           progress = { stage: m.stage, step: m.step, totalSteps: m.totalSteps };
           for (const [name, value] of Object.entries(m.values))
             pending.push({ name, stage: m.stage, step: m.step, value });
-          if (pending.length >= 500) await flush();
+          // At most one write per second (the timer flushes the tail), but the first step at once.
+          if (pending.length >= 500 || Date.now() - lastFlush >= FLUSH_MS) await flush();
           break;
         case "log":
           await exps.appendLog(id, m.stage, m.line);

@@ -38,10 +38,16 @@ async function readUpload(upload: Promise<FileUpload>, cap: number): Promise<Buf
   const file = await upload;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of file.createReadStream()) {
-    size += (chunk as Buffer).length;
-    if (size > cap) throw badInput("image", `larger than the ${cap}-byte limit`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of file.createReadStream()) {
+      size += (chunk as Buffer).length;
+      if (size > cap) throw badInput("image", `larger than the ${cap}-byte limit`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    // graphql-upload stops the stream itself at maxFileSize (413 PayloadTooLargeError).
+    if ((err as { status?: number }).status === 413) throw badInput("image", `larger than the ${cap}-byte limit`);
+    throw err;
   }
   return Buffer.concat(chunks);
 }
@@ -63,12 +69,6 @@ export class PredictResolver {
     if ((image == null) === (imageBase64 == null))
       throw badInput("image", "give exactly one of image (upload) or imageBase64");
     if (topK < 1 || topK > 10) throw badInput("topK", "must be in [1, 10]");
-    const exp = await ctx.services.store.experiments.get(experimentId);
-    if (!exp) throw notFound("experiment", experimentId);
-    const checkpoints = await ctx.services.store.experiments.checkpoints(experimentId);
-    const last = checkpoints.at(-1);
-    if (!last)
-      throw badInput("experimentId", `experiment "${experimentId}" has no trained model yet (status ${exp.status})`);
     let bytes: Buffer;
     if (imageBase64 != null) {
       if (imageBase64.length > Math.ceil((cap * 4) / 3) + 4)
@@ -82,6 +82,12 @@ export class PredictResolver {
     const field = imageBase64 != null ? "imageBase64" : "image";
     const type = sniffImageType(bytes);
     if (!type) throw badInput(field, "is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image (checked from its bytes)");
+    const exp = await ctx.services.store.experiments.get(experimentId);
+    if (!exp) throw notFound("experiment", experimentId);
+    const checkpoints = await ctx.services.store.experiments.checkpoints(experimentId);
+    const last = checkpoints.at(-1);
+    if (!last)
+      throw badInput("experimentId", `experiment "${experimentId}" has no trained model yet (status ${exp.status})`);
     const dir = mkdtempSync(path.join(os.tmpdir(), "geor-predict-"));
     try {
       const file = path.join(dir, `upload.${type}`);

@@ -231,8 +231,9 @@ export class ExperimentStore {
   }
 
   /**
-   * Takes an experiment for a worker: QUEUED, or RUNNING (a retry after a dead worker). False if
-   * it is finished, cancelled or gone.
+   * Takes a QUEUED experiment for a worker (a dead worker's experiment is put back to QUEUED by
+   * requeue first). False if another worker has it, or it ended, or it is gone: a second
+   * delivery of the same job never runs it twice.
    */
   async claim(id: string, worker: string): Promise<boolean> {
     const t = now();
@@ -247,7 +248,7 @@ export class ExperimentStore {
         version: eb("version", "+", 1),
       }))
       .where("id", "=", id)
-      .where("status", "in", ["QUEUED", "RUNNING"])
+      .where("status", "=", "QUEUED")
       .where("cancel_requested", "=", 0)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
@@ -338,14 +339,20 @@ export class ExperimentStore {
     });
   }
 
-  /** Puts a running experiment back in the queue (its worker died). */
+  /** Puts a running experiment back in the queue (its worker died), or ends it if a cancel was pending. */
   async requeue(id: string): Promise<void> {
-    await this.db
+    const r = await this.db
       .updateTable("experiments")
       .set((eb) => ({ status: "QUEUED", worker: null, version: eb("version", "+", 1) }))
       .where("id", "=", id)
       .where("status", "=", "RUNNING")
-      .execute();
+      .where("cancel_requested", "=", 0)
+      .executeTakeFirst();
+    // A cancel that its dead worker never saw: the experiment ends cancelled instead.
+    if (Number(r.numUpdatedRows) === 0) {
+      const row = await this.get(id);
+      if (row?.status === "RUNNING") await this.finish(id, "CANCELLED");
+    }
   }
 
   async version(id: string): Promise<number | null> {

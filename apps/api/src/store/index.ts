@@ -8,7 +8,7 @@ export class Store {
   readonly predictions: PredictionStore;
   constructor(readonly database: Db) {
     this.experiments = new ExperimentStore(database.db);
-    this.predictions = new PredictionStore(database.db, database.dialect);
+    this.predictions = new PredictionStore(database.db, database.sqlite);
   }
   close(): Promise<void> {
     return this.database.close();

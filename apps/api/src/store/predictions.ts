@@ -1,14 +1,53 @@
 /** Predictions: batched ingest, filtered keyset pages, and the aggregates, all computed in SQL. */
 import { THRESHOLDS_KM } from "@geor/geo";
+import type SQLite from "better-sqlite3";
 import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from "kysely";
-import type { Database, Dialect, Row } from "../db/tables.ts";
-import { decodeCursor, encodeCursor, type Page, type PredictionFilter, type PredictionOrder } from "./types.ts";
+import type { Database, Row } from "../db/tables.ts";
+import {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PredictionFilter,
+  type PredictionOrder,
+  TERMINAL_STATUSES,
+} from "./types.ts";
 
 export type PredictionRow = Row<"predictions">;
 export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
 
-/** Rows per INSERT statement: 29 columns × 500 stays below SQLite's 32,766 bound parameters. */
-const ROWS_PER_STATEMENT = 500;
+/** Aggregate results kept in memory per process. */
+const CACHED_RESULTS = 500;
+
+/** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
+const COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
+  ["sample_id", "text"],
+  ["split", "text"],
+  ["true_lat", "float8"],
+  ["true_lon", "float8"],
+  ["true_continent", "text"],
+  ["true_country", "text"],
+  ["true_country_name", "text"],
+  ["true_admin1", "text"],
+  ["true_admin1_name", "text"],
+  ["true_city", "text"],
+  ["true_cell", "int4"],
+  ["pred_country", "text"],
+  ["pred_country_name", "text"],
+  ["pred_country_p", "float8"],
+  ["pred_admin1", "text"],
+  ["pred_admin1_name", "text"],
+  ["pred_admin1_p", "float8"],
+  ["pred_cell", "int4"],
+  ["pred_place_name", "text"],
+  ["pred_place_p", "float8"],
+  ["pred_lat", "float8"],
+  ["pred_lon", "float8"],
+  ["confidence", "float8"],
+  ["error_km", "float8"],
+  ["hit_country", "int4"],
+  ["hit_admin1", "int4"],
+  ["hit_city", "int4"],
+];
 
 export interface ErrorBin {
   loKm: number;
@@ -60,22 +99,82 @@ function thresholdSums(eb: ExpressionBuilder<Database, "predictions">) {
 }
 
 export class PredictionStore {
+  /** Aggregates of finished experiments, whose predictions no longer change (most recent last). */
+  private readonly results = new Map<string, unknown>();
+
+  /**
+   * Computes an aggregate, or returns it from memory when its experiment has ended: its
+   * predictions are final then (an experiment's id is never reused), so the dashboard's repeated
+   * questions cost one primary-key lookup. Running experiments are always computed afresh.
+   */
+  private async cached<T>(
+    kind: string,
+    filter: PredictionFilter,
+    params: unknown[],
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    const exp = await this.db
+      .selectFrom("experiments")
+      .select("status")
+      .where("id", "=", filter.experimentId)
+      .executeTakeFirst();
+    if (!exp || !(TERMINAL_STATUSES as readonly string[]).includes(exp.status)) return compute();
+    const key = JSON.stringify([
+      kind,
+      params,
+      Object.entries(filter)
+        .filter(([, v]) => v != null)
+        .sort(),
+    ]);
+    if (this.results.has(key)) {
+      const hit = this.results.get(key) as T;
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return hit;
+    }
+    const value = await compute();
+    this.results.set(key, value);
+    if (this.results.size > CACHED_RESULTS) this.results.delete(this.results.keys().next().value as string);
+    return value;
+  }
+
+  private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
+    sqlite: SQLite.Database | null,
+  ) {
+    if (sqlite) {
+      // One prepared single-row statement, run for every row inside one transaction: no SQL
+      // text to build or parse per batch (Kysely would compile and prepare a statement per call).
+      const names = ["experiment_id", ...COLUMNS.map(([c]) => c)];
+      const insert = sqlite.prepare(
+        `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
+      );
+      const values: unknown[] = new Array(names.length);
+      this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
+        values[0] = experimentId;
+        for (const r of rows) {
+          for (let c = 0; c < COLUMNS.length; c++) values[c + 1] = r[COLUMNS[c][0]];
+          insert.run(values);
+        }
+      });
+    }
+  }
 
   /** Inserts one batch in one transaction. */
   async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        await tx
-          .insertInto("predictions")
-          .values(rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({ experiment_id: experimentId, ...r })))
-          .execute();
-      }
-    });
+    const sqliteInsert = this.sqliteInsert;
+    if (sqliteInsert) {
+      // Holding Kysely's connection keeps its own queries out while the transaction runs.
+      await this.db.connection().execute(async () => sqliteInsert(experimentId, rows));
+      return;
+    }
+    // PostgreSQL: one INSERT … SELECT FROM unnest(column arrays), 27 parameters for any batch size.
+    const arrays = COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
+    await sql`insert into predictions (experiment_id, ${sql.join(COLUMNS.map(([c]) => sql.ref(c)))})
+      select ${experimentId}, * from unnest(${sql.join(arrays)})`.execute(this.db);
   }
 
   async deleteFor(experimentId: string): Promise<void> {
@@ -128,7 +227,13 @@ export class PredictionStore {
    * decade; errors under minKm share the first bin. Every bin from minKm to the largest error
    * is returned, empty ones with count 0.
    */
-  async errorHistogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
+  errorHistogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
+    return this.cached("histogram", filter, [binsPerDecade, minKm], () =>
+      this.computeHistogram(filter, binsPerDecade, minKm),
+    );
+  }
+
+  private async computeHistogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
     const b = sql.lit(binsPerDecade);
     const lo = sql.lit(minKm);
     const kMin = Math.floor(Math.log10(minKm) * binsPerDecade);
@@ -161,7 +266,11 @@ export class PredictionStore {
   }
 
   /** n, median, mean, GeoScore, accuracy per threshold and per chain level, in two queries. */
-  async summary(filter: PredictionFilter): Promise<AccuracySummary> {
+  summary(filter: PredictionFilter): Promise<AccuracySummary> {
+    return this.cached("summary", filter, [], () => this.computeSummary(filter));
+  }
+
+  private async computeSummary(filter: PredictionFilter): Promise<AccuracySummary> {
     const agg = await applyFilter(
       this.db
         .selectFrom("predictions")
@@ -208,7 +317,11 @@ export class PredictionStore {
    * window functions both dialects have), mean, accuracy per threshold and country-level hits.
    * Largest countries first.
    */
-  async countryBreakdown(filter: PredictionFilter): Promise<CountryRow[]> {
+  countryBreakdown(filter: PredictionFilter): Promise<CountryRow[]> {
+    return this.cached("countries", filter, [], () => this.computeCountryBreakdown(filter));
+  }
+
+  private async computeCountryBreakdown(filter: PredictionFilter): Promise<CountryRow[]> {
     const ranked = applyFilter(
       this.db
         .selectFrom("predictions")
@@ -254,9 +367,5 @@ export class PredictionStore {
         countryAccuracy: Number(r.country_acc),
       };
     });
-  }
-
-  get dialectName(): Dialect {
-    return this.dialect;
   }
 }
