@@ -8,9 +8,9 @@ import type { PredictionFilter, PredictionPointsQuery } from "@/gql/graphql";
 import { columnsOf, concatColumns, emptyColumns, type PredictionColumns } from "./prediction-columns";
 
 const PredictionPointsDocument = graphql(`
-  query PredictionPoints($filter: PredictionFilter!, $first: Int!, $after: String) {
+  query PredictionPoints($filter: PredictionFilter!, $first: Int!, $after: String, $withTotal: Boolean!) {
     predictions(filter: $filter, first: $first, after: $after, orderBy: ID) {
-      totalCount
+      totalCount @include(if: $withTotal)
       pageInfo {
         hasNextPage
         endCursor
@@ -54,9 +54,15 @@ export function usePredictionColumns(filter: PredictionFilter | null, max: numbe
       let columns = emptyColumns();
       let after: string | null = null;
       let shownAt = 0;
+      let total: number | null = null;
       for (;;) {
         const result: OperationResult<PredictionPointsQuery> = await client
-          .query(PredictionPointsDocument, { filter, first: PAGE_SIZE, after }, { requestPolicy: "network-only" })
+          .query(
+            PredictionPointsDocument,
+            // The total is one COUNT query: ask for it with the first page only.
+            { filter, first: PAGE_SIZE, after, withTotal: after === null },
+            { requestPolicy: "network-only" },
+          )
           .toPromise();
         if (cancelled) return;
         if (result.error || !result.data) {
@@ -64,6 +70,7 @@ export function usePredictionColumns(filter: PredictionFilter | null, max: numbe
           return;
         }
         const page = result.data.predictions;
+        total = page.totalCount ?? total;
         columns = concatColumns(
           columns,
           columnsOf(
@@ -81,7 +88,7 @@ export function usePredictionColumns(filter: PredictionFilter | null, max: numbe
         // Re-upload the map's buffers a few times a second, not once per page.
         if (done || performance.now() - shownAt > 400) {
           shownAt = performance.now();
-          setState({ columns, total: page.totalCount, loading: !done, error: null });
+          setState({ columns, total, loading: !done, error: null });
         }
         if (done) return;
         after = page.pageInfo.endCursor ?? null;

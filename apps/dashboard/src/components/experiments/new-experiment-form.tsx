@@ -25,7 +25,8 @@ const CreateExperimentMutation = graphql(`
 `);
 
 const HEADS = ["chain", "flat", "regress"] as const;
-const REWARDS = ["georeference", "exp", "geoscore", "tiered"] as const;
+// Reward specs of core's RL trainer (geor = the Geo-R reference reward; exp:σ with σ in km).
+const REWARDS = ["geor", "exp:500", "geoscore", "tiered", "log", "geor+consistency:0.2"] as const;
 
 export function NewExperimentForm({ onCreated }: { onCreated: (id: string) => void }) {
   const [{ data: datasets, error: datasetsError }] = useQuery({ query: DatasetChoicesQuery });
@@ -37,7 +38,7 @@ export function NewExperimentForm({ onCreated }: { onCreated: (id: string) => vo
     sftEpochs: "1",
     sftMinutes: "",
     rlSteps: "",
-    reward: "georeference" as (typeof REWARDS)[number],
+    reward: "geor" as (typeof REWARDS)[number],
     tags: "",
   });
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
