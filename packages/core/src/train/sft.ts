@@ -279,8 +279,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       windowStart = now;
       windowImages = 0;
     }
-    // A time budget fixes the schedule length once the speed is known: steps 10–30, after
-    // the first steps' one-off costs; the end-of-epoch validation is budgeted at 10%.
+    // A time budget sets the schedule length from the measured speed (re-estimated as the run
+    // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
     const estimate = budgetDriven ? budget.observe(state.step) : null;
     if (estimate !== null) {
       if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);

@@ -298,7 +298,6 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       }
       state.elapsedMs = now - started;
       state.budgetMs = budget.elapsedMs();
-      state.budgetMs = budget.elapsedMs();
       const chainsPerSec = imgsPerSec * G;
       appendMetrics(metricsFile, {
         type: "step",
