@@ -1,6 +1,6 @@
 // Every page loads with data from the seeded API, shows no console error, and is not blank.
 import { readSeed } from "../support/api.ts";
-import { expect, test } from "../support/fixtures.ts";
+import { expect, pixelVariance, test } from "../support/fixtures.ts";
 
 test.describe("every page loads without console errors", () => {
   const seed = () => readSeed();
@@ -49,6 +49,9 @@ test.describe("every page loads without console errors", () => {
     await page.goto(`/predictions/${seed().predictionId}`);
     await expect(page.getByTestId("chain-table")).toContainText("country");
     await expect(page.getByTestId("geo-map")).toHaveAttribute("data-ready", "true");
+    // The sample's patch, cropped from its dataset's sprite sheet through the dashboard.
+    await expect(page.getByTestId("sample-thumbnail")).toHaveAttribute("data-drawn", "true");
+    expect(await pixelVariance(page, "[data-testid=sample-thumbnail]")).toBeGreaterThan(1);
     expect(consoleProblems).toEqual([]);
   });
 

@@ -22,6 +22,7 @@ export function isDatasetName(name: string): boolean {
 
 export class DatasetCatalog {
   private readonly cache = new Map<string, { mtimeMs: number; view: DatasetView }>();
+  private readonly indexById = new WeakMap<DatasetView, Map<string, number>>();
 
   list(): string[] {
     return listDatasets().map((d) => d.name);
@@ -44,6 +45,16 @@ export class DatasetCatalog {
     const view = { dir, manifest, samples };
     this.cache.set(name, { mtimeMs, view });
     return view;
+  }
+
+  /** The position of sample `id` in the dataset's sample list, or -1 (an id map built on first use). */
+  indexOf(view: DatasetView, id: string): number {
+    let ids = this.indexById.get(view);
+    if (!ids) {
+      ids = new Map(view.samples.map((s, i) => [s.id, i]));
+      this.indexById.set(view, ids);
+    }
+    return ids.get(id) ?? -1;
   }
 
   /** Where sample `index` sits in the dataset's sprite sheets (served under /files/datasets). */

@@ -362,6 +362,23 @@ for (const dialect of DIALECTS) {
         id: all[0].id,
       });
       assert.equal(one.prediction.sampleId, all[0].sampleId);
+      const withSample = await ok<{
+        prediction: {
+          trueChain: { lat: number; lon: number };
+          sample: { id: string; lat: number; lon: number; thumbnail: { url: string; size: number } };
+        };
+      }>(
+        api,
+        `query($id: ID!) { prediction(id: $id) { trueChain { lat lon } sample { id lat lon thumbnail { url size } } } }`,
+        { id: all[0].id },
+      );
+      const { sample, trueChain } = withSample.prediction;
+      assert.equal(sample.id, all[0].sampleId);
+      // The stored truth is a REAL column (float4 on PostgreSQL): equal to the sample's to ~1e-5°.
+      assert.ok(Math.abs(sample.lat - trueChain.lat) < 1e-4 && Math.abs(sample.lon - trueChain.lon) < 1e-4);
+      const sprite = await fetch(new URL(sample.thumbnail.url, api.url));
+      assert.equal(sprite.status, 200);
+      assert.match(sprite.headers.get("content-type") ?? "", /^image\//);
       const count = await ok<{ predictions: { totalCount: number } }>(
         api,
         `{ predictions(filter: { experimentId: "${id}", maxErrorKm: ${mid} }, first: 1) { totalCount } }`,

@@ -162,7 +162,7 @@ function toDataset(view: DatasetView): Dataset {
   };
 }
 
-function toSample(ctx: Context, view: DatasetView, s: CoreSample, index: number): Sample {
+export function toSample(ctx: Context, view: DatasetView, s: CoreSample, index: number): Sample {
   const r = (x: { name: string } | null, code: string | null) => (x ? { code, name: x.name } : null);
   return {
     id: s.id,

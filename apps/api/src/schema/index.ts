@@ -6,7 +6,7 @@ import type { Context } from "./context.ts";
 import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
 import { PredictResolver } from "./predict.ts";
-import { PredictionConnectionResolver, PredictionResolver } from "./prediction.ts";
+import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
 
 const authChecker: AuthChecker<Context> = ({ context, info }) => {
   if (context.authenticated) return true;
@@ -20,7 +20,14 @@ let built: Promise<GraphQLSchema> | null = null;
 
 export function geoSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [DatasetResolver, ExperimentResolver, PredictionResolver, PredictionConnectionResolver, PredictResolver],
+    resolvers: [
+      DatasetResolver,
+      ExperimentResolver,
+      PredictionResolver,
+      PredictionConnectionResolver,
+      PredictionSampleResolver,
+      PredictResolver,
+    ],
     authChecker,
     validate: false,
     // Required by type-graphql for any subscription, although ours brings its own `subscribe`

@@ -29,6 +29,7 @@ import {
   ThresholdAccuracy,
 } from "./common.ts";
 import type { Context } from "./context.ts";
+import { Sample, toSample } from "./dataset.ts";
 
 export const LevelEnum = enumOf(LEVELS);
 export const PredictionOrderEnum = enumOf(PREDICTION_ORDERS);
@@ -361,5 +362,21 @@ export class PredictionResolver {
       })
       .sort((p, q) => q.nA + q.nB - (p.nA + p.nB) || p.iso2.localeCompare(q.iso2));
     return { a: toSummary(sa), b: toSummary(sb), countries };
+  }
+}
+
+@Resolver(() => Prediction)
+export class PredictionSampleResolver {
+  @FieldResolver(() => Sample, {
+    nullable: true,
+    description:
+      "The predicted sample (thumbnail, image path, chain); null once its dataset is gone or rebuilt without it.",
+  })
+  async sample(@Root() prediction: Prediction, @Ctx() ctx: Context): Promise<Sample | null> {
+    const experiment = await ctx.services.store.experiments.get(prediction.experimentId);
+    const view = experiment ? ctx.services.datasets.get(experiment.dataset) : null;
+    if (!view) return null;
+    const index = ctx.services.datasets.indexOf(view, prediction.sampleId);
+    return index < 0 ? null : toSample(ctx, view, view.samples[index], index);
   }
 }

@@ -10,6 +10,7 @@ import { formatKm, formatPercent } from "@/lib/format";
 import { predictionPairLayers } from "../map/prediction-pair-layers";
 import { ErrorState, Loading } from "../states";
 import { ChainTable } from "./chain-table";
+import { SampleThumbnail } from "./sample-thumbnail";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
 
@@ -21,6 +22,15 @@ const PredictionDetailQuery = graphql(`
       sampleId
       split
       errorKm
+      sample {
+        image
+        thumbnail {
+          url
+          x
+          y
+          size
+        }
+      }
       hits {
         country
         admin1
@@ -97,6 +107,14 @@ export function PredictionDetail({ id }: { id: string }) {
       </div>
       <div className="split">
         <div>
+          {p.sample ? (
+            <figure className="sample-figure">
+              <SampleThumbnail crop={p.sample.thumbnail} label={`sample ${p.sampleId}`} />
+              <figcaption className="muted">{p.sample.image ?? `patch ${p.sampleId}`}</figcaption>
+            </figure>
+          ) : (
+            <p className="muted">The sample is no longer in its dataset, so its image cannot be shown.</p>
+          )}
           <ChainTable
             rows={[
               { level: "continent", truth: t.continent, predicted: null },
