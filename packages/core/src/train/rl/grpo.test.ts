@@ -43,7 +43,7 @@ function grpoStep(
   G: number,
   sigma: number,
   rand: () => number,
-): void {
+): ReturnType<typeof grpoUpdate> {
   const s = sampleChains(model, x, G, 1, rand, { offsetSigma: sigma });
   const truths = Array.from({ length: x.shape[0] }, () => truth);
   const reward = { name: "geor", distance: rewardGeor, consistency: 0 };
@@ -55,6 +55,7 @@ function grpoStep(
     offsetSigma: sigma,
   });
   assert.ok(stats.finite);
+  return stats;
 }
 
 describe("GRPO", () => {
@@ -143,8 +144,10 @@ describe("GRPO", () => {
     const before = pParis();
     const optimizer = tf.train.adam(0.05);
     const rand = mulberry32(11);
-    for (let step = 0; step < 40; step++)
-      grpoStep(model, reference, optimizer, x, { lat: 48.86, lon: 2.35 }, 8, 0, rand);
+    for (let step = 0; step < 40; step++) {
+      const stats = grpoStep(model, reference, optimizer, x, { lat: 48.86, lon: 2.35 }, 8, 0, rand);
+      assert.equal(stats.klOffset, 0, "no offset policy, no offset KL");
+    }
     const after = pParis();
     assert.ok(after > 0.9 && after > before + 0.1, `p(Paris) went from ${before.toFixed(3)} to ${after.toFixed(3)}`);
     // The KL to the reference grew from 0 as the policy left it.
@@ -184,8 +187,12 @@ describe("GRPO", () => {
     const before = meanKm();
     const optimizer = tf.train.adam(0.02);
     const rand = mulberry32(5);
-    for (let step = 0; step < 60; step++) grpoStep(model, reference, optimizer, x, truth, 8, 0.3, rand);
+    let last = grpoStep(model, reference, optimizer, x, truth, 8, 0.3, rand);
+    for (let step = 1; step < 60; step++) last = grpoStep(model, reference, optimizer, x, truth, 8, 0.3, rand);
     const after = meanKm();
+    // Every level has one token, so the whole KL is the offset's |μ − μ_ref|²/2σ².
+    assert.ok(last.klOffset > 0, `offset KL ${last.klOffset}`);
+    close(last.kl, last.klOffset, 1e-4);
     assert.ok(after < before * 0.6, `mean error went from ${before.toFixed(0)} km to ${after.toFixed(0)} km`);
     for (const m of [model, reference]) m.dispose();
     optimizer.dispose();

@@ -129,11 +129,19 @@ export function chainKl(p: PolicyTerms, ref: PolicyTerms, offsetSigma: number): 
   p.levels.forEach((level, k) => {
     kl = tf.add(kl, tf.sum(tf.mul(tf.exp(level), tf.sub(level, ref.levels[k])), 1)) as tf.Tensor1D;
   });
-  if (offsetSigma > 0) {
-    const dev = tf.sub(p.offsetMean, ref.offsetMean);
-    kl = tf.add(kl, tf.div(tf.sum(tf.square(dev), 1), 2 * offsetSigma * offsetSigma)) as tf.Tensor1D;
-  }
-  return kl;
+  return offsetSigma > 0 ? (tf.add(kl, offsetKl(p, ref, offsetSigma)) as tf.Tensor1D) : kl;
+}
+
+/** [n]: the offset's share of the KL, |μ − μ_ref|² / 2σ² (two Gaussians of equal σ). */
+export function offsetKl(p: PolicyTerms, ref: PolicyTerms, offsetSigma: number): tf.Tensor1D {
+  const dev = tf.sub(p.offsetMean, ref.offsetMean);
+  return tf.div(tf.sum(tf.square(dev), 1), 2 * offsetSigma * offsetSigma) as tf.Tensor1D;
+}
+
+/** Mean of `values` over the chains of groups that take part in the loss. */
+export function activeMean(values: tf.Tensor1D, adv: GroupAdvantages): tf.Scalar {
+  const active = tf.tensor1d(adv.active);
+  return tf.div(tf.sum(tf.mul(values, active)), tf.maximum(tf.sum(active), 1)) as tf.Scalar;
 }
 
 /** Mean entropy (nats) of each categorical level over the chains. */
@@ -160,17 +168,15 @@ export function grpoLoss(
   adv: GroupAdvantages,
   opts: { clip: number; klBeta: number },
 ): GrpoLoss {
-  const active = tf.tensor1d(adv.active);
-  const count = tf.maximum(tf.sum(active), 1);
   // ρ = exp(log π − log π_old); the exponent is bounded so a stale ratio cannot overflow.
   const ratio = tf.exp(tf.clipByValue(tf.sub(logp, oldLogp), -20, 20)) as tf.Tensor1D;
   const surrogate = clippedSurrogate(ratio, tf.tensor1d(adv.advantages), opts.clip);
   const perChain = tf.sub(surrogate, tf.mul(kl, opts.klBeta));
-  const loss = tf.neg(tf.div(tf.sum(tf.mul(perChain, active)), count)) as tf.Scalar;
+  const loss = tf.neg(activeMean(perChain as tf.Tensor1D, adv)) as tf.Scalar;
   const clipped = tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), opts.clip), "float32");
   return {
     loss,
-    kl: tf.div(tf.sum(tf.mul(kl, active)), count) as tf.Scalar,
-    clipFraction: tf.div(tf.sum(tf.mul(clipped, active)), count) as tf.Scalar,
+    kl: activeMean(kl, adv),
+    clipFraction: activeMean(clipped as tf.Tensor1D, adv),
   };
 }

@@ -48,6 +48,8 @@ export interface RlProgress {
   rewardStd: number;
   zeroVarianceFraction: number;
   kl: number;
+  /** The offset policy's share of kl. */
+  klOffset: number;
   clipFraction: number;
   entropyCountry: number;
   entropyAdmin1: number;
@@ -274,6 +276,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
           lr,
           loss: update.loss,
           kl: update.kl,
+          klOffset: update.klOffset,
           clipFraction: update.clipFraction,
           gradNorm: update.gradNorm,
           entropyCountry: update.entropy[0],

@@ -7,12 +7,14 @@ import * as tf from "@tensorflow/tfjs";
 import type { SampledChains } from "../../model/decode.ts";
 import type { GeoModel } from "../../model/network.ts";
 import {
+  activeMean,
   type ChainActions,
   chainKl,
   chainLogProb,
   type GroupAdvantages,
   grpoLoss,
   levelEntropies,
+  offsetKl,
   policyTerms,
 } from "./grpo.ts";
 
@@ -31,6 +33,8 @@ export interface GrpoUpdateStats {
   /** Loss, KL and gradient norm of the first gradient step (at the sampling policy). */
   loss: number;
   kl: number;
+  /** The offset policy's share of kl (0 without an offset policy). */
+  klOffset: number;
   gradNorm: number;
   /** Largest fraction of clipped ratios over the gradient steps. */
   clipFraction: number;
@@ -48,7 +52,15 @@ export function grpoUpdate(
   G: number,
   opts: GrpoUpdateOptions,
 ): GrpoUpdateStats {
-  const stats: GrpoUpdateStats = { finite: true, loss: 0, kl: 0, gradNorm: 0, clipFraction: 0, entropy: [0, 0, 0] };
+  const stats: GrpoUpdateStats = {
+    finite: true,
+    loss: 0,
+    kl: 0,
+    klOffset: 0,
+    gradNorm: 0,
+    clipFraction: 0,
+    entropy: [0, 0, 0],
+  };
   if (adv.zeroVarianceFraction >= 1) return stats;
   const actions: ChainActions = {
     image: Int32Array.from({ length: s.n }, (_, i) => Math.floor(i / G)),
@@ -72,12 +84,13 @@ export function grpoUpdate(
             clip: opts.clip,
             klBeta: opts.kl,
           });
-          kept = [g.kl, g.clipFraction, levelEntropies(p)].map((t) => tf.keep(t));
+          const klOffset = opts.offsetSigma > 0 ? activeMean(offsetKl(p, ref, opts.offsetSigma), adv) : tf.scalar(0);
+          kept = [g.kl, g.clipFraction, levelEntropies(p), klOffset].map((t) => tf.keep(t));
           return g.loss;
         }, policy.variableList);
         const norm = Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
         const loss = value.dataSync()[0];
-        const [kl, clipFraction, entropy] = kept.map((t) => Array.from(t.dataSync()));
+        const [kl, clipFraction, entropy, klOffset] = kept.map((t) => Array.from(t.dataSync()));
         for (const t of kept) t.dispose();
         const finite = Number.isFinite(loss) && Number.isFinite(norm);
         if (finite) {
@@ -86,11 +99,12 @@ export function grpoUpdate(
           const scaled = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
           optimizer.applyGradients(scaled as Parameters<typeof optimizer.applyGradients>[0]);
         }
-        return { finite, loss, norm, kl: kl[0], clipFraction: clipFraction[0], entropy };
+        return { finite, loss, norm, kl: kl[0], klOffset: klOffset[0], clipFraction: clipFraction[0], entropy };
       });
       if (u === 0 || !out.finite) {
         stats.loss = out.loss;
         stats.kl = out.kl;
+        stats.klOffset = out.klOffset;
         stats.gradNorm = out.norm;
         stats.entropy = out.entropy;
       }
