@@ -18,7 +18,14 @@ export type Task =
 
 export type ThreadMessage =
   | { type: "stage"; stage: StageName; status: StageStatus; message?: string; totalSteps?: number | null }
-  | { type: "resume"; stage: StageName; step: number }
+  | {
+      type: "resume";
+      stage: StageName;
+      /** The checkpoint's step. */
+      step: number;
+      /** Every step up to it with the values its progress message carried (from metrics.jsonl). */
+      points: Array<{ step: number; values: Record<string, number> }>;
+    }
   | { type: "progress"; stage: StageName; step: number; totalSteps: number | null; values: Record<string, number> }
   | { type: "log"; stage: StageName | null; line: string }
   | { type: "checkpoint"; stage: StageName; step: number; path: string }

@@ -63,10 +63,21 @@ export class JobRunner {
           });
           if (m.message) await exps.appendLog(id, m.stage, m.message);
           break;
-        case "resume":
+        case "resume": {
+          // The run goes back to its checkpoint: later points go, missing earlier ones come back.
           await exps.truncateMetrics(id, m.stage, m.step);
+          const last = await exps.lastMetricStep(id, m.stage);
+          await exps.appendMetrics(
+            id,
+            m.points
+              .filter((p) => p.step > last)
+              .flatMap((p) =>
+                Object.entries(p.values).map(([name, value]) => ({ name, stage: m.stage, step: p.step, value })),
+              ),
+          );
           await exps.appendLog(id, m.stage, `resuming from the checkpoint at step ${m.step}`);
           break;
+        }
         case "progress":
           progress = { stage: m.stage, step: m.step, totalSteps: m.totalSteps };
           for (const [name, value] of Object.entries(m.values))
@@ -118,11 +129,12 @@ export class JobRunner {
       clearInterval(beat);
       this.running.delete(id);
     }
+    // Points of the last second are still pending, also when the server is shutting down.
+    await flush();
     if (this.interrupted.has(id)) {
       this.interrupted.delete(id);
       return "INTERRUPTED";
     }
-    await flush();
     if (outcome === "SUCCEEDED") await exps.finish(id, "SUCCEEDED", { finalMetrics });
     else if (outcome === "CANCELLED") await exps.finish(id, "CANCELLED");
     else {
