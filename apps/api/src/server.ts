@@ -74,7 +74,8 @@ export async function startServer(
   let queue: JobQueue;
   let localQueue: LocalQueue | null = null;
   if (database.dialect === "sqlite") {
-    localQueue = new LocalQueue(store, new JobRunner(store, `api-${process.pid}`, log), config.concurrentJobs, log);
+    const runner = new JobRunner(store, `api-${process.pid}`, log, config.predictionBatchRows);
+    localQueue = new LocalQueue(store, runner, config.concurrentJobs, log);
     queue = localQueue;
   } else {
     queue = new PgBossQueue(await startBoss(config.databaseUrl as string));

@@ -12,6 +12,8 @@ export type Task =
       config: ExperimentConfig;
       /** Stages finished by an earlier attempt (a retry skips them). */
       done: StageName[];
+      /** Rows per predictions message, each written in one transaction. */
+      predictionBatchRows: number;
     }
   | { kind: "buildDataset"; name: string; config: Record<string, unknown>; overwrite: boolean }
   | { kind: "importDataset"; options: Record<string, unknown> };

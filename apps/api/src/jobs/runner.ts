@@ -22,6 +22,7 @@ export class JobRunner {
     private readonly store: Store,
     private readonly worker: string,
     private readonly log: (line: string) => void = () => {},
+    private readonly predictionBatchRows = 2000,
   ) {}
 
   async run(id: string): Promise<RunOutcome> {
@@ -109,7 +110,15 @@ export class JobRunner {
     };
 
     const task = spawnTask(
-      { kind: "experiment", experimentId: id, runDir: exp.run_dir, dataset: exp.dataset, config, done },
+      {
+        kind: "experiment",
+        experimentId: id,
+        runDir: exp.run_dir,
+        dataset: exp.dataset,
+        config,
+        done,
+        predictionBatchRows: this.predictionBatchRows,
+      },
       handle,
     );
     this.running.set(id, task);

@@ -21,8 +21,6 @@ const interrupted = () => Atomics.load(flag, CANCEL_FLAG) === 2;
 
 class Cancelled extends Error {}
 
-const PREDICTION_BATCH = 2000;
-
 function numbers(p: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(p))
@@ -172,8 +170,8 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
     },
   });
   const { predictions, ...summary } = report;
-  for (let i = 0; i < predictions.length; i += PREDICTION_BATCH) {
-    post({ type: "predictions", rows: predictions.slice(i, i + PREDICTION_BATCH).map(toRow) });
+  for (let i = 0; i < predictions.length; i += t.predictionBatchRows) {
+    post({ type: "predictions", rows: predictions.slice(i, i + t.predictionBatchRows).map(toRow) });
   }
   post({ type: "stage", stage: "EVAL", status: "SUCCEEDED", totalSteps: predictions.length });
   return {
