@@ -136,5 +136,39 @@ for (const [bench, r] of Object.entries(results).sort()) {
   lines.push("", `## ${bench}`, "", "| figure | value |", "|---|---|");
   for (const [k, v] of leaves(r)) lines.push(`| ${k} | ${fmt(v, 3)} |`);
 }
+
+// Fault drills: written by the tests that kill, fill or flood the platform (scripts/fault-drills.ts).
+const faultsDir = path.join(dir, "faults");
+const drills = (existsSync(faultsDir) ? readdirSync(faultsDir) : [])
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(path.join(faultsDir, f), "utf8")));
+if (drills.length > 0) {
+  lines.push(
+    "",
+    "## Fault drills",
+    "",
+    "Written by the tests that kill, fill or flood the platform on purpose (`npm test` runs them; each",
+    "drill's command below runs it alone). A drill passes only when every check in its description",
+    "holds; the figures are what its last run measured.",
+  );
+  for (const d of drills) {
+    const fmtFigure = (v) => (typeof v === "number" ? fmt(v, 2) : String(v).replaceAll("|", "\\|"));
+    lines.push(
+      "",
+      `### ${d.title}`,
+      "",
+      `${d.method}.`,
+      "",
+      `\`${d.command}\` — ${d.date.slice(0, 10)}, ${d.machine.cores} cores, load average ${d.machine.loadAverage1m}`,
+      "",
+      "| figure | value |",
+      "|---|---|",
+      ...Object.entries(d.figures).map(([k, v]) => `| ${k} | ${fmtFigure(v)} |`),
+    );
+  }
+}
 writeFileSync(path.join(root, "bench", "REPORT.md"), `${lines.join("\n")}\n`);
-console.log(`wrote bench/REPORT.md from ${Object.keys(results).length} result file(s)`);
+console.log(
+  `wrote bench/REPORT.md from ${Object.keys(results).length} result file(s) and ${drills.length} fault drill(s)`,
+);

@@ -29,6 +29,8 @@ export interface ApiConfig {
   concurrentJobs: number;
   /** PostgreSQL mode: a running job's heartbeat older than this is taken as a dead worker. */
   staleAfterMs: number;
+  /** Predictions of an evaluation are written this many rows per transaction. */
+  predictionBatchRows: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +81,7 @@ export function loadConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     maxQueryCost: 5000,
     concurrentJobs: int("GEOR_CONCURRENT_JOBS", 1, 1, 64),
     staleAfterMs: int("GEOR_JOB_STALE_MS", 30_000, 1000, 24 * 3600_000),
+    predictionBatchRows: int("GEOR_PREDICTION_BATCH_ROWS", 2000, 1, 100_000),
     ...overrides,
   };
 }

@@ -67,18 +67,25 @@ export function checkCost(
   operationName: string | undefined | null,
   maxCost: number,
 ): void {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables,
-    operationName: operationName ?? undefined,
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operationName ?? undefined,
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    // getComplexity coerces the variables first and throws a plain Error when they do not fit
+    // their types: the client's mistake, not the server's (it surfaced as a 500).
+    throw new GraphQLError((err as Error).message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+  }
   if (cost > maxCost) {
     throw new GraphQLError(
       `query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`,
       {
-        extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost },
+        extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost, http: { status: 400 } },
       },
     );
   }

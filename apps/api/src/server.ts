@@ -19,6 +19,7 @@ import { isAuthorized, resolveApiToken } from "./auth.ts";
 import type { ApiConfig } from "./config.ts";
 import { DatasetCatalog, isDatasetName } from "./datasets.ts";
 import { openDatabase } from "./db/connect.ts";
+import { badRequestOnError, requestErrors } from "./http-errors.ts";
 import { type JobQueue, LocalQueue, PgBossQueue, startBoss } from "./jobs/queue.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { checkCost, depthLimit } from "./limits.ts";
@@ -50,6 +51,11 @@ function formatError(production: boolean, log: (line: string) => void) {
       return { message: original.message, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
     }
     const code = formatted.extensions?.code;
+    // Apollo's own request errors (e.g. a persisted-query hash mismatch) carry a 4xx status but no code.
+    const status = ((error as GraphQLError).extensions?.http as { status?: number } | undefined)?.status;
+    if ((code === "INTERNAL_SERVER_ERROR" || code === undefined) && status !== undefined && status < 500) {
+      return { message: formatted.message, path: formatted.path, extensions: { code: "BAD_REQUEST" } };
+    }
     if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
       log(`internal error at ${formatted.path?.join(".") ?? "(request)"}: ${original?.stack ?? formatted.message}`);
       if (production)
@@ -74,7 +80,8 @@ export async function startServer(
   let queue: JobQueue;
   let localQueue: LocalQueue | null = null;
   if (database.dialect === "sqlite") {
-    localQueue = new LocalQueue(store, new JobRunner(store, `api-${process.pid}`, log), config.concurrentJobs, log);
+    const runner = new JobRunner(store, `api-${process.pid}`, log, config.predictionBatchRows);
+    localQueue = new LocalQueue(store, runner, config.concurrentJobs, log);
     queue = localQueue;
   } else {
     queue = new PgBossQueue(await startBoss(config.databaseUrl as string));
@@ -177,7 +184,7 @@ export async function startServer(
   app.use(
     "/graphql",
     express.json({ limit: Math.ceil(config.maxUploadBytes * 1.4) + 65536 }),
-    graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: 1 }),
+    badRequestOnError(graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: 1 })),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const authenticated = authorized(req.headers.authorization);
@@ -190,6 +197,8 @@ export async function startServer(
       },
     }),
   );
+
+  app.use(requestErrors(log));
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

@@ -22,7 +22,7 @@ const log = (line: string) => console.log(`[worker ${name}] ${line}`);
 const worker = new PgWorker(
   await startBoss(config.databaseUrl),
   store,
-  new JobRunner(store, name, log),
+  new JobRunner(store, name, log, config.predictionBatchRows),
   config.staleAfterMs,
   log,
 );

@@ -1,8 +1,10 @@
 /** Test harness: an API server on 127.0.0.1 (SQLite or a fresh PostgreSQL database), a GraphQL client, a subscription client. */
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
@@ -163,13 +165,14 @@ export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | null | undefined | false>,
   timeoutMs: number,
+  pollMs = 200,
 ): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -179,3 +182,41 @@ export const TINY_CONFIG = {
   train: { epochs: 1, batchSize: 32, checkpointEvery: 3, valLimit: 16, warmupSteps: 1 },
   eval: { split: "test", limit: 25 },
 };
+
+export interface ApiProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGKILL, then wait for the exit. */
+  kill(): Promise<void>;
+}
+
+/**
+ * The API as its own process (`src/main.ts`) on 127.0.0.1, for drills that kill it or load it
+ * from outside. `env` adds to the test's environment (GEOR_HOME, DATABASE_URL, …).
+ */
+export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", GEOR_API_TOKEN: TOKEN, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      out += chunk;
+      const m = /Geo-R Lab API on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    void exited.then(() => reject(new Error(`the API exited before it listened: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

@@ -34,8 +34,9 @@ export {
   predictImages,
   predictPixels,
 } from "./model/predict.ts";
-export { CheckpointError, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
+export { CheckpointError, checkpointExists, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { learningRate, TrainConfig } from "./train/config.ts";
+export { type MetricsRow, readMetrics } from "./train/metrics-log.ts";
 export { RlConfig } from "./train/rl/config.ts";
 export { parseReward, type RewardSpec } from "./train/rl/rewards.ts";
 export { RlDivergedError, type RlOptions, type RlProgress, type RlResult, trainRl } from "./train/rl/rl.ts";

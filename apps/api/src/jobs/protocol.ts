@@ -12,13 +12,22 @@ export type Task =
       config: ExperimentConfig;
       /** Stages finished by an earlier attempt (a retry skips them). */
       done: StageName[];
+      /** Rows per predictions message, each written in one transaction. */
+      predictionBatchRows: number;
     }
   | { kind: "buildDataset"; name: string; config: Record<string, unknown>; overwrite: boolean }
   | { kind: "importDataset"; options: Record<string, unknown> };
 
 export type ThreadMessage =
   | { type: "stage"; stage: StageName; status: StageStatus; message?: string; totalSteps?: number | null }
-  | { type: "resume"; stage: StageName; step: number }
+  | {
+      type: "resume";
+      stage: StageName;
+      /** The checkpoint's step. */
+      step: number;
+      /** Every step up to it with the values its progress message carried (from metrics.jsonl). */
+      points: Array<{ step: number; values: Record<string, number> }>;
+    }
   | { type: "progress"; stage: StageName; step: number; totalSteps: number | null; values: Record<string, number> }
   | { type: "log"; stage: StageName | null; line: string }
   | { type: "checkpoint"; stage: StageName; step: number; path: string }

@@ -22,6 +22,7 @@ export class JobRunner {
     private readonly store: Store,
     private readonly worker: string,
     private readonly log: (line: string) => void = () => {},
+    private readonly predictionBatchRows = 2000,
   ) {}
 
   async run(id: string): Promise<RunOutcome> {
@@ -63,10 +64,21 @@ export class JobRunner {
           });
           if (m.message) await exps.appendLog(id, m.stage, m.message);
           break;
-        case "resume":
+        case "resume": {
+          // The run goes back to its checkpoint: later points go, missing earlier ones come back.
           await exps.truncateMetrics(id, m.stage, m.step);
+          const last = await exps.lastMetricStep(id, m.stage);
+          await exps.appendMetrics(
+            id,
+            m.points
+              .filter((p) => p.step > last)
+              .flatMap((p) =>
+                Object.entries(p.values).map(([name, value]) => ({ name, stage: m.stage, step: p.step, value })),
+              ),
+          );
           await exps.appendLog(id, m.stage, `resuming from the checkpoint at step ${m.step}`);
           break;
+        }
         case "progress":
           progress = { stage: m.stage, step: m.step, totalSteps: m.totalSteps };
           for (const [name, value] of Object.entries(m.values))
@@ -98,7 +110,15 @@ export class JobRunner {
     };
 
     const task = spawnTask(
-      { kind: "experiment", experimentId: id, runDir: exp.run_dir, dataset: exp.dataset, config, done },
+      {
+        kind: "experiment",
+        experimentId: id,
+        runDir: exp.run_dir,
+        dataset: exp.dataset,
+        config,
+        done,
+        predictionBatchRows: this.predictionBatchRows,
+      },
       handle,
     );
     this.running.set(id, task);
@@ -118,11 +138,12 @@ export class JobRunner {
       clearInterval(beat);
       this.running.delete(id);
     }
+    // Points of the last second are still pending, also when the server is shutting down.
+    await flush();
     if (this.interrupted.has(id)) {
       this.interrupted.delete(id);
       return "INTERRUPTED";
     }
-    await flush();
     if (outcome === "SUCCEEDED") await exps.finish(id, "SUCCEEDED", { finalMetrics });
     else if (outcome === "CANCELLED") await exps.finish(id, "CANCELLED");
     else {

@@ -21,8 +21,6 @@ const interrupted = () => Atomics.load(flag, CANCEL_FLAG) === 2;
 
 class Cancelled extends Error {}
 
-const PREDICTION_BATCH = 2000;
-
 function numbers(p: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(p))
@@ -63,6 +61,38 @@ function toRow(p: core.SamplePrediction): NewPrediction {
   };
 }
 
+/** The series a SFT step records in the database (from its progress report or its metrics.jsonl row). */
+function sftValues(p: { loss?: unknown; lr?: unknown; imgsPerSec?: unknown }): Record<string, number> {
+  return numbers({ loss: p.loss, lr: p.lr, imgsPerSec: p.imgsPerSec });
+}
+
+/**
+ * Starts a training stage, resuming it when its run directory holds a checkpoint. A resume
+ * sends the checkpoint's step and the step rows of the run's metrics.jsonl up to it, so the
+ * database gets back the points a killed runner had not written yet (it writes them once a
+ * second, the trainer checkpoints every few steps). Returns whether the stage resumes.
+ */
+function startStage(
+  stage: "SFT" | "RL",
+  runDir: string,
+  valuesOf: (row: Record<string, unknown>) => Record<string, number>,
+): boolean {
+  const ckpt = path.join(runDir, "checkpoint");
+  const resume = core.checkpointExists(ckpt);
+  // Killed before its first checkpoint: nothing to resume, start the stage over.
+  if (!resume && existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
+  if (resume) {
+    const step = core.readCheckpoint(ckpt).meta.step;
+    const points = core
+      .readMetrics(path.join(runDir, "metrics.jsonl"))
+      .filter((r) => r.type === "step" && r.step <= step)
+      .map((r) => ({ step: r.step, values: valuesOf(r) }));
+    post({ type: "resume", stage, step, points });
+  }
+  post({ type: "stage", stage, status: "RUNNING", message: resume ? "resumed from checkpoint" : undefined });
+  return resume;
+}
+
 async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<unknown> {
   const ac = new AbortController();
   const check = () => {
@@ -74,13 +104,7 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
   let evalFrom = sftDir;
 
   if (!t.done.includes("SFT")) {
-    const ckpt = path.join(sftDir, "checkpoint");
-    const resume = existsSync(path.join(ckpt, "checkpoint.json"));
-    // Killed before its first checkpoint: nothing to resume, start the stage over.
-    if (!resume && existsSync(sftDir)) rmSync(sftDir, { recursive: true, force: true });
-    if (resume) post({ type: "resume", stage: "SFT", step: core.readCheckpoint(ckpt).meta.step });
-    post({ type: "stage", stage: "SFT", status: "RUNNING", message: resume ? "resumed from checkpoint" : undefined });
-    let lastCheckpoint = -1;
+    const resume = startStage("SFT", sftDir, sftValues);
     const result = await core.trainSft({
       dataset: t.dataset,
       out: sftDir,
@@ -96,28 +120,17 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
           stage: "SFT",
           step: p.step,
           totalSteps: Number.isFinite(p.totalSteps) ? p.totalSteps : null,
-          values: { loss: p.loss, lr: p.lr, imgsPerSec: p.imgsPerSec },
+          values: sftValues(p),
         });
-        if (p.step % t.config.train.checkpointEvery === 0 && p.step !== lastCheckpoint) {
-          lastCheckpoint = p.step;
-          post({ type: "checkpoint", stage: "SFT", step: p.step, path: ckpt });
-        }
       },
+      onCheckpoint: (step, dir) => post({ type: "checkpoint", stage: "SFT", step, path: dir }),
     });
     if (check() || !result.finished) throw new Cancelled();
-    post({ type: "checkpoint", stage: "SFT", step: result.steps, path: ckpt });
     post({ type: "stage", stage: "SFT", status: "SUCCEEDED", totalSteps: result.totalSteps });
   }
 
   if (t.config.rl && !t.done.includes("RL")) {
-    const ckpt = path.join(rlDir, "checkpoint");
-    const resume = existsSync(path.join(ckpt, "checkpoint.json"));
-    // Killed before its first checkpoint: nothing to resume, start the stage over.
-    if (!resume && existsSync(rlDir)) rmSync(rlDir, { recursive: true, force: true });
-    if (resume) post({ type: "resume", stage: "RL", step: core.readCheckpoint(ckpt).meta.step });
-    post({ type: "stage", stage: "RL", status: "RUNNING", message: resume ? "resumed from checkpoint" : undefined });
-    const checkpointEvery = t.config.rl.checkpointEvery;
-    let lastCheckpoint = -1;
+    const resume = startStage("RL", rlDir, numbers);
     const result = await core.trainRl({
       from: sftDir,
       out: rlDir,
@@ -135,17 +148,13 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
           totalSteps: Number.isFinite(p.totalSteps) ? p.totalSteps : null,
           values: numbers(p as unknown as Record<string, unknown>),
         });
-        if (p.step % checkpointEvery === 0 && p.step !== lastCheckpoint) {
-          lastCheckpoint = p.step;
-          post({ type: "checkpoint", stage: "RL", step: p.step, path: ckpt });
-        }
       },
+      onCheckpoint: (step, dir) => post({ type: "checkpoint", stage: "RL", step, path: dir }),
     });
     if (check() || !result.finished) throw new Cancelled();
-    post({ type: "checkpoint", stage: "RL", step: result.steps, path: ckpt });
     post({ type: "stage", stage: "RL", status: "SUCCEEDED", totalSteps: result.totalSteps });
     evalFrom = rlDir;
-  } else if (t.done.includes("RL") && existsSync(path.join(rlDir, "checkpoint"))) {
+  } else if (t.done.includes("RL") && core.checkpointExists(path.join(rlDir, "checkpoint"))) {
     evalFrom = rlDir;
   }
 
@@ -161,8 +170,8 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
     },
   });
   const { predictions, ...summary } = report;
-  for (let i = 0; i < predictions.length; i += PREDICTION_BATCH) {
-    post({ type: "predictions", rows: predictions.slice(i, i + PREDICTION_BATCH).map(toRow) });
+  for (let i = 0; i < predictions.length; i += t.predictionBatchRows) {
+    post({ type: "predictions", rows: predictions.slice(i, i + t.predictionBatchRows).map(toRow) });
   }
   post({ type: "stage", stage: "EVAL", status: "SUCCEEDED", totalSteps: predictions.length });
   return {

@@ -383,6 +383,20 @@ export class ExperimentStore {
       .execute();
   }
 
+  /**
+   * The last step of a stage's points, or 0. Points are written a whole step at a time in step
+   * order, so the stored points of a stage are always the steps 1…last.
+   */
+  async lastMetricStep(id: string, stage: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("metrics")
+      .select((eb) => eb.fn.max("step").as("last"))
+      .where("experiment_id", "=", id)
+      .where("stage", "=", stage)
+      .executeTakeFirst();
+    return Number(r?.last ?? 0);
+  }
+
   async metricNames(id: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom("metrics")

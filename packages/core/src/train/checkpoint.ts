@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ModelConfig } from "../model/config.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import type { Vocab } from "../model/vocab.ts";
-import { replaceDirectory } from "../util/fs.ts";
+import { fsyncPath, recoverDirectory, replaceDirectory } from "../util/fs.ts";
 
 export interface TensorEntry {
   name: string;
@@ -89,19 +89,63 @@ export async function saveCheckpoint(
     sha256: createHash("sha256").update(bytes).digest("hex"),
     state,
   };
+  // Leftovers of a killed earlier write go first (each is a full copy of the weights).
+  recoverDirectory(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
+  let writing = tmp;
   try {
-    await writeFile(path.join(tmp, "weights.bin"), bytes);
-    await writeFile(path.join(tmp, "checkpoint.json"), JSON.stringify(meta));
+    await mkdir(tmp, { recursive: true });
+    for (const [name, data] of [
+      ["weights.bin", bytes],
+      ["checkpoint.json", JSON.stringify(meta)],
+    ] as const) {
+      writing = path.join(tmp, name);
+      await writeFile(writing, data, { flush: true });
+    }
+    writing = tmp;
+    fsyncPath(tmp);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
+    const e = err as NodeJS.ErrnoException;
+    const kept = existsSync(path.join(dir, "checkpoint.json"))
+      ? "the previous checkpoint is kept"
+      : "no earlier checkpoint";
     throw new CheckpointError(
-      `could not write checkpoint ${dir}: ${(err as Error).message}; the previous checkpoint is kept`,
+      `could not write the checkpoint of step ${step} to ${dir}: ${e.code ?? e.name} (${e.message}) while writing ${writing}; ${kept}`,
+      { cause: err },
     );
   }
   replaceDirectory(tmp, dir);
+  fsyncPath(path.dirname(dir));
+}
+
+/**
+ * The trainers' "save now": writes the run's state at its current step and reports each new
+ * step once (a run saves again at the step it stopped at, and a resumed run starts at a step the
+ * earlier attempt reported).
+ */
+export function checkpointer(
+  dir: string,
+  model: GeoModel,
+  optimizer: tf.Optimizer | null,
+  state: { step: number },
+  onCheckpoint?: (step: number, dir: string) => void,
+): () => Promise<void> {
+  let reported = state.step;
+  return async () => {
+    await saveCheckpoint(dir, model, optimizer, state.step, { ...state });
+    if (state.step === reported) return;
+    reported = state.step;
+    onCheckpoint?.(state.step, dir);
+  };
+}
+
+/**
+ * Whether `dir` holds a checkpoint to resume from, after repairing what a process killed while
+ * replacing it left behind (see recoverDirectory).
+ */
+export function checkpointExists(dir: string): boolean {
+  return recoverDirectory(dir) && existsSync(path.join(dir, "checkpoint.json"));
 }
 
 /** Reads and verifies a checkpoint; throws CheckpointError saying what is wrong. */

@@ -14,6 +14,8 @@ export interface RunOptions<P> {
   /** Aborting stops the run after the current step and saves a checkpoint (cancellation). */
   signal?: AbortSignal;
   onProgress?: (p: P) => void;
+  /** Called once a checkpoint of a new step is complete on disk (the run can resume from it). */
+  onCheckpoint?: (step: number, dir: string) => void;
   log?: (line: string) => void;
 }
 

@@ -25,7 +25,7 @@ import { buildVocab } from "../model/vocab.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
 import { StepBudget } from "./budget.ts";
-import { loadModel, restoreOptimizer, saveCheckpoint } from "./checkpoint.ts";
+import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
 import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
 import type { RunOptions } from "./runs.ts";
@@ -121,7 +121,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const runDir = path.resolve(opts.out);
   const ckptDir = path.join(runDir, "checkpoint");
   const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resuming = Boolean(opts.resume) && existsSync(path.join(ckptDir, "checkpoint.json"));
+  const resuming = Boolean(opts.resume) && checkpointExists(ckptDir);
   if (!resuming && existsSync(path.join(runDir, "run.json"))) {
     throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
   }
@@ -208,7 +208,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   let windowStart = performance.now();
   let windowImages = 0;
   let imgsPerSec = 0;
-  const checkpoint = () => saveCheckpoint(ckptDir, model, optimizer, state.step, { ...state });
+  const checkpoint = checkpointer(ckptDir, model, optimizer, state, opts.onCheckpoint);
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
   const evaluate = (epoch: number) => {

@@ -21,7 +21,7 @@ import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
 import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
 import { StepBudget } from "../budget.ts";
-import { loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
+import { checkpointExists, checkpointer, loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
 import { learningRate } from "../config.ts";
 import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
 import type { RunOptions } from "../runs.ts";
@@ -125,7 +125,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
   const fromDir = path.resolve(opts.from);
   const fromRun = path.join(fromDir, "run.json");
-  if (!existsSync(fromRun) || !existsSync(path.join(fromDir, "checkpoint", "checkpoint.json"))) {
+  if (!existsSync(fromRun) || !checkpointExists(path.join(fromDir, "checkpoint"))) {
     throw new Error(`no SFT run with a checkpoint at ${fromDir} (train one with \`geor train sft\`)`);
   }
   const sft = JSON.parse(readFileSync(fromRun, "utf8")) as {
@@ -141,7 +141,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   const refDir = path.join(runDir, "reference");
   const bestDir = path.join(runDir, "best");
   const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resuming = Boolean(opts.resume) && existsSync(path.join(ckptDir, "checkpoint.json"));
+  const resuming = Boolean(opts.resume) && checkpointExists(ckptDir);
   if (!resuming && existsSync(path.join(runDir, "run.json"))) {
     throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
   }
@@ -214,7 +214,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       `step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, GeoScore ${report.metrics.geoScore.toFixed(0)}, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%${improved ? " (best)" : ""}`,
     );
   };
-  const checkpoint = () => saveCheckpoint(ckptDir, policy, optimizer, state.step, { ...state });
+  const checkpoint = checkpointer(ckptDir, policy, optimizer, state, opts.onCheckpoint);
   if (!resuming) await validate();
 
   try {
