@@ -149,8 +149,9 @@ if (drills.length > 0) {
     "## Fault drills",
     "",
     "Written by the tests that kill, fill or flood the platform on purpose (`npm test` runs them; each",
-    "drill's command below runs it alone). A drill passes only when every check in its description",
-    "holds; the figures are what its last run measured.",
+    "drill's command below runs it alone, and `GEOR_RECORD_FAULTS=1` makes it record here). A drill",
+    "passes only when every check in its description holds; the figures are what its last recorded",
+    "run measured.",
   );
   for (const d of drills) {
     const fmtFigure = (v) => (typeof v === "number" ? fmt(v, 2) : String(v).replaceAll("|", "\\|"));

@@ -1,21 +1,22 @@
 /**
  * The fault drills' record: each drill (a test that kills, fills or floods the platform on
- * purpose) writes what it did and what it measured to bench/results/faults/<drill>.json, one
- * file per drill so drills running in parallel processes never overwrite each other.
- * scripts/bench-report.mjs renders them as the "Fault drills" section of bench/REPORT.md.
+ * purpose) writes what it did and what it measured to .test-results/faults/<drill>.json, one
+ * file per drill so drills running in parallel processes never overwrite each other. With
+ * GEOR_RECORD_FAULTS=1 the record goes to bench/results/faults/ instead (committed), which
+ * scripts/bench-report.mjs renders as the "Fault drills" section of bench/REPORT.md:
+ *   GEOR_RECORD_FAULTS=1 npm test -w @geor/api -w @geor/core && node scripts/bench-report.mjs
+ * (so an ordinary test run leaves the committed figures alone).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const FAULTS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "bench",
-  "results",
-  "faults",
-);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const FAULTS_DIR =
+  process.env.GEOR_RECORD_FAULTS === "1"
+    ? path.join(ROOT, "bench", "results", "faults")
+    : path.join(ROOT, ".test-results", "faults");
 
 export interface FaultDrillRecord {
   /** One line: what was done to the platform. */

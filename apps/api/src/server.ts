@@ -91,6 +91,11 @@ export async function startServer(
 
   const app = express();
   const http: Server = createHttpServer(app);
+  // Node closes an idle keep-alive socket after 5 s. When the event loop is busy for longer, that
+  // timer can fire before the client's next request on the socket is read, and the client sees
+  // "other side closed" (seen under 200 concurrent clients). Keep idle sockets for a minute.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const wss = new WebSocketServer({ server: http, path: "/graphql" });
   const authorized = (header: string | undefined | null) => isAuthorized(header, token);
   const wsCleanup = useServer(

@@ -279,6 +279,11 @@ for (const dialect of DIALECTS) {
       assert.ok(trained.checkpoints.some((c) => c.stage === "SFT"));
       assert.equal(trained.finalMetrics?.metrics.n, 25);
       assert.deepEqual(trained.tags, ["smoke"]);
+      const lines = trained.logs.map((l) => l.line);
+      assert.ok(
+        lines.some((l) => /^backend (wasm|cpu|node|node-gpu)\b.*tfjs \d/.test(l)),
+        `the logs name the backend: ${lines.join(" | ")}`,
+      );
       const m = await ok<{
         experiment: { metrics: Array<{ name: string; points: Array<{ step: number; value: number }> }> };
       }>(

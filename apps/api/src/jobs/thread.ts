@@ -102,6 +102,8 @@ async function runExperiment(t: Extract<Task, { kind: "experiment" }>): Promise<
   const sftDir = path.join(t.runDir, "sft");
   const rlDir = path.join(t.runDir, "rl");
   let evalFrom = sftDir;
+  // Which TensorFlow.js backend this worker computes with (GPU, native, wasm or cpu), in the logs.
+  post({ type: "log", stage: null, line: core.describeBackend(await core.selectBackend({ backend: "auto" })) });
 
   if (!t.done.includes("SFT")) {
     const resume = startStage("SFT", sftDir, sftValues);
