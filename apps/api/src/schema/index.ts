@@ -7,6 +7,7 @@ import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver } from "./prediction.ts";
+import { PredictionPointsResolver } from "./prediction-points.ts";
 
 const authChecker: AuthChecker<Context> = ({ context, info }) => {
   if (context.authenticated) return true;
@@ -20,7 +21,14 @@ let built: Promise<GraphQLSchema> | null = null;
 
 export function geoSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [DatasetResolver, ExperimentResolver, PredictionResolver, PredictionConnectionResolver, PredictResolver],
+    resolvers: [
+      DatasetResolver,
+      ExperimentResolver,
+      PredictionResolver,
+      PredictionConnectionResolver,
+      PredictionPointsResolver,
+      PredictResolver,
+    ],
     authChecker,
     validate: false,
     // Required by type-graphql for any subscription, although ours brings its own `subscribe`
