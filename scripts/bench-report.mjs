@@ -101,6 +101,8 @@ const HEADLINES = [
   ["api", "Prediction ingest (SQLite)", "sqlite.ingest.rowsPerSecond", "rows/s", "≥ 50,000", null, "", ""],
   ["api", "Prediction ingest (PostgreSQL)", "postgres.ingest.rowsPerSecond", "rows/s", "", null, "", ""],
   ["dashboard", "Map first frame, 100k predictions", "firstFrameMs", "ms", "", null, "", ""],
+  ["dashboard", "Map: all 100k predictions loaded and drawn", "allPointsDrawnMs", "ms", "", null, "", ""],
+  ["dashboard", "Map pan frame median, 100k predictions (software WebGL)", "panFrameMs.median", "ms", "", null, "", ""],
 ];
 
 /** Every numeric leaf of an object as [dotted path, value]. */

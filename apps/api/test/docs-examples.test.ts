@@ -22,9 +22,11 @@ for (const dialect of DIALECTS) {
     let env: NodeJS.ProcessEnv;
     const dir = mkdtempSync(path.join(os.tmpdir(), "geor-docs-"));
     // Asynchronous: the server runs in this process and must keep answering.
-    const run = async (lang: string): Promise<string> => {
+    // The nth example block of a language, in document order.
+    const run = async (lang: string, nth = 0): Promise<string> => {
       const { code } =
-        examples.find((e) => e.lang === lang) ?? assert.fail(`docs/graphql.md has no \`\`\`${lang} example block`);
+        examples.filter((e) => e.lang === lang)[nth] ??
+        assert.fail(`docs/graphql.md has no ${nth + 1}. \`\`\`${lang} example block`);
       const file = path.join(dir, { bash: "example.sh", ts: "example.mts", python: "example.py" }[lang] as string);
       writeFileSync(file, code);
       const [cmd, args] =
@@ -94,6 +96,21 @@ for (const dialect of DIALECTS) {
         },
       );
       assert.equal(missed, d.predictions.totalCount);
+    });
+
+    test("the predictionPoints example decodes every prediction and finds the API's median", async () => {
+      const out = await run("ts", 1);
+      const m = /^(\d+) predictions, median error ([\d.]+) km$/m.exec(out) ?? assert.fail(out);
+      const d = await ok<{ accuracyAtThresholds: { n: number; medianKm: number } }>(
+        api,
+        `query($id: ID!) { accuracyAtThresholds(filter: { experimentId: $id }) { n medianKm } }`,
+        { id: env.EXPERIMENT_ID },
+      );
+      assert.equal(Number(m[1]), d.accuracyAtThresholds.n);
+      // Float32 errors, printed to 0.1 km.
+      assert.ok(
+        Math.abs(Number(m[2]) - d.accuracyAtThresholds.medianKm) <= 0.05 + 1e-6 * d.accuracyAtThresholds.medianKm,
+      );
     });
 
     test("the Python requests example predicts from base64", {

@@ -13,7 +13,7 @@ import { openDatabase } from "../src/db/connect.ts";
 import { PgWorker, startBoss } from "../src/jobs/queue.ts";
 import { JobRunner } from "../src/jobs/runner.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
-import { Store } from "../src/store/index.ts";
+import { type NewPrediction, Store } from "../src/store/index.ts";
 
 export const TOKEN = "test-token-0123456789abcdef";
 export type DialectName = "sqlite" | "postgres";
@@ -218,5 +218,38 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
+  };
+}
+
+/** A prediction row for seeding a store: open water, no predicted regions, unless overridden. */
+export function predictionRow(fields: Partial<NewPrediction> & Pick<NewPrediction, "sample_id">): NewPrediction {
+  return {
+    split: "test",
+    true_lat: 0,
+    true_lon: 0,
+    true_continent: null,
+    true_country: null,
+    true_country_name: null,
+    true_admin1: null,
+    true_admin1_name: null,
+    true_city: null,
+    true_cell: 0,
+    pred_country: null,
+    pred_country_name: null,
+    pred_country_p: null,
+    pred_admin1: null,
+    pred_admin1_name: null,
+    pred_admin1_p: null,
+    pred_cell: null,
+    pred_place_name: null,
+    pred_place_p: null,
+    pred_lat: 0,
+    pred_lon: 0,
+    confidence: null,
+    error_km: 0,
+    hit_country: 0,
+    hit_admin1: 0,
+    hit_city: 0,
+    ...fields,
   };
 }

@@ -7,6 +7,7 @@ import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
+import { PredictionPointsResolver } from "./prediction-points.ts";
 
 const authChecker: AuthChecker<Context> = ({ context, info }) => {
   if (context.authenticated) return true;
@@ -26,6 +27,7 @@ export function geoSchema(): Promise<GraphQLSchema> {
       PredictionResolver,
       PredictionConnectionResolver,
       PredictionSampleResolver,
+      PredictionPointsResolver,
       PredictResolver,
     ],
     authChecker,

@@ -217,7 +217,7 @@ function toCountry(c: CountryRow): CountryStats {
 }
 
 /** Checks a filter's values; the messages name the field. */
-function checkFilter(f: PredictionFilter, field = "filter"): StoreFilter {
+export function checkFilter(f: PredictionFilter, field = "filter"): StoreFilter {
   if (f.split != null && !(SPLITS as readonly string[]).includes(f.split))
     throw badInput(`${field}.split`, `must be one of ${SPLITS.join(", ")}`);
   for (const key of ["trueCountry", "predictedCountry"] as const) {

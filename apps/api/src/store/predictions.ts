@@ -77,7 +77,8 @@ export interface CountryRow {
 
 type PredQuery<O> = SelectQueryBuilder<Database, "predictions", O>;
 
-function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<O> {
+/** The WHERE clauses of a prediction filter (shared with prediction-points.ts). */
+export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<O> {
   q = q.where("experiment_id", "=", f.experimentId);
   if (f.split) q = q.where("split", "=", f.split);
   if (f.trueCountry) q = q.where("true_country", "=", f.trueCountry.toUpperCase());

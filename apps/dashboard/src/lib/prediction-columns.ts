@@ -8,7 +8,7 @@ export type PredictionColumns = {
   predPositions: Float32Array;
   errorKm: Float32Array;
   /** The API's prediction ids, for picking. */
-  ids: string[];
+  ids: Int32Array;
 };
 
 export type PredictionPoint = {
@@ -20,6 +20,15 @@ export type PredictionPoint = {
   errorKm: number;
 };
 
+/** The API's predictionPoints columns: base64 of little-endian Int32 / Float32 arrays. */
+export type PackedPredictionPoints = {
+  count: number;
+  ids: string;
+  truePositions: string;
+  predictedPositions: string;
+  errorKm: string;
+};
+
 export function emptyColumns(): PredictionColumns {
   return columnsOf([]);
 }
@@ -29,7 +38,7 @@ export function columnsOf(points: readonly PredictionPoint[]): PredictionColumns
   const truePositions = new Float32Array(n * 2);
   const predPositions = new Float32Array(n * 2);
   const errorKm = new Float32Array(n);
-  const ids = new Array<string>(n);
+  const ids = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const p = points[i]!;
     truePositions[i * 2] = p.trueLon;
@@ -37,24 +46,57 @@ export function columnsOf(points: readonly PredictionPoint[]): PredictionColumns
     predPositions[i * 2] = p.predLon;
     predPositions[i * 2 + 1] = p.predLat;
     errorKm[i] = p.errorKm;
-    ids[i] = p.id;
+    ids[i] = Number(p.id);
   }
   return { length: n, truePositions, predPositions, errorKm, ids };
 }
 
-/** Concatenates pages of columns (as they arrive) without re-reading earlier pages. */
+/** The bytes of a base64 string in a buffer of their own (the native decoder where there is one). */
+function base64Bytes(base64: string): Uint8Array {
+  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native.call(Uint8Array, base64);
+  const binary = atob(base64);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/**
+ * Typed arrays over the decoded bytes (no copy). The API sends little-endian, which is the
+ * byte order of every platform browsers run on.
+ */
+export function decodeColumns(packed: PackedPredictionPoints): PredictionColumns {
+  const n = packed.count;
+  const column = <T>(name: keyof PackedPredictionPoints, perRow: number, Type: new (b: ArrayBuffer) => T): T => {
+    const bytes = base64Bytes(packed[name] as string);
+    if (bytes.byteLength !== n * perRow * 4)
+      throw new RangeError(`predictionPoints.${name} has ${bytes.byteLength} bytes, expected ${n * perRow * 4}`);
+    return new Type(bytes.buffer as ArrayBuffer);
+  };
+  return {
+    length: n,
+    ids: column("ids", 1, Int32Array),
+    truePositions: column("truePositions", 2, Float32Array),
+    predPositions: column("predictedPositions", 2, Float32Array),
+    errorKm: column("errorKm", 1, Float32Array),
+  };
+}
+
+/** Concatenates chunks of columns (as they arrive) without re-reading earlier chunks. */
 export function concatColumns(a: PredictionColumns, b: PredictionColumns): PredictionColumns {
-  const join = (x: Float32Array, y: Float32Array) => {
-    const out = new Float32Array(x.length + y.length);
+  if (a.length === 0) return b;
+  const join = <T extends Float32Array | Int32Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
     out.set(x);
     out.set(y, x.length);
     return out;
   };
+  const floats = (n: number) => new Float32Array(n);
   return {
     length: a.length + b.length,
-    truePositions: join(a.truePositions, b.truePositions),
-    predPositions: join(a.predPositions, b.predPositions),
-    errorKm: join(a.errorKm, b.errorKm),
-    ids: a.ids.concat(b.ids),
+    truePositions: join(a.truePositions, b.truePositions, floats),
+    predPositions: join(a.predPositions, b.predPositions, floats),
+    errorKm: join(a.errorKm, b.errorKm, floats),
+    ids: join(a.ids, b.ids, (n) => new Int32Array(n)),
   };
 }

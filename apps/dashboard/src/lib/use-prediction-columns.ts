@@ -1,30 +1,29 @@
 "use client";
-// Loads the predictions of a filter page by page (the API caps a page) into typed-array columns
-// for the map layers, updating the map as pages arrive. Stops at `max` predictions.
+// Loads the predictions of a filter into typed-array columns for the map layers through the
+// API's packed predictionPoints query: a few large chunks, each decoded straight into typed
+// arrays, the map updated after each. Stops at `max` predictions.
 import { useEffect, useState } from "react";
 import { type OperationResult, useClient } from "urql";
 import { graphql } from "@/gql";
-import type { PredictionFilter, PredictionPointsQuery } from "@/gql/graphql";
-import { columnsOf, concatColumns, emptyColumns, type PredictionColumns } from "./prediction-columns";
+import type { MapPointsQuery, PredictionFilter } from "@/gql/graphql";
+import { concatColumns, decodeColumns, emptyColumns, type PredictionColumns } from "./prediction-columns";
 
-const PredictionPointsDocument = graphql(`
-  query PredictionPoints($filter: PredictionFilter!, $first: Int!, $after: String, $withTotal: Boolean!) {
-    predictions(filter: $filter, first: $first, after: $after, orderBy: ID) {
+const MapPointsDocument = graphql(`
+  query MapPoints($filter: PredictionFilter!, $limit: Int!, $after: ID, $withTotal: Boolean!) {
+    predictionPoints(filter: $filter, limit: $limit, after: $after) {
       totalCount @include(if: $withTotal)
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        node {
-          ...PredictionPointFields
-        }
-      }
+      count
+      truncated
+      ids
+      truePositions
+      predictedPositions
+      errorKm
     }
   }
 `);
 
-export const PAGE_SIZE = 100;
+/** Rows per request: 100,000 predictions arrive in two (1.6 MB of base64 each), with progress between. */
+export const CHUNK_SIZE = 50_000;
 
 export type ColumnsState = {
   columns: PredictionColumns;
@@ -52,46 +51,37 @@ export function usePredictionColumns(filter: PredictionFilter | null, max: numbe
     setState({ columns: emptyColumns(), total: null, loading: true, error: null });
     (async () => {
       let columns = emptyColumns();
-      let after: string | null = null;
-      let shownAt = 0;
       let total: number | null = null;
       for (;;) {
-        const result: OperationResult<PredictionPointsQuery> = await client
+        const result: OperationResult<MapPointsQuery> = await client
           .query(
-            PredictionPointsDocument,
-            // The total is one COUNT query: ask for it with the first page only.
-            { filter, first: PAGE_SIZE, after, withTotal: after === null },
+            MapPointsDocument,
+            {
+              filter,
+              limit: Math.min(CHUNK_SIZE, max - columns.length),
+              after: columns.length > 0 ? String(columns.ids[columns.length - 1]) : null,
+              // The total is one COUNT query: ask for it with the first chunk only.
+              withTotal: total === null,
+            },
             { requestPolicy: "network-only" },
           )
           .toPromise();
         if (cancelled) return;
-        if (result.error || !result.data) {
+        const points = result.data?.predictionPoints;
+        if (result.error || !points) {
           setState((s) => ({ ...s, loading: false, error: result.error?.message ?? "no data" }));
           return;
         }
-        const page = result.data.predictions;
-        total = page.totalCount ?? total;
-        columns = concatColumns(
-          columns,
-          columnsOf(
-            page.edges.map(({ node }) => ({
-              id: node.id,
-              trueLat: node.trueChain.lat,
-              trueLon: node.trueChain.lon,
-              predLat: node.predictedChain.lat,
-              predLon: node.predictedChain.lon,
-              errorKm: node.errorKm,
-            })),
-          ),
-        );
-        const done = !page.pageInfo.hasNextPage || columns.length >= max;
-        // Re-upload the map's buffers a few times a second, not once per page.
-        if (done || performance.now() - shownAt > 400) {
-          shownAt = performance.now();
-          setState({ columns, total, loading: !done, error: null });
+        try {
+          columns = concatColumns(columns, decodeColumns(points));
+        } catch (error) {
+          setState((s) => ({ ...s, loading: false, error: (error as Error).message }));
+          return;
         }
+        total = points.totalCount ?? total;
+        const done = !points.truncated || columns.length >= max;
+        setState({ columns, total, loading: !done, error: null });
         if (done) return;
-        after = page.pageInfo.endCursor ?? null;
       }
     })();
     return () => {

@@ -146,7 +146,7 @@ export function ErrorMapView() {
         <span className="muted" data-testid="points-status">
           {points.total !== null
             ? `${points.columns.length.toLocaleString("en-US")} of ${points.total.toLocaleString("en-US")} predictions on the map${points.loading ? " (loading…)" : ""}`
-            : fetching
+            : fetching || points.loading
               ? "loading…"
               : ""}
         </span>
