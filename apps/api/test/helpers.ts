@@ -11,7 +11,7 @@ import { openDatabase } from "../src/db/connect.ts";
 import { PgWorker, startBoss } from "../src/jobs/queue.ts";
 import { JobRunner } from "../src/jobs/runner.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
-import { Store } from "../src/store/index.ts";
+import { type NewPrediction, Store } from "../src/store/index.ts";
 
 export const TOKEN = "test-token-0123456789abcdef";
 export type DialectName = "sqlite" | "postgres";
@@ -179,3 +179,37 @@ export const TINY_CONFIG = {
   train: { epochs: 1, batchSize: 32, checkpointEvery: 3, valLimit: 16, warmupSteps: 1 },
   eval: { split: "test", limit: 25 },
 };
+
+/** A stored prediction with nothing but what a test sets: no names, zero coordinates, no hits. */
+export function predictionRow(
+  fields: Partial<NewPrediction> & Pick<NewPrediction, "sample_id" | "error_km">,
+): NewPrediction {
+  return {
+    split: "test",
+    true_lat: 0,
+    true_lon: 0,
+    true_continent: null,
+    true_country: null,
+    true_country_name: null,
+    true_admin1: null,
+    true_admin1_name: null,
+    true_city: null,
+    true_cell: 0,
+    pred_country: null,
+    pred_country_name: null,
+    pred_country_p: null,
+    pred_admin1: null,
+    pred_admin1_name: null,
+    pred_admin1_p: null,
+    pred_cell: null,
+    pred_place_name: null,
+    pred_place_p: null,
+    pred_lat: 0,
+    pred_lon: 0,
+    confidence: null,
+    hit_country: 0,
+    hit_admin1: 0,
+    hit_city: 0,
+    ...fields,
+  };
+}

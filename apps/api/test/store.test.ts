@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openDatabase } from "../src/db/connect.ts";
 import { Store } from "../src/store/index.ts";
-import { DIALECTS, freshPgDatabase } from "./helpers.ts";
+import { DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
   describe(`store on ${dialect}`, () => {
@@ -57,35 +57,15 @@ for (const dialect of DIALECTS) {
 
     test("a batch of predictions is written whole, and the next experiment's ids follow", async () => {
       const e = await create();
-      const row = (k: number) => ({
-        sample_id: `s${k}`,
-        split: "test",
-        true_lat: 1,
-        true_lon: 2,
-        true_continent: null,
-        true_country: k % 2 ? "FR" : null,
-        true_country_name: k % 2 ? "France" : null,
-        true_admin1: null,
-        true_admin1_name: null,
-        true_city: null,
-        true_cell: 0,
-        pred_country: null,
-        pred_country_name: null,
-        pred_country_p: null,
-        pred_admin1: null,
-        pred_admin1_name: null,
-        pred_admin1_p: null,
-        pred_cell: null,
-        pred_place_name: null,
-        pred_place_p: null,
-        pred_lat: 0,
-        pred_lon: 0,
-        confidence: null,
-        error_km: k,
-        hit_country: 0,
-        hit_admin1: 0,
-        hit_city: 0,
-      });
+      const row = (k: number) =>
+        predictionRow({
+          sample_id: `s${k}`,
+          true_lat: 1,
+          true_lon: 2,
+          true_country: k % 2 ? "FR" : null,
+          true_country_name: k % 2 ? "France" : null,
+          error_km: k,
+        });
       await store.predictions.insertBatch(
         e.id,
         Array.from({ length: 1234 }, (_, k) => row(k)),
