@@ -4,6 +4,7 @@
  * timestamps (sorts as time on both). Only the auto-increment key differs.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { addBinsSql, BIN_KEY } from "../store/prediction-bins.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
@@ -139,6 +140,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on("predictions")
           .columns(["experiment_id", "true_country", "error_km", "id", "hit_country", "true_country_name"])
           .execute();
+      },
+    },
+    "0002_prediction_bins": {
+      async up(db: AnyDb) {
+        // Counts per experiment × split × true country × level hits × fine error bin × threshold
+        // band, kept in step with each prediction batch: the aggregates read these, not 1M rows.
+        await db.schema
+          .createTable("prediction_bins")
+          .addColumn("experiment_id", "text", (c) => c.notNull().references("experiments.id").onDelete("cascade"))
+          .addColumn("split", "text", (c) => c.notNull())
+          .addColumn("true_country", "text", (c) => c.notNull())
+          .addColumn("true_country_name", "text", (c) => c.notNull())
+          .addColumn("hit_country", "integer", (c) => c.notNull())
+          .addColumn("hit_admin1", "integer", (c) => c.notNull())
+          .addColumn("hit_city", "integer", (c) => c.notNull())
+          .addColumn("bin", "integer", (c) => c.notNull())
+          .addColumn("band", "integer", (c) => c.notNull())
+          .addColumn("n", "integer", (c) => c.notNull())
+          .addColumn("sum_km", real, (c) => c.notNull())
+          .addColumn("sum_geo", real, (c) => c.notNull())
+          .addPrimaryKeyConstraint("prediction_bins_pk", [...BIN_KEY])
+          .execute();
+        await sql.raw(addBinsSql("predictions where true")).execute(db);
       },
     },
   };

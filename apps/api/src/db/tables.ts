@@ -101,6 +101,30 @@ export interface PredictionTable {
   hit_city: number;
 }
 
+/**
+ * Prediction counts per experiment, split, true country, level hits, fine error bin and
+ * threshold band, kept in step with the predictions (see store/prediction-bins.ts).
+ */
+export interface PredictionBinTable {
+  experiment_id: string;
+  split: string;
+  /** '' for predictions without a true country. */
+  true_country: string;
+  /** '' when the prediction had no country name. */
+  true_country_name: string;
+  hit_country: number;
+  hit_admin1: number;
+  hit_city: number;
+  /** floor(log10(error_km) × 20), or -61 for errors under 1 m. */
+  bin: number;
+  /** How many of THRESHOLDS_KM the error exceeds (0–5). */
+  band: number;
+  n: number;
+  sum_km: number;
+  /** Sum of 5000·exp(−km/1492.7). */
+  sum_geo: number;
+}
+
 export interface Database {
   experiments: ExperimentTable;
   stages: StageTable;
@@ -109,6 +133,7 @@ export interface Database {
   logs: LogTable;
   checkpoints: CheckpointTable;
   predictions: PredictionTable;
+  prediction_bins: PredictionBinTable;
 }
 
 export type Row<T extends keyof Database> = {

@@ -5,7 +5,7 @@
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/tables.ts";
-import { applyFilter } from "./predictions.ts";
+import { applyFilter } from "./prediction-filter.ts";
 import type { PredictionFilter } from "./types.ts";
 
 /** Columns of `count` predictions in id order. */

@@ -1,8 +1,22 @@
-/** Predictions: batched ingest, filtered keyset pages, and the aggregates, all computed in SQL. */
+/**
+ * Predictions: batched ingest, filtered keyset pages, and the aggregates, all computed in SQL:
+ * from the experiment's bins (prediction-bins.ts) when they answer the filter, else from the rows.
+ */
 import { THRESHOLDS_KM } from "@geor/geo";
 import type SQLite from "better-sqlite3";
-import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Database, Row } from "../db/tables.ts";
+import {
+  addBinsSql,
+  binsCover,
+  binsCoverHistogram,
+  countFromBins,
+  countriesFromBins,
+  GEOSCORE_SQL,
+  histogramFromBins,
+  summaryFromBins,
+} from "./prediction-bins.ts";
+import { applyFilter } from "./prediction-filter.ts";
 import {
   decodeCursor,
   encodeCursor,
@@ -75,23 +89,6 @@ export interface CountryRow {
   countryAccuracy: number;
 }
 
-type PredQuery<O> = SelectQueryBuilder<Database, "predictions", O>;
-
-/** The WHERE clauses of a prediction filter (shared with prediction-points.ts). */
-export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<O> {
-  q = q.where("experiment_id", "=", f.experimentId);
-  if (f.split) q = q.where("split", "=", f.split);
-  if (f.trueCountry) q = q.where("true_country", "=", f.trueCountry.toUpperCase());
-  if (f.predictedCountry) q = q.where("pred_country", "=", f.predictedCountry.toUpperCase());
-  if (f.minErrorKm != null) q = q.where("error_km", ">=", f.minErrorKm);
-  if (f.maxErrorKm != null) q = q.where("error_km", "<=", f.maxErrorKm);
-  if (f.level && f.hit != null) {
-    const col = f.level === "COUNTRY" ? "hit_country" : f.level === "ADMIN1" ? "hit_admin1" : "hit_city";
-    q = q.where(col, "=", f.hit ? 1 : 0);
-  }
-  return q;
-}
-
 /** SUM(CASE WHEN error_km <= t THEN 1 ELSE 0 END) for each threshold, as acc_<t>. */
 function thresholdSums(eb: ExpressionBuilder<Database, "predictions">) {
   return THRESHOLDS_KM.map((t) =>
@@ -152,18 +149,23 @@ export class PredictionStore {
       const insert = sqlite.prepare(
         `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
       );
+      // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
+      const addBins = sqlite.prepare(addBinsSql("predictions where experiment_id = ? and id >= ?"));
       const values: unknown[] = new Array(names.length);
       this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
         values[0] = experimentId;
+        let firstId = 0;
         for (const r of rows) {
           for (let c = 0; c < COLUMNS.length; c++) values[c + 1] = r[COLUMNS[c][0]];
-          insert.run(values);
+          const { lastInsertRowid } = insert.run(values);
+          if (firstId === 0) firstId = Number(lastInsertRowid);
         }
+        addBins.run(experimentId, firstId);
       });
     }
   }
 
-  /** Inserts one batch in one transaction. */
+  /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
   async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
     if (rows.length === 0) return;
     const sqliteInsert = this.sqliteInsert;
@@ -172,14 +174,30 @@ export class PredictionStore {
       await this.db.connection().execute(async () => sqliteInsert(experimentId, rows));
       return;
     }
-    // PostgreSQL: one INSERT … SELECT FROM unnest(column arrays), 27 parameters for any batch size.
+    // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
+    // 27 parameters for any batch size, and the bins of the rows it returns.
     const arrays = COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
-    await sql`insert into predictions (experiment_id, ${sql.join(COLUMNS.map(([c]) => sql.ref(c)))})
-      select ${experimentId}, * from unnest(${sql.join(arrays)})`.execute(this.db);
+    await sql`with batch as (
+        insert into predictions (experiment_id, ${sql.join(COLUMNS.map(([c]) => sql.ref(c)))})
+        select ${experimentId}, * from unnest(${sql.join(arrays)})
+        returning experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
+      ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
   }
 
+  /** Deletes an experiment's predictions and bins (an EVAL that starts again). */
   async deleteFor(experimentId: string): Promise<void> {
-    await this.db.deleteFrom("predictions").where("experiment_id", "=", experimentId).execute();
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("predictions").where("experiment_id", "=", experimentId).execute();
+      await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();
+    });
+  }
+
+  /**
+   * Runs the queries of one aggregate on one snapshot, so the bins and the seeks into the rows
+   * see the same batches of a running experiment (SQLite: one read transaction).
+   */
+  private snapshot<T>(read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().setIsolationLevel("repeatable read").execute(read);
   }
 
   get(id: number): Promise<PredictionRow | undefined> {
@@ -216,6 +234,7 @@ export class PredictionStore {
   }
 
   async count(filter: PredictionFilter): Promise<number> {
+    if (binsCover(filter)) return countFromBins(this.db, filter);
     const r = await applyFilter(
       this.db.selectFrom("predictions").select((eb) => eb.fn.countAll<number>().as("n")),
       filter,
@@ -226,18 +245,27 @@ export class PredictionStore {
   /**
    * Counts per log-spaced bin: bin k holds errors in [10^(k/b), 10^((k+1)/b)) km for b bins per
    * decade; errors under minKm share the first bin. Every bin from minKm to the largest error
-   * is returned, empty ones with count 0.
+   * is returned, empty ones with count 0. From the bins when binsPerDecade divides 20.
    */
   errorHistogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
-    return this.cached("histogram", filter, [binsPerDecade, minKm], () =>
-      this.computeHistogram(filter, binsPerDecade, minKm),
-    );
+    const kMin = Math.floor(Math.log10(minKm) * binsPerDecade);
+    return this.cached("histogram", filter, [binsPerDecade, minKm], async () => {
+      const counts =
+        binsCover(filter) && binsCoverHistogram(binsPerDecade)
+          ? await histogramFromBins(this.db, filter, binsPerDecade, kMin)
+          : await this.countPerHistogramBin(filter, binsPerDecade, minKm, kMin);
+      return histogramBins(counts, binsPerDecade, kMin);
+    });
   }
 
-  private async computeHistogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
+  private async countPerHistogramBin(
+    filter: PredictionFilter,
+    binsPerDecade: number,
+    minKm: number,
+    kMin: number,
+  ): Promise<Map<number, number>> {
     const b = sql.lit(binsPerDecade);
     const lo = sql.lit(minKm);
-    const kMin = Math.floor(Math.log10(minKm) * binsPerDecade);
     const binned = applyFilter(
       this.db
         .selectFrom("predictions")
@@ -250,35 +278,25 @@ export class PredictionStore {
       .selectFrom(binned)
       .select(["k", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("k")
-      .orderBy("k")
       .execute();
-    if (rows.length === 0) return [];
-    const counts = new Map(rows.map((r) => [Number(r.k), Number(r.n)]));
-    const kMax = Math.max(...counts.keys());
-    const bins: ErrorBin[] = [];
-    for (let k = kMin; k <= kMax; k++) {
-      bins.push({
-        loKm: k === kMin ? 0 : 10 ** (k / binsPerDecade),
-        hiKm: 10 ** ((k + 1) / binsPerDecade),
-        count: counts.get(k) ?? 0,
-      });
-    }
-    return bins;
+    return new Map(rows.map((r) => [Number(r.k), Number(r.n)]));
   }
 
-  /** n, median, mean, GeoScore, accuracy per threshold and per chain level, in two queries. */
+  /** n, median, mean, GeoScore, accuracy per threshold and per chain level. */
   summary(filter: PredictionFilter): Promise<AccuracySummary> {
-    return this.cached("summary", filter, [], () => this.computeSummary(filter));
+    return this.cached("summary", filter, [], () =>
+      this.snapshot((db) => (binsCover(filter) ? summaryFromBins(db, filter) : this.computeSummary(db, filter))),
+    );
   }
 
-  private async computeSummary(filter: PredictionFilter): Promise<AccuracySummary> {
+  private async computeSummary(db: Kysely<Database>, filter: PredictionFilter): Promise<AccuracySummary> {
     const agg = await applyFilter(
-      this.db
+      db
         .selectFrom("predictions")
         .select((eb) => [
           eb.fn.countAll<number>().as("n"),
           eb.fn.avg<number>("error_km").as("mean"),
-          eb.fn.avg<number>(sql<number>`5000 * exp(-error_km / 1492.7)`).as("geo"),
+          eb.fn.avg<number>(sql.raw<number>(GEOSCORE_SQL)).as("geo"),
           eb.fn.avg<number>("hit_country").as("country"),
           eb.fn.avg<number>("hit_admin1").as("admin1"),
           eb.fn.avg<number>("hit_city").as("city"),
@@ -287,7 +305,7 @@ export class PredictionStore {
       filter,
     ).executeTakeFirstOrThrow();
     const n = Number(agg.n);
-    const medianKm = n === 0 ? null : await this.median(filter, n);
+    const medianKm = n === 0 ? null : await this.median(db, filter, n);
     const row = agg as unknown as Record<string, number | null>;
     return {
       n,
@@ -304,8 +322,8 @@ export class PredictionStore {
   }
 
   /** The median by the (experiment, error_km) index: the middle one or two rows in error order. */
-  private async median(filter: PredictionFilter, n: number): Promise<number> {
-    const rows = await applyFilter(this.db.selectFrom("predictions").select("error_km"), filter)
+  private async median(db: Kysely<Database>, filter: PredictionFilter, n: number): Promise<number> {
+    const rows = await applyFilter(db.selectFrom("predictions").select("error_km"), filter)
       .orderBy("error_km")
       .limit(n % 2 === 1 ? 1 : 2)
       .offset(Math.floor((n - 1) / 2))
@@ -314,12 +332,14 @@ export class PredictionStore {
   }
 
   /**
-   * Per true country: n, median (the middle one or two rows of each country's error order, by
-   * window functions both dialects have), mean, accuracy per threshold and country-level hits.
-   * Largest countries first.
+   * Per true country: n, median (the middle one or two rows of each country's error order),
+   * mean, accuracy per threshold and country-level hits. Largest countries first. Without bins,
+   * the medians come from window functions both dialects have.
    */
   countryBreakdown(filter: PredictionFilter): Promise<CountryRow[]> {
-    return this.cached("countries", filter, [], () => this.computeCountryBreakdown(filter));
+    return this.cached("countries", filter, [], () =>
+      binsCover(filter) ? this.snapshot((db) => countriesFromBins(db, filter)) : this.computeCountryBreakdown(filter),
+    );
   }
 
   private async computeCountryBreakdown(filter: PredictionFilter): Promise<CountryRow[]> {
@@ -369,4 +389,19 @@ export class PredictionStore {
       };
     });
   }
+}
+
+/** Every bin from kMin to the largest non-empty one, empty ones with count 0; kMin starts at 0 km. */
+function histogramBins(counts: Map<number, number>, binsPerDecade: number, kMin: number): ErrorBin[] {
+  if (counts.size === 0) return [];
+  const kMax = Math.max(...counts.keys());
+  const bins: ErrorBin[] = [];
+  for (let k = kMin; k <= kMax; k++) {
+    bins.push({
+      loKm: k === kMin ? 0 : 10 ** (k / binsPerDecade),
+      hiKm: 10 ** ((k + 1) / binsPerDecade),
+      count: counts.get(k) ?? 0,
+    });
+  }
+  return bins;
 }
