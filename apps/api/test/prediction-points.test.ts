@@ -125,6 +125,15 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test("limit and after may be left out: the first chunk of at most 200,000", async () => {
+      const r = await ok<{ predictionPoints: { count: number; truncated: boolean } }>(
+        api,
+        `query($f: PredictionFilter!) { predictionPoints(filter: $f) { count truncated } }`,
+        { f: { experimentId } },
+      );
+      assert.deepEqual(r.predictionPoints, { count: 12, truncated: false });
+    });
+
     test("limit cuts the columns and sets truncated; after continues from the last id", async () => {
       const first = await points({}, 5);
       assert.equal(first.count, 5);

@@ -55,13 +55,14 @@ export class PredictionPointsResolver {
     @Arg("filter", () => PredictionFilter) filter: PredictionFilter,
     @Arg("limit", () => Int, { defaultValue: MAX_PREDICTION_POINTS }) limit: number,
     @Arg("after", () => ID, { nullable: true, description: "Only predictions with a larger id." })
-    after: string | null,
+    after: string | null | undefined,
   ): Promise<PredictionPoints> {
     const f = checkFilter(filter);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREDICTION_POINTS)
       throw badInput("limit", `must be an integer in [1, ${MAX_PREDICTION_POINTS}], got ${limit}`);
-    if (after !== null && !/^\d{1,15}$/.test(after)) throw badInput("after", `"${after}" is not a prediction id`);
-    const c = await ctx.services.store.predictionPoints.read(f, limit, after === null ? null : Number(after));
+    // An omitted argument arrives as undefined, an explicit null as null.
+    if (after != null && !/^\d{1,15}$/.test(after)) throw badInput("after", `"${after}" is not a prediction id`);
+    const c = await ctx.services.store.predictionPoints.read(f, limit, after == null ? null : Number(after));
     return {
       count: c.count,
       truncated: c.truncated,
