@@ -7,7 +7,7 @@ import { BitmapLayer, GeoJsonLayer } from "@deck.gl/layers";
 import DeckGL from "@deck.gl/react";
 import type { FeatureCollection, Geometry } from "geojson";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { type CountryProperties, loadCountries } from "@/lib/countries";
+import { type CountryProperties, loadCountries, outlineResolutionAt } from "@/lib/countries";
 
 export type MapViewState = { longitude: number; latitude: number; zoom: number };
 export const WORLD_VIEW: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
@@ -42,16 +42,18 @@ export function GeoMap(props: GeoMapProps) {
   const [drawn, setDrawn] = useState(false);
   const view = props.viewState ?? internalView;
 
+  const resolution = outlineResolutionAt(view.zoom);
   useEffect(() => {
     let alive = true;
-    loadCountries().then(
+    // The outlines on screen stay until the other resolution has loaded.
+    loadCountries(resolution).then(
       (fc) => alive && setCountries(fc),
       (error: Error) => alive && setBasemapError(error.message),
     );
     return () => {
       alive = false;
     };
-  }, []);
+  }, [resolution]);
 
   const { countryFill, countryFillKey, onCountryHover, blueMarble } = props;
   const baseLayers = useMemo(() => {
