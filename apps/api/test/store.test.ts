@@ -4,8 +4,11 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type Kysely, sql } from "kysely";
 import { openDatabase } from "../src/db/connect.ts";
+import { migrateToLatest } from "../src/db/migrations.ts";
 import { Store } from "../src/store/index.ts";
+import { addBinsSql } from "../src/store/prediction-bins.ts";
 import { DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
@@ -78,6 +81,82 @@ for (const dialect of DIALECTS) {
       assert.equal(await store.predictions.count({ experimentId: e.id }), 1234);
       const s = await store.predictions.summary({ experimentId: e.id });
       assert.equal(s.medianKm, (616 + 617) / 2);
+    });
+
+    test("migration 0003 moves stored predictions to integer experiment keys and keeps every row", async () => {
+      const home = mkdtempSync(path.join(os.tmpdir(), "geor-migrate-"));
+      const target = { databaseUrl: dialect === "postgres" ? await freshPgDatabase() : null, home };
+      const old = await openDatabase(target, { migrate: false });
+      await migrateToLatest(old.db, old.dialect, "0002_prediction_bins");
+      // biome-ignore lint/suspicious/noExplicitAny: the schema as it was before 0003
+      const db = old.db as Kysely<any>;
+      const experiment = (id: string) => ({
+        id,
+        name: id,
+        dataset: "d",
+        config: "{}",
+        status: "SUCCEEDED",
+        notes: "",
+        created_at: new Date().toISOString(),
+        cancel_requested: 0,
+        version: 0,
+        attempts: 1,
+        run_dir: `/tmp/${id}`,
+      });
+      const ids = ["5d0c6e0e-0000-4000-8000-00000000000a", "5d0c6e0e-0000-4000-8000-00000000000b"];
+      await db.insertInto("experiments").values(ids.map(experiment)).execute();
+      const rows = ids.flatMap((id, e) =>
+        Array.from({ length: 50 + e * 20 }, (_, k) => ({
+          experiment_id: id,
+          ...predictionRow({ sample_id: `s${k}`, error_km: k + 1, true_country: "PT", true_country_name: "Portugal" }),
+        })),
+      );
+      await db.insertInto("predictions").values(rows).execute();
+      await sql.raw(addBinsSql("predictions where true")).execute(db);
+      await old.close();
+
+      const migrated = new Store(await openDatabase(target));
+      try {
+        const [a, b] = ids;
+        assert.equal(await migrated.predictions.count({ experimentId: a }), 50);
+        assert.equal(await migrated.predictions.count({ experimentId: b, trueCountry: "PT" }), 70);
+        assert.equal((await migrated.predictions.summary({ experimentId: b })).medianKm, 35.5);
+        const page = await migrated.predictions.page({ experimentId: b }, "ERROR_DESC", 3, null);
+        assert.deepEqual(
+          page.items.map((r) => [r.experiment_id, r.error_km]),
+          [
+            [b, 70],
+            [b, 69],
+            [b, 68],
+          ],
+        );
+        assert.equal((await migrated.predictions.get(page.items[0].id))?.experiment_id, b);
+        // A new experiment gets the next number; its batch lands under it alone.
+        const c = await migrated.experiments.create({
+          name: "c",
+          dataset: "d",
+          config: {},
+          skipped: {},
+          tags: [],
+          notes: "",
+          runDirOf: (id) => `/tmp/${id}`,
+        });
+        await migrated.predictions.insertBatch(c.id, [predictionRow({ sample_id: "n", error_km: 5 })]);
+        assert.deepEqual(
+          await Promise.all([a, b, c.id].map((id) => migrated.predictions.count({ experimentId: id }))),
+          [50, 70, 1],
+        );
+        // Deleting an experiment still takes its predictions with it, and only its.
+        assert.equal(await migrated.experiments.delete(a), true);
+        assert.equal(await migrated.predictions.count({ experimentId: b }), 70);
+        const left = await migrated.database.db
+          .selectFrom("predictions")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(left.n), 71);
+      } finally {
+        await migrated.close();
+      }
     });
   });
 }

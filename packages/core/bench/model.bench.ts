@@ -6,7 +6,7 @@
  * Writes bench/results/model.json. Usage:
  *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,9 +168,15 @@ if (sftMinutes) {
       baselines: ev.baselines,
     };
   }
-  result.sftRun = { dataset, runs };
+  result.sftRun = { dataset, runs, date: result.date };
 }
 const outDir = path.resolve(here, "../../../bench/results");
 mkdirSync(outDir, { recursive: true });
+// Without --sft-minutes the last timed run is kept (it takes minutes per head), marked as such.
+const previous = path.join(outDir, "model.json");
+if (!result.sftRun && existsSync(previous)) {
+  const { sftRun } = JSON.parse(readFileSync(previous, "utf8"));
+  if (sftRun) result.sftRun = { ...sftRun, note: "kept from an earlier run: re-run with --sft-minutes to refresh" };
+}
 writeFileSync(path.join(outDir, "model.json"), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

@@ -53,6 +53,10 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     conn.pragma("synchronous = NORMAL");
     // 64 MiB of page cache: index inserts in error order touch pages all over the B-trees.
     conn.pragma("cache_size = -65536");
+    // An ingest batch dirties index pages all over the B-trees, and the next batches dirty the
+    // same ones again: copying the WAL back every 80 MB instead of every 4 MB (the default)
+    // writes each such page once per checkpoint, not once per batch (29k → 54k rows/s at 1M).
+    conn.pragma("wal_autocheckpoint = 20000");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
     raw = conn;
   }

@@ -3,8 +3,9 @@
  * "double precision" (REAL affinity in SQLite), integer 0/1 for booleans, ISO-8601 text for
  * timestamps (sorts as time on both). Only the auto-increment key differs.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { addBinsSql, BIN_KEY } from "../store/prediction-bins.ts";
+import { PREDICTION_COLUMNS } from "../store/predictions.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
@@ -16,6 +17,39 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       ? db.schema.createTable(table).addColumn("id", "bigserial", (c) => c.primaryKey())
       : db.schema.createTable(table).addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
   const real = sql`double precision`;
+  /** Every column of a prediction after its key and experiment (the same in 0001 and 0003). */
+  // biome-ignore lint/suspicious/noExplicitAny: a table builder of either migration
+  const predictionColumns = (table: CreateTableBuilder<any, any>) => {
+    table = table.addColumn("sample_id", "text", (c) => c.notNull()).addColumn("split", "text", (c) => c.notNull());
+    for (const col of ["true_lat", "true_lon"]) table = table.addColumn(col, real, (c) => c.notNull());
+    for (const col of [
+      "true_continent",
+      "true_country",
+      "true_country_name",
+      "true_admin1",
+      "true_admin1_name",
+      "true_city",
+    ])
+      table = table.addColumn(col, "text");
+    table = table
+      .addColumn("true_cell", "integer", (c) => c.notNull())
+      .addColumn("pred_country", "text")
+      .addColumn("pred_country_name", "text")
+      .addColumn("pred_country_p", real)
+      .addColumn("pred_admin1", "text")
+      .addColumn("pred_admin1_name", "text")
+      .addColumn("pred_admin1_p", real)
+      .addColumn("pred_cell", "integer")
+      .addColumn("pred_place_name", "text")
+      .addColumn("pred_place_p", real)
+      .addColumn("pred_lat", real, (c) => c.notNull())
+      .addColumn("pred_lon", real, (c) => c.notNull())
+      .addColumn("confidence", real)
+      .addColumn("error_km", real, (c) => c.notNull());
+    for (const col of ["hit_country", "hit_admin1", "hit_city"])
+      table = table.addColumn(col, "integer", (c) => c.notNull());
+    return table;
+  };
   return {
     "0001_experiments_and_predictions": {
       async up(db: AnyDb) {
@@ -93,38 +127,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("created_at", "text", (c) => c.notNull())
           .execute();
 
-        let predictions = withId(db, "predictions")
-          .addColumn("experiment_id", "text", (c) => c.notNull().references("experiments.id").onDelete("cascade"))
-          .addColumn("sample_id", "text", (c) => c.notNull())
-          .addColumn("split", "text", (c) => c.notNull());
-        for (const col of ["true_lat", "true_lon"]) predictions = predictions.addColumn(col, real, (c) => c.notNull());
-        for (const col of [
-          "true_continent",
-          "true_country",
-          "true_country_name",
-          "true_admin1",
-          "true_admin1_name",
-          "true_city",
-        ])
-          predictions = predictions.addColumn(col, "text");
-        predictions = predictions.addColumn("true_cell", "integer", (c) => c.notNull());
-        predictions = predictions
-          .addColumn("pred_country", "text")
-          .addColumn("pred_country_name", "text")
-          .addColumn("pred_country_p", real)
-          .addColumn("pred_admin1", "text")
-          .addColumn("pred_admin1_name", "text")
-          .addColumn("pred_admin1_p", real)
-          .addColumn("pred_cell", "integer")
-          .addColumn("pred_place_name", "text")
-          .addColumn("pred_place_p", real)
-          .addColumn("pred_lat", real, (c) => c.notNull())
-          .addColumn("pred_lon", real, (c) => c.notNull())
-          .addColumn("confidence", real)
-          .addColumn("error_km", real, (c) => c.notNull());
-        for (const col of ["hit_country", "hit_admin1", "hit_city"])
-          predictions = predictions.addColumn(col, "integer", (c) => c.notNull());
-        await predictions.execute();
+        await predictionColumns(
+          withId(db, "predictions").addColumn("experiment_id", "text", (c) =>
+            c.notNull().references("experiments.id").onDelete("cascade"),
+          ),
+        ).execute();
         // Pages walk (experiment, id) or (experiment, error_km, id); country filters and the
         // per-country breakdown group on the true country.
         await db.schema.createIndex("predictions_page").on("predictions").columns(["experiment_id", "id"]).execute();
@@ -165,14 +172,68 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw(addBinsSql("predictions where true")).execute(db);
       },
     },
+    "0003_integer_experiment_keys": {
+      async up(db: AnyDb) {
+        // The prediction indexes led with the experiment's 36-character UUID: a third of every
+        // index entry, and the bulk of the pages an ingest batch dirties. They now lead with a
+        // small integer per experiment (experiments.seq), and predictions reference it.
+        const cols = PREDICTION_COLUMNS.map(([c]) => c).join(", ");
+        if (dialect === "postgres") {
+          await sql`alter table experiments add column seq bigserial`.execute(db);
+          await sql`alter table experiments add constraint experiments_seq unique (seq)`.execute(db);
+          await sql`alter table predictions add column exp bigint`.execute(db);
+          await sql`update predictions p set exp = e.seq from experiments e where e.id = p.experiment_id`.execute(db);
+          await sql`alter table predictions alter column exp set not null`.execute(db);
+          // Drops its foreign key and the three indexes that led with it.
+          await sql`alter table predictions drop column experiment_id`.execute(db);
+          await sql`alter table predictions add constraint predictions_exp_fk foreign key (exp)
+            references experiments (seq) on delete cascade`.execute(db);
+        } else {
+          await sql`alter table experiments add column seq integer`.execute(db);
+          await sql`update experiments set seq = rowid`.execute(db);
+          await sql`create unique index experiments_seq on experiments (seq)`.execute(db);
+          // SQLite has no sequences: a new experiment takes the next number in its insert's transaction.
+          await sql`create trigger experiments_seq after insert on experiments when new.seq is null begin
+            update experiments set seq = (select coalesce(max(seq), 0) + 1 from experiments) where id = new.id;
+          end`.execute(db);
+          // A column's foreign key cannot change in place: copy into the new shape.
+          await predictionColumns(
+            withId(db, "predictions_next").addColumn("exp", "integer", (c) =>
+              c.notNull().references("experiments.seq").onDelete("cascade"),
+            ),
+          ).execute();
+          await sql
+            .raw(`insert into predictions_next (id, exp, ${cols})
+              select p.id, e.seq, ${PREDICTION_COLUMNS.map(([c]) => `p.${c}`).join(", ")}
+              from predictions p join experiments e on e.id = p.experiment_id order by p.id`)
+            .execute(db);
+          await sql`drop table predictions`.execute(db);
+          await sql`alter table predictions_next rename to predictions`.execute(db);
+        }
+        await db.schema.createIndex("predictions_page").on("predictions").columns(["exp", "id"]).execute();
+        await db.schema
+          .createIndex("predictions_error")
+          .on("predictions")
+          .columns(["exp", "error_km", "id", "hit_country", "hit_admin1", "hit_city"])
+          .execute();
+        await db.schema
+          .createIndex("predictions_true_country")
+          .on("predictions")
+          .columns(["exp", "true_country", "error_km", "id", "hit_country"])
+          .execute();
+      },
+    },
   };
 }
 
-/** Brings the database to the latest schema; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+/**
+ * Brings the database to the latest schema (or to the migration named `to`, for tests of a
+ * migration); throws with the failing migration's name.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect, to?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (to ? migrator.migrateTo(to) : migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === "Error");
   if (error) {
     throw new Error(

@@ -5,6 +5,8 @@ export type Dialect = "sqlite" | "postgres";
 
 export interface ExperimentTable {
   id: string;
+  /** A small number per experiment, the key predictions refer to (assigned on insert). */
+  seq: Generated<number>;
   name: string;
   dataset: string;
   /** JSON: { model, train, rl, eval } as validated by core's schemas. */
@@ -71,7 +73,8 @@ export interface CheckpointTable {
 
 export interface PredictionTable {
   id: Generated<number>;
-  experiment_id: string;
+  /** experiments.seq */
+  exp: number;
   sample_id: string;
   split: string;
   true_lat: number;

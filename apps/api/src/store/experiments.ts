@@ -12,7 +12,8 @@ import {
   type StageStatus,
 } from "./types.ts";
 
-export type ExperimentRow = Row<"experiments">;
+/** An experiment as the API sees it (its internal number, seq, stays in the store). */
+export type ExperimentRow = Omit<Row<"experiments">, "seq">;
 export type StageRow = Row<"stages">;
 export type CheckpointRow = Row<"checkpoints">;
 

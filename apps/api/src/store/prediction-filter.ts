@@ -1,5 +1,5 @@
 /** The WHERE clause of a prediction filter, shared by pages, counts and aggregates. */
-import type { SelectQueryBuilder } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import type { Level, PredictionFilter } from "./types.ts";
 
@@ -10,8 +10,13 @@ export function hitColumn(level: Level): "hit_country" | "hit_admin1" | "hit_cit
   return level === "COUNTRY" ? "hit_country" : level === "ADMIN1" ? "hit_admin1" : "hit_city";
 }
 
+/** The number predictions refer to their experiment by, as a scalar subquery (one index seek). */
+export function experimentSeq(experimentId: string) {
+  return sql<number>`(select seq from experiments where id = ${experimentId})`;
+}
+
 export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<O> {
-  q = q.where("experiment_id", "=", f.experimentId);
+  q = q.where("exp", "=", experimentSeq(f.experimentId));
   if (f.split) q = q.where("split", "=", f.split);
   if (f.trueCountry) q = q.where("true_country", "=", f.trueCountry.toUpperCase());
   if (f.predictedCountry) q = q.where("pred_country", "=", f.predictedCountry.toUpperCase());

@@ -4,8 +4,8 @@
  */
 import { THRESHOLDS_KM } from "@geor/geo";
 import type SQLite from "better-sqlite3";
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
-import type { Database, Row } from "../db/tables.ts";
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
+import type { Database, PredictionTable } from "../db/tables.ts";
 import {
   addBinsSql,
   binsCover,
@@ -16,7 +16,7 @@ import {
   histogramFromBins,
   summaryFromBins,
 } from "./prediction-bins.ts";
-import { applyFilter } from "./prediction-filter.ts";
+import { applyFilter, experimentSeq } from "./prediction-filter.ts";
 import {
   decodeCursor,
   encodeCursor,
@@ -26,14 +26,15 @@ import {
   TERMINAL_STATUSES,
 } from "./types.ts";
 
-export type PredictionRow = Row<"predictions">;
+/** A stored prediction, with its experiment's id in place of the experiment's number. */
+export type PredictionRow = Omit<Selectable<PredictionTable>, "exp"> & { experiment_id: string };
 export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
 
 /** Aggregate results kept in memory per process. */
 const CACHED_RESULTS = 500;
 
 /** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
-const COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
+export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
   ["sample_id", "text"],
   ["split", "text"],
   ["true_lat", "float8"],
@@ -145,22 +146,27 @@ export class PredictionStore {
     if (sqlite) {
       // One prepared single-row statement, run for every row inside one transaction: no SQL
       // text to build or parse per batch (Kysely would compile and prepare a statement per call).
-      const names = ["experiment_id", ...COLUMNS.map(([c]) => c)];
+      const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
       const insert = sqlite.prepare(
         `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
       );
       // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
-      const addBins = sqlite.prepare(addBinsSql("predictions where experiment_id = ? and id >= ?"));
+      const addBins = sqlite.prepare(
+        addBinsSql("(select ? as experiment_id, * from predictions where exp = ? and id >= ?)"),
+      );
+      const seqOf = sqlite.prepare("select seq from experiments where id = ?").pluck();
       const values: unknown[] = new Array(names.length);
       this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
-        values[0] = experimentId;
+        const seq = seqOf.get(experimentId);
+        if (seq == null) throw new Error(`no experiment ${experimentId} to add predictions to`);
+        values[0] = seq;
         let firstId = 0;
         for (const r of rows) {
-          for (let c = 0; c < COLUMNS.length; c++) values[c + 1] = r[COLUMNS[c][0]];
+          for (let c = 0; c < PREDICTION_COLUMNS.length; c++) values[c + 1] = r[PREDICTION_COLUMNS[c][0]];
           const { lastInsertRowid } = insert.run(values);
           if (firstId === 0) firstId = Number(lastInsertRowid);
         }
-        addBins.run(experimentId, firstId);
+        addBins.run(experimentId, seq, firstId);
       });
     }
   }
@@ -176,18 +182,18 @@ export class PredictionStore {
     }
     // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
     // 27 parameters for any batch size, and the bins of the rows it returns.
-    const arrays = COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
+    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
     await sql`with batch as (
-        insert into predictions (experiment_id, ${sql.join(COLUMNS.map(([c]) => sql.ref(c)))})
-        select ${experimentId}, * from unnest(${sql.join(arrays)})
-        returning experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
+        insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
+        select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
+        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
   }
 
   /** Deletes an experiment's predictions and bins (an EVAL that starts again). */
   async deleteFor(experimentId: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom("predictions").where("experiment_id", "=", experimentId).execute();
+      await tx.deleteFrom("predictions").where("exp", "=", experimentSeq(experimentId)).execute();
       await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();
     });
   }
@@ -201,7 +207,13 @@ export class PredictionStore {
   }
 
   get(id: number): Promise<PredictionRow | undefined> {
-    return this.db.selectFrom("predictions").selectAll().where("id", "=", id).executeTakeFirst();
+    return this.db
+      .selectFrom("predictions")
+      .innerJoin("experiments", "experiments.seq", "predictions.exp")
+      .selectAll("predictions")
+      .select("experiments.id as experiment_id")
+      .where("predictions.id", "=", id)
+      .executeTakeFirst();
   }
 
   /** A keyset page: the cursor is (id) for ID order and (error_km, id) for error orders. */
@@ -225,7 +237,7 @@ export class PredictionStore {
       q = q.orderBy("error_km", asc ? "asc" : "desc").orderBy("id", asc ? "asc" : "desc");
     }
     const rows = await q.limit(first + 1).execute();
-    const items = rows.slice(0, first);
+    const items = rows.slice(0, first).map(({ exp: _, ...r }) => ({ ...r, experiment_id: filter.experimentId }));
     return {
       items,
       cursors: items.map((r) => encodeCursor(order === "ID" ? [r.id] : [r.error_km, r.id])),
