@@ -25,6 +25,8 @@ const repoRoot = path.resolve(dashboardDir, "../..");
 const home = mkdtempSync(path.join(os.tmpdir(), "geor-dash-bench-"));
 const DASHBOARD_PORT = Number(process.env.GEOR_BENCH_DASHBOARD_PORT ?? 3390);
 const LOAD_BUDGET_MS = Number(process.env.GEOR_BENCH_LOAD_BUDGET_S ?? 300) * 1000;
+/** The error map's layer drawn: points (default), arcs or hexagons. */
+const LAYER = process.env.GEOR_BENCH_LAYER ?? "points";
 /** Pointer moves (one per frame, 10 px apart) in the pan. */
 const PAN_STEPS = 30;
 
@@ -89,7 +91,7 @@ async function measure(experimentId: string) {
     const body = await res.body().catch(() => null);
     if (body) js.push({ url: res.url(), bytes: body.length, gzip: gzipSync(body).length });
   });
-  const base = `http://127.0.0.1:${DASHBOARD_PORT}/error-map?experiment=${experimentId}&layer=points`;
+  const base = `http://127.0.0.1:${DASHBOARD_PORT}/error-map?experiment=${experimentId}&layer=${LAYER}`;
   const t0 = Date.now();
   await page.goto(`${base}&max=${N}`);
   await page.waitForSelector("[data-testid=geo-map][data-ready=true]", { timeout: 300_000 });
@@ -171,12 +173,16 @@ async function measure(experimentId: string) {
   };
 }
 
-const build = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/next/dist/bin/next"), "build"], {
-  cwd: dashboardDir,
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  stdio: "inherit",
-});
-if (build.status !== 0) throw new Error(`next build exited with ${build.status}`);
+// GEOR_BENCH_NO_BUILD=1 measures the production build already in .next (e.g. after a change
+// built once, to compare runs without rebuilding).
+if (process.env.GEOR_BENCH_NO_BUILD !== "1") {
+  const build = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: dashboardDir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "inherit",
+  });
+  if (build.status !== 0) throw new Error(`next build exited with ${build.status}`);
+}
 
 console.log(`seeding ${N.toLocaleString("en-US")} synthetic predictions in ${home}`);
 const experimentId = await seed();
@@ -193,13 +199,13 @@ try {
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
     notes:
       "Predictions are synthetic (real land points, log-uniform errors), loaded through predictionPoints in " +
-      "chunks (CHUNK_SIZE in src/lib/use-prediction-columns.ts) and drawn as points; " +
+      `chunks (CHUNK_SIZE in src/lib/use-prediction-columns.ts) and drawn as ${LAYER}; ` +
       "WebGL runs in software (SwiftShader) on this machine.",
     date: new Date().toISOString(),
   };
   const dir = path.join(repoRoot, "bench/results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "dashboard.json"), `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(process.env.GEOR_BENCH_OUT ?? path.join(dir, "dashboard.json"), `${JSON.stringify(out, null, 2)}\n`);
   console.log(JSON.stringify(out, null, 2));
 } finally {
   dashboard.kill();

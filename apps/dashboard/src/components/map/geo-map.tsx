@@ -31,6 +31,9 @@ export type GeoMapProps = {
   label?: string;
 };
 
+// World copies at low zoom, like any web map (each visible copy is one more draw of every layer).
+const MAP_VIEW = new MapView({ repeat: true });
+
 const LAND: [number, number, number, number] = [52, 60, 74, 255];
 const BORDER: [number, number, number, number] = [120, 132, 150, 200];
 
@@ -96,7 +99,7 @@ export function GeoMap(props: GeoMapProps) {
       aria-label={props.label ?? "map"}
     >
       <DeckGL
-        views={new MapView({ repeat: true })}
+        views={MAP_VIEW}
         viewState={view}
         controller={{ dragRotate: false }}
         onViewStateChange={({ viewState }) => {
