@@ -222,6 +222,19 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
 }
 
 /** A prediction row for seeding a store: open water, no predicted regions, unless overridden. */
+/** A QUEUED experiment (RL skipped) with nothing to run: a parent for store-level prediction rows. */
+export function createTestExperiment(store: Store, name = "e") {
+  return store.experiments.create({
+    name,
+    dataset: "d",
+    config: {},
+    skipped: { RL: "no rl" },
+    tags: [],
+    notes: "",
+    runDirOf: (id) => `/tmp/${id}`,
+  });
+}
+
 export function predictionRow(fields: Partial<NewPrediction> & Pick<NewPrediction, "sample_id">): NewPrediction {
   return {
     split: "test",

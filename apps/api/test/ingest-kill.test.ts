@@ -53,12 +53,8 @@ test("sqlite: the API killed mid-ingest leaves whole batches only, and the evalu
     );
     const id = createExperiment.id;
     const db = new SQLite(path.join(apiHome, "geor.db"), { readonly: true });
-    const rowsNow = () =>
-      (
-        db
-          .prepare("select count(*) as n from predictions where exp = (select seq from experiments where id = ?)")
-          .get(id) as { n: number }
-      ).n;
+    const ofExperiment = "from predictions where exp = (select seq from experiments where id = ?)";
+    const rowsNow = () => (db.prepare(`select count(*) as n ${ofExperiment}`).get(id) as { n: number }).n;
     const ended = () =>
       (db.prepare("select status from experiments where id = ?").get(id) as { status: string }).status !== "RUNNING";
 
@@ -91,9 +87,7 @@ test("sqlite: the API killed mid-ingest leaves whole batches only, and the evalu
     );
     assert.equal(final.status, "SUCCEEDED", final.error ?? "");
     const distinct = db
-      .prepare(
-        "select count(*) as n, count(distinct sample_id) as samples from predictions where exp = (select seq from experiments where id = ?)",
-      )
+      .prepare(`select count(*) as n, count(distinct sample_id) as samples ${ofExperiment}`)
       .get(id) as { n: number; samples: number };
     assert.deepEqual(distinct, { n: EVAL_ROWS, samples: EVAL_ROWS });
     db.close();

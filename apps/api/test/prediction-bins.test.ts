@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openDatabase } from "../src/db/connect.ts";
 import { type NewPrediction, type PredictionFilter, Store } from "../src/store/index.ts";
-import { DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
+import { createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 function prediction(
   country: string | null,
@@ -87,16 +87,7 @@ for (const dialect of DIALECTS) {
     after(async () => {
       await store?.close();
     });
-    const createExperiment = (name: string) =>
-      store.experiments.create({
-        name,
-        dataset: "d",
-        config: {},
-        skipped: { RL: "no rl" },
-        tags: [],
-        notes: "",
-        runDirOf: (x) => `/tmp/${x}`,
-      });
+    const createExperiment = (name: string) => createTestExperiment(store, name);
 
     /** Every aggregate from the bins equals the same aggregate from the rows. */
     async function assertBinsMatchRows() {

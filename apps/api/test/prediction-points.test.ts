@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { NewPrediction } from "../src/store/index.ts";
-import { DIALECTS, gql, ok, predictionRow, startApi, type TestApi } from "./helpers.ts";
+import { createTestExperiment, DIALECTS, gql, ok, predictionRow, startApi, type TestApi } from "./helpers.ts";
 
 const POINTS = `query($f: PredictionFilter!, $limit: Int!, $after: ID) {
   predictionPoints(filter: $f, limit: $limit, after: $after) {
@@ -71,16 +71,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       api = await startApi(dialect, {}, { pgWorker: false });
       const store = api.server.services.store;
-      const create = (name: string) =>
-        store.experiments.create({
-          name,
-          dataset: "d",
-          config: {},
-          skipped: {},
-          tags: [],
-          notes: "",
-          runDirOf: (id) => `/tmp/${id}`,
-        });
+      const create = (name: string) => createTestExperiment(store, name);
       // Another experiment's rows first: the seeded ids do not start at 1 and must be left out.
       await store.predictions.insertBatch((await create("other")).id, rows.slice(0, 3));
       experimentId = (await create("points")).id;

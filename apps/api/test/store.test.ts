@@ -9,7 +9,7 @@ import { openDatabase } from "../src/db/connect.ts";
 import { migrateToLatest } from "../src/db/migrations.ts";
 import { Store } from "../src/store/index.ts";
 import { addBinsSql } from "../src/store/prediction-bins.ts";
-import { DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
+import { createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
   describe(`store on ${dialect}`, () => {
@@ -23,16 +23,7 @@ for (const dialect of DIALECTS) {
     after(async () => {
       await store?.close();
     });
-    const create = () =>
-      store.experiments.create({
-        name: "e",
-        dataset: "d",
-        config: {},
-        skipped: { RL: "no rl" },
-        tags: [],
-        notes: "",
-        runDirOf: (id) => `/tmp/${id}`,
-      });
+    const create = () => createTestExperiment(store);
 
     test("a dead worker's experiment goes back to the queue, or ends CANCELLED if a cancel was pending", async () => {
       const a = await create();
@@ -132,15 +123,7 @@ for (const dialect of DIALECTS) {
         );
         assert.equal((await migrated.predictions.get(page.items[0].id))?.experiment_id, b);
         // A new experiment gets the next number; its batch lands under it alone.
-        const c = await migrated.experiments.create({
-          name: "c",
-          dataset: "d",
-          config: {},
-          skipped: {},
-          tags: [],
-          notes: "",
-          runDirOf: (id) => `/tmp/${id}`,
-        });
+        const c = await createTestExperiment(migrated, "c");
         await migrated.predictions.insertBatch(c.id, [predictionRow({ sample_id: "n", error_km: 5 })]);
         assert.deepEqual(
           await Promise.all([a, b, c.id].map((id) => migrated.predictions.count({ experimentId: id }))),
