@@ -87,13 +87,15 @@ export function registerTrainCommands(program: Command): void {
     .option("--beam <n>", "beam width (1 = greedy)", num)
     .option(
       "--decision <rule>",
-      "argmax (the most probable chain) | mbr (least expected distance among the beam's chains)",
-      "argmax",
+      "marginal (chain head default: the place with the most probability over its admin-1 units) | argmax (the most probable chain; other heads' default) | mbr (least expected distance among the beam's chains)",
     )
     .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
+      if (o.decision !== undefined && !["argmax", "mbr", "marginal"].includes(o.decision)) {
+        throw new Error(`--decision must be argmax, mbr or marginal, got "${o.decision}"`);
+      }
       const bar = o.json ? null : progressBar("evaluating");
       const r = await evaluateRun({
         runDir: resolveRunDir(o.run),

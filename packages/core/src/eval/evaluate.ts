@@ -8,7 +8,7 @@ import type { ChainOfRegion } from "@geor/geo";
 import { haversineKmUnchecked, type Metrics, sphericalMean, summarizeErrors } from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
-import { decodeChains, minimumRiskChain } from "../model/decode.ts";
+import { decodeChains, decodeMarginal, minimumRiskChain } from "../model/decode.ts";
 import type { BatchInput } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 
@@ -29,14 +29,21 @@ export interface SamplePrediction {
   hits: { country: boolean; admin1: boolean; city: boolean };
 }
 
+/** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
+export type DecisionRule = "argmax" | "mbr" | "marginal";
+
 export interface PredictOptions {
   split: Split;
   /** Evaluate at most this many samples of the split (the first ones in file order). */
   limit?: number;
   batchSize?: number;
   beam?: number;
-  /** "argmax": the most probable chain (default); "mbr": the minimum-expected-distance chain among the beam's. */
-  decision?: "argmax" | "mbr";
+  /**
+   * "argmax": the most probable chain; "mbr": the minimum-expected-distance chain among the
+   * beam's; "marginal" (the chain head's default): the place with the most probability summed
+   * over its admin-1 units, then the best chain through it. Other heads default to argmax.
+   */
+  decision?: DecisionRule;
   onProgress?: (done: number, total: number) => void;
   /** Batch input (default: the dataset's images, which suits the CNN backbone). */
   input?: BatchInput;
@@ -58,9 +65,13 @@ export function predictSplit(
   for (let start = 0; start < indices.length; start += batchSize) {
     const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
     const x = opts.input ? opts.input(model, batch) : model.prepare(ds.readPatches(batch), batch.length);
-    const mbr = (opts.decision ?? "argmax") === "mbr" && model.config.head !== "regress";
+    const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
+    const mbr = decision === "mbr" && model.config.head !== "regress";
     const beam = opts.beam ?? (mbr ? 5 : 1);
-    const decoded = decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 });
+    const decoded =
+      decision === "marginal"
+        ? decodeMarginal(model, x).map((c) => [c])
+        : decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 });
     x.dispose();
     decoded.forEach((chains, j) => {
       const best = mbr ? minimumRiskChain(chains) : chains[0];

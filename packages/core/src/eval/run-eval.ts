@@ -10,7 +10,14 @@ import type { Split } from "../data/format.ts";
 import { Dataset } from "../data/store.ts";
 import { datasetInput } from "../model/inputs.ts";
 import { loadModel } from "../train/checkpoint.ts";
-import { baselines, type EvalReport, predictSplit, type SamplePrediction, summarizePredictions } from "./evaluate.ts";
+import {
+  baselines,
+  type DecisionRule,
+  type EvalReport,
+  predictSplit,
+  type SamplePrediction,
+  summarizePredictions,
+} from "./evaluate.ts";
 
 export interface RunEvalOptions {
   runDir: string;
@@ -19,7 +26,7 @@ export interface RunEvalOptions {
   dataset?: string;
   limit?: number;
   beam?: number;
-  decision?: "argmax" | "mbr";
+  decision?: DecisionRule;
   /** latest (default): checkpoint/; best: best/, the best validation GeoScore of an RL run. */
   checkpoint?: "latest" | "best";
   backend?: BackendName | "auto";

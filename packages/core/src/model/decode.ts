@@ -20,7 +20,12 @@ export interface DecodedChain {
   lon: number;
 }
 
-function topK(row: Float32Array | Int32Array | Uint8Array, from: number, n: number, k: number): number[] {
+function topK(
+  row: Float32Array | Float64Array | Int32Array | Uint8Array,
+  from: number,
+  n: number,
+  k: number,
+): number[] {
   const idx: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = row[from + i];
@@ -132,7 +137,8 @@ export function decodeChains(
     const out: DecodedChain[][] = candidates.map(() => []);
     for (let r = 0; r < topN; r++) {
       const cells = Int32Array.from(candidates, (c) => c[Math.min(r, c.length - 1)].k);
-      const off = values(() => model.offset(f, tf.tensor1d(cells, "int32")));
+      const units = Int32Array.from(candidates, (c) => Math.max(0, c[Math.min(r, c.length - 1)].a));
+      const off = values(() => model.offset(f, tf.tensor1d(cells, "int32"), tf.tensor1d(units, "int32")));
       candidates.forEach((list, i) => {
         if (r >= list.length) return;
         const c = list[r];
@@ -150,6 +156,91 @@ export function decodeChains(
       });
     }
     return out;
+  } finally {
+    f.dispose();
+  }
+}
+
+/**
+ * Place-marginal decoding (chain head): the place with the most probability summed over every
+ * chain that reaches it, p(k) = Σ_c Σ_a p(c) p(a | c) p(k | a), over the `countries` most
+ * probable countries and the `admin1` most probable units of each; then the most probable chain
+ * through that place, so the answer is still one consistent chain. Admin-1 units are often finer
+ * than places: when a place's probability is spread over several small units, the greedy chain
+ * follows the single likeliest unit into a less likely place, and this rule does not.
+ */
+export function decodeMarginal(
+  model: GeoModel,
+  x: tf.Tensor,
+  opts: { countries?: number; admin1?: number } = {},
+): DecodedChain[] {
+  if (model.config.head !== "chain") return decodeChains(model, x).map((c) => c[0]);
+  const kc = Math.max(1, opts.countries ?? 3);
+  const ka = Math.max(1, opts.admin1 ?? 8);
+  const B = x.shape[0];
+  const nC = model.vocab.countries.length;
+  const nA = model.vocab.admin1.length;
+  const nK = model.vocab.cells.length;
+  const f = tf.keep(tf.tidy(() => model.features(x)));
+  try {
+    const pc = probabilities(() => model.countryLogits(f));
+    // Paths (image, country, admin-1) with p(c) p(a | c), the top ka units of each of the top kc countries.
+    const paths: Array<{ i: number; c: number; a: number; pc: number; pa: number }> = [];
+    const topCountries = Array.from({ length: B }, (_, i) => topK(pc, i * nC, nC, Math.min(kc, nC)));
+    for (let j = 0; j < kc && j < nC; j++) {
+      const countries = Int32Array.from(topCountries, (t) => t[j]);
+      const pa = probabilities(() => model.admin1Logits(f, tf.tensor1d(countries, "int32")));
+      for (let i = 0; i < B; i++) {
+        const c = countries[i];
+        for (const a of topK(pa, i * nA, nA, Math.min(ka, nA))) {
+          if (pa[i * nA + a] > 1e-6) paths.push({ i, c, a, pc: pc[i * nC + c], pa: pa[i * nA + a] });
+        }
+      }
+    }
+    const pk = probabilities(() =>
+      model.cellLogits(
+        tf.gather(
+          f,
+          tf.tensor1d(
+            Int32Array.from(paths, (p) => p.i),
+            "int32",
+          ),
+        ),
+        tf.tensor1d(
+          Int32Array.from(paths, (p) => p.a),
+          "int32",
+        ),
+      ),
+    );
+    const marginal = new Float64Array(B * nK);
+    paths.forEach((p, r) => {
+      const w = p.pc * p.pa;
+      for (let k = 0; k < nK; k++) marginal[p.i * nK + k] += w * pk[r * nK + k];
+    });
+    const place = Int32Array.from({ length: B }, (_, i) => topK(marginal, i * nK, nK, 1)[0]);
+    const best: Array<{ r: number; score: number }> = Array.from({ length: B }, () => ({ r: -1, score: -1 }));
+    paths.forEach((p, r) => {
+      const score = p.pc * p.pa * pk[r * nK + place[p.i]];
+      if (score > best[p.i].score) best[p.i] = { r, score };
+    });
+    const units = Int32Array.from(best, ({ r }) => paths[r].a);
+    const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
+    return best.map(({ r }, i) => {
+      const p = paths[r];
+      const k = place[i];
+      const cellP = pk[r * nK + k];
+      const centre = model.vocab.cells[k];
+      const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+      return {
+        country: p.c,
+        admin1: p.a,
+        cell: k,
+        probs: { country: p.pc, admin1: p.pa, cell: cellP },
+        logProb: Math.log(Math.max(1e-30, p.pc)) + Math.log(Math.max(1e-30, p.pa)) + Math.log(Math.max(1e-30, cellP)),
+        lat,
+        lon,
+      };
+    });
   } finally {
     f.dispose();
   }
@@ -252,7 +343,9 @@ export function sampleChains(
       levelLogProbs[3 * i + 2] = Math.log(Math.max(1e-30, pk[i * nK + tokens[3 * i + 2]]));
     }
     const cells = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 2]);
-    const offsets = Float32Array.from(values(() => model.offset(f, tf.tensor1d(cells, "int32"))));
+    const offsets = Float32Array.from(
+      values(() => model.offset(f, tf.tensor1d(cells, "int32"), tf.tensor1d(admin1, "int32"))),
+    );
     const offsetLogProbs = new Float32Array(n);
     const sigma = opts.offsetSigma ?? 0;
     if (sigma > 0) {

@@ -25,16 +25,16 @@ export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.
     return { total: parts.xyz, parts };
   }
   const cell = tf.tensor1d(t.cell, "int32");
+  const admin1 = tf.tensor1d(t.admin1, "int32");
   if (model.config.head === "chain") {
     const country = tf.tensor1d(t.country, "int32");
-    const admin1 = tf.tensor1d(t.admin1, "int32");
     parts.country = crossEntropy(model.countryLogits(f), t.country);
     parts.admin1 = crossEntropy(model.admin1Logits(f, country), t.admin1);
     parts.cell = crossEntropy(model.cellLogits(f, admin1), t.cell);
   } else {
     parts.cell = crossEntropy(model.cellLogits(f), t.cell);
   }
-  parts.offset = tf.losses.huberLoss(tf.tensor2d(t.offset, [t.n, 2]), model.offset(f, cell)) as tf.Scalar;
+  parts.offset = tf.losses.huberLoss(tf.tensor2d(t.offset, [t.n, 2]), model.offset(f, cell, admin1)) as tf.Scalar;
   const total = Object.values(parts).reduce((a, b) => tf.add(a, b) as tf.Scalar);
   return { total, parts };
 }

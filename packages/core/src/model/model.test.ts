@@ -6,11 +6,11 @@ import { selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { mulberry32 } from "../util/random.ts";
 import { ModelConfig } from "./config.ts";
-import { decodeChains, sampleChains } from "./decode.ts";
+import { decodeChains, decodeMarginal, sampleChains } from "./decode.ts";
 import { sftLoss } from "./loss.ts";
 import { GeoModel } from "./network.ts";
 import { TargetBuilder } from "./targets.ts";
-import { buildVocab } from "./vocab.ts";
+import { buildVocab, type Vocab } from "./vocab.ts";
 
 const SMALL = { convWidths: [8, 16], convStrides: [2, 2] as Array<1 | 2>, featureDim: 32, embedDim: 8, headHidden: 32 };
 
@@ -39,7 +39,7 @@ describe("GeoModel", () => {
       const c = tf.tensor1d([0, 1, 0], "int32");
       assert.deepEqual(model.admin1Logits(f, c).shape, [3, model.vocab.admin1.length]);
       assert.deepEqual(model.cellLogits(f, tf.tensor1d([0, 0, 1], "int32")).shape, [3, model.vocab.cells.length]);
-      assert.deepEqual(model.offset(f, tf.tensor1d([0, 1, 2], "int32")).shape, [3, 2]);
+      assert.deepEqual(model.offset(f, tf.tensor1d([0, 1, 2], "int32"), c).shape, [3, 2]);
     });
   });
 
@@ -134,5 +134,49 @@ describe("GeoModel", () => {
       x.dispose();
       m.dispose();
     }
+  });
+
+  it("conditions the chain's offset on the admin-1 unit with offsetAdmin1, and not without", () => {
+    const two = (m: GeoModel) =>
+      tf.tidy(() => {
+        const f = m.features(m.prepare(ds.readPatches([0, 0]), 2));
+        // The same image and place, two different admin-1 units.
+        return Array.from(m.offset(f, tf.tensor1d([0, 0], "int32"), tf.tensor1d([0, 1], "int32")).dataSync());
+      });
+    const seeing = new GeoModel(ModelConfig.parse({ ...SMALL, offsetAdmin1: true }), model.vocab, model.input, 7);
+    const [n0, e0, n1, e1] = two(seeing);
+    assert.ok(Math.abs(n0 - n1) + Math.abs(e0 - e1) > 1e-6, "the unit changes the offset");
+    assert.deepEqual(seeing.v("offset/h").shape, [32 + 2 * 8, 32]);
+    assert.throws(() => tf.tidy(() => seeing.offset(tf.zeros([1, 32]), tf.tensor1d([0], "int32"))), /admin-1 token/);
+    seeing.dispose();
+    // Off (the default): the same offset whatever the unit.
+    const [b0, c0, b1, c1] = two(model);
+    assert.deepEqual([b0, c0], [b1, c1]);
+    assert.deepEqual(model.v("offset/h").shape, [32 + 8, 32]);
+  });
+
+  it("decodes the place with the most probability over all its admin-1 units (place-marginal)", () => {
+    // One country; place A holds unit 0 (p 0.4), place B units 1 and 2 (p 0.3 each). The greedy
+    // chain follows unit 0 into A; B is more probable (0.6).
+    const vocab: Vocab = {
+      countries: [{ iso2: "XX", name: "X" }],
+      admin1: [0, 1, 2].map((i) => ({ code: `XX-${i}`, name: `unit ${i}`, country: 0 })),
+      cells: [
+        { id: 0, name: "A", lat: 10, lon: 10, admin1: [0], country: 0 },
+        { id: 1, name: "B", lat: -10, lon: -10, admin1: [1, 2], country: 0 },
+      ],
+    };
+    const m = new GeoModel(ModelConfig.parse(SMALL), vocab, model.input, 3);
+    m.v("admin1/w").assign(tf.zerosLike(m.v("admin1/w")));
+    m.v("admin1/b").assign(tf.tensor1d([0.4, 0.3, 0.3].map(Math.log)));
+    const x = m.prepare(ds.readPatches([0]), 1);
+    const [greedy] = decodeChains(m, x)[0];
+    const [marginal] = decodeMarginal(m, x);
+    assert.equal(vocab.cells[greedy.cell].name, "A");
+    assert.equal(vocab.cells[marginal.cell].name, "B");
+    assert.ok([1, 2].includes(marginal.admin1), "the chain goes through a unit of the chosen place");
+    assert.ok(Math.abs(marginal.probs.admin1 - 0.3) < 1e-4);
+    x.dispose();
+    m.dispose();
   });
 });

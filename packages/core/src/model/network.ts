@@ -5,7 +5,7 @@
  *   p(country | f)                          country head
  *   p(admin-1 | f, emb(country))            masked to the admin-1 units of that country
  *   p(place | f, emb(admin-1))              masked to the geocells of that admin-1
- *   offset(f, emb(place))                   (north, east) from the place's centre, in 100 km
+ *   offset(f, emb(place), emb(admin-1))     (north, east) from the place's centre, in 100 km
  *
  * log p(chain) = Σ of the level log-probabilities. Baselines share the backbone: `flat`
  * (one geocell classifier + the same offset head) and `regress` (xyz on the unit sphere).
@@ -101,11 +101,17 @@ export class GeoModel {
     }
     if (config.head !== "regress") {
       weight("cell/emb", [nK, E], E);
-      weight("offset/h", [F + E, H], F + E);
+      const offsetIn = F + (this.offsetSeesAdmin1 ? 2 * E : E);
+      weight("offset/h", [offsetIn, H], offsetIn);
       bias("offset/hb", H);
       weight("offset/w", [H, 2], H);
       bias("offset/b", 2);
     }
+  }
+
+  /** Whether the offset head is conditioned on the admin-1 token as well as the place. */
+  get offsetSeesAdmin1(): boolean {
+    return this.config.head === "chain" && this.config.offsetAdmin1;
   }
 
   v(name: string): tf.Variable {
@@ -209,9 +215,23 @@ export class GeoModel {
     return tf.add(logits, tf.gather(this.chainMasks().admin1Cell, admin1)) as tf.Tensor2D;
   }
 
-  /** (north, east) offset from the place's centre, in units of 100 km. */
-  offset(f: tf.Tensor2D, cell: tf.Tensor1D): tf.Tensor2D {
-    const h = this.conditioned(f, "cell/emb", cell, "offset");
+  /**
+   * (north, east) offset from the place's centre, in units of 100 km; the chain head passes the
+   * admin-1 token too (used when `offsetAdmin1` is set).
+   */
+  offset(f: tf.Tensor2D, cell: tf.Tensor1D, admin1?: tf.Tensor1D): tf.Tensor2D {
+    let h: tf.Tensor2D;
+    if (this.offsetSeesAdmin1) {
+      if (!admin1) throw new Error("this model's offset head needs the admin-1 token");
+      h = tf.fused.matMul({
+        a: tf.concat([f, tf.gather(this.v("cell/emb"), cell), tf.gather(this.v("admin1/emb"), admin1)], 1),
+        b: this.v("offset/h") as tf.Tensor2D,
+        bias: this.v("offset/hb"),
+        activation: "relu",
+      }) as tf.Tensor2D;
+    } else {
+      h = this.conditioned(f, "cell/emb", cell, "offset");
+    }
     return tf.fused.matMul({ a: h, b: this.v("offset/w") as tf.Tensor2D, bias: this.v("offset/b") }) as tf.Tensor2D;
   }
 

@@ -98,7 +98,7 @@ export function policyTerms(model: GeoModel, x: tf.Tensor, a: ChainActions): Pol
       tf.logSoftmax(model.admin1Logits(f, country)),
       tf.logSoftmax(model.cellLogits(f, admin1)),
     ],
-    offsetMean: model.offset(f, cell),
+    offsetMean: model.offset(f, cell, admin1),
   };
 }
 
