@@ -1,5 +1,5 @@
 // The explorer's filters narrow the list and go into the URL; a shared URL restores the view.
-import { readSeed } from "../support/api.ts";
+import { gql, readSeed } from "../support/api.ts";
 import { expect, test } from "../support/fixtures.ts";
 
 /** The number of matching predictions the explorer shows, or null while it is loading. */
@@ -33,5 +33,43 @@ test("opening a shared URL restores filters, selection and map view", async ({ p
   await expect(page.locator(`[data-prediction-id="${predictionId}"]`)).toHaveClass(/selected/);
   await expect(page.getByTestId("selected-summary")).toContainText("open prediction");
   await expect(page).toHaveURL(/view=12\.500%2C41\.900%2C3\.00|view=12\.500,41\.900,3\.00/);
+  expect(consoleProblems).toEqual([]);
+});
+
+test("the map holds every match; a point clicked there is selected even when the list has not reached it", async ({
+  page,
+  consoleProblems,
+}) => {
+  const { experimentId, predictionId } = readSeed();
+  const { prediction } = await gql<{ prediction: { errorKm: number; trueChain: { lat: number; lon: number } } }>(
+    `query P($id: ID!) { prediction(id: $id) { errorKm trueChain { lat lon } } }`,
+    { id: predictionId },
+  );
+  // Best first, the worst prediction is the last row the list would load; the map has it at once.
+  const view = `${prediction.trueChain.lon.toFixed(3)},${prediction.trueChain.lat.toFixed(3)},6.00`;
+  await page.goto(`/explorer?experiment=${experimentId}&order=ERROR_ASC&view=${view}`);
+  const count = page.getByTestId("explorer-count");
+  await expect(count).toContainText("predictions match");
+  const total = matchCount(await count.textContent())!;
+  await expect(page.getByTestId("explorer-map-count")).toHaveText(
+    new RegExp(`^\\s*·\\s*${total.toLocaleString("en-US")} on the map$`),
+  );
+  const map = page.getByTestId("geo-map");
+  await expect(map).toHaveAttribute("data-ready", "true");
+  await page.waitForTimeout(500);
+  // The view is centred on the worst prediction's true location: click the centre.
+  const box = (await map.locator("canvas").first().boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page).toHaveURL(new RegExp(`selected=${predictionId}(&|$)`));
+  await expect(page.getByTestId("selected-summary")).toContainText("open prediction");
+  expect(consoleProblems).toEqual([]);
+});
+
+test("a shared link to a prediction outside the filters still shows it", async ({ page, consoleProblems }) => {
+  const { experimentId, predictionId } = readSeed();
+  // The seed's prediction is the worst one: a 1 km error cap excludes it from list and map.
+  await page.goto(`/explorer?experiment=${experimentId}&maxKm=1&selected=${predictionId}`);
+  await expect(page.getByTestId("selected-summary")).toContainText("open prediction");
+  await expect(page.locator(`[data-prediction-id="${predictionId}"]`)).toHaveCount(0);
   expect(consoleProblems).toEqual([]);
 });

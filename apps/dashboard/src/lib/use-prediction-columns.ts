@@ -22,6 +22,9 @@ const MapPointsDocument = graphql(`
   }
 `);
 
+/** Predictions a map loads unless asked for more (the error map's ?max=): fast to draw without a GPU. */
+export const DEFAULT_MAP_POINTS = 20_000;
+
 /** Rows per request: 100,000 predictions arrive in two (1.6 MB of base64 each), with progress between. */
 export const CHUNK_SIZE = 50_000;
 

@@ -9,7 +9,7 @@ import { accuracyColor, NO_DATA_COLOR } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import { type CountryStat, countryStats, type Measure, measureLabel, parseMeasure } from "@/lib/country-measure";
 import { formatKm, formatPercent } from "@/lib/format";
-import { usePredictionColumns } from "@/lib/use-prediction-columns";
+import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
 import { useUrlParams } from "@/lib/use-url-params";
 import { LogErrorHistogram } from "../charts/log-error-histogram";
 import { ExperimentPicker } from "../experiments/experiment-picker";
@@ -52,7 +52,6 @@ const ErrorMapQuery = graphql(`
 
 const LAYERS = ["arcs", "points", "hexagons"] as const;
 type LayerKind = (typeof LAYERS)[number];
-const DEFAULT_MAX_POINTS = 20000;
 
 export function ErrorMapView() {
   const [params, setParams] = useUrlParams();
@@ -61,7 +60,7 @@ export function ErrorMapView() {
   const layerKind = (LAYERS as readonly string[]).includes(params.get("layer") ?? "")
     ? (params.get("layer") as LayerKind)
     : "arcs";
-  const maxPoints = Math.max(100, Math.min(1_000_000, Number(params.get("max")) || DEFAULT_MAX_POINTS));
+  const maxPoints = Math.max(100, Math.min(1_000_000, Number(params.get("max")) || DEFAULT_MAP_POINTS));
   const blueMarble = params.get("basemap") === "bluemarble";
   const [hovered, setHovered] = useState<CountryProperties | null>(null);
 

@@ -1,23 +1,27 @@
 "use client";
 // The prediction explorer: filters, a virtualised list and a map kept in sync; every piece of
-// state (filters, selection, map view) lives in the URL.
+// state (filters, selection, map view) lives in the URL. The map shows every prediction the
+// filters match as a point (packed columns, up to DEFAULT_MAP_POINTS) and the rows loaded in the
+// list as arcs; a click on any point selects it, whether or not the list has reached it.
 import type { Layer } from "@deck.gl/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { useQuery } from "urql";
 import { cssColor, errorColor } from "@/lib/colors";
 import { type ExplorerState, LEVELS, ORDERS, parseExplorerState, serializeExplorerState } from "@/lib/explorer-state";
 import { formatKm, formatPercent } from "@/lib/format";
 import { columnsOf } from "@/lib/prediction-columns";
+import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import { errorArcLayer, truePointLayer } from "../map/error-layers";
 import type { MapViewState } from "../map/geo-map";
 import { ErrorLegend } from "../map/legends";
 import { predictionPairLayers } from "../map/prediction-pair-layers";
 import { Empty, ErrorState } from "../states";
-import { usePredictionPages } from "./use-prediction-pages";
+import { ExplorerItemQuery, usePredictionPages } from "./use-prediction-pages";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
 
@@ -65,8 +69,20 @@ export function ExplorerView() {
       ),
     [pages.items],
   );
+  const points = usePredictionColumns(filter, DEFAULT_MAP_POINTS);
   const selectedIndex = state.selected ? pages.items.findIndex((p) => p.id === state.selected) : -1;
-  const selected = selectedIndex >= 0 ? pages.items[selectedIndex] : undefined;
+  // A selection the list has not loaded (picked on the map, or from a shared link) is fetched alone.
+  const [selectedQuery] = useQuery({
+    query: ExplorerItemQuery,
+    variables: { id: state.selected ?? "" },
+    pause: !state.selected || selectedIndex >= 0,
+  });
+  const selected =
+    selectedIndex >= 0
+      ? pages.items[selectedIndex]
+      : selectedQuery.data?.prediction?.id === state.selected
+        ? (selectedQuery.data?.prediction ?? undefined)
+        : undefined;
 
   // The map view follows the URL, but panning writes back to it only when the user pauses.
   const [view, setView] = useState<MapViewState>(state.view ?? WORLD);
@@ -105,10 +121,19 @@ export function ExplorerView() {
     setState({ selected: p.id, view: nextView });
   };
 
+  // Select a prediction picked on the map by its index in the packed columns.
+  const selectPoint = (index: number) => {
+    const id = points.columns.ids[index];
+    if (id === undefined) return;
+    setState({ selected: String(id), view });
+    const row = pages.items.findIndex((p) => p.id === String(id));
+    if (row >= 0) virtualizer.scrollToIndex(row, { align: "center" });
+  };
+
   const layers = useMemo(() => {
     const out: Layer[] = [
+      truePointLayer(points.columns, { id: "explorer-points", pickable: true, radiusPixels: 2.5 }),
       errorArcLayer(columns, { id: "explorer-arcs" }),
-      truePointLayer(columns, { id: "explorer-points", pickable: true, radiusPixels: 3.5 }),
     ];
     if (selected) {
       out.push(
@@ -119,7 +144,7 @@ export function ExplorerView() {
       );
     }
     return out;
-  }, [columns, selected]);
+  }, [points.columns, columns, selected]);
 
   const numberInput = (key: "minKm" | "maxKm", label: string) => (
     <label>
@@ -204,14 +229,26 @@ export function ExplorerView() {
       </div>
       {!state.experiment && <Empty>Choose an experiment to explore its predictions.</Empty>}
       {pages.error && <ErrorState error={pages.error} what="predictions" />}
+      {points.error && <ErrorState error={points.error} what="the map's predictions" />}
+      {selectedQuery.error && <ErrorState error={selectedQuery.error} what="the selected prediction" />}
       <div className="split">
         <div>
           <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
             {pages.total !== null
-              ? `${pages.total.toLocaleString("en-US")} predictions match · ${pages.items.length.toLocaleString("en-US")} loaded`
+              ? `${pages.total.toLocaleString("en-US")} predictions match · ${pages.items.length.toLocaleString("en-US")} in the list`
               : pages.loading
                 ? "loading…"
                 : ""}
+            {pages.total !== null && (
+              <span data-testid="explorer-map-count">
+                {" · "}
+                {points.columns.length.toLocaleString("en-US")} on the map
+                {points.loading ? " (loading…)" : ""}
+                {!points.loading && points.total !== null && points.total > points.columns.length
+                  ? ` (the first ${points.columns.length.toLocaleString("en-US")} by id)`
+                  : ""}
+              </span>
+            )}
           </div>
           <div className="list" ref={listRef} data-testid="explorer-list">
             {state.experiment && !pages.loading && pages.items.length === 0 && !pages.error && (
@@ -232,7 +269,9 @@ export function ExplorerView() {
                     data-testid="explorer-row"
                     data-prediction-id={p.id}
                   >
-                    <span>
+                    <span
+                      title={`${p.trueChain.country?.name ?? "open water"} → ${p.predictedChain.country?.name ?? "?"}`}
+                    >
                       {p.trueChain.country?.name ?? "open water"} → {p.predictedChain.country?.name ?? "?"}
                       <br />
                       <span className="muted" style={{ fontSize: 12 }}>
@@ -270,16 +309,15 @@ export function ExplorerView() {
             onViewStateChange={onViewStateChange}
             height={520}
             label="explorer map"
-            getTooltip={(info) =>
-              info.layer?.id === "explorer-points" && info.index >= 0 && pages.items[info.index]
-                ? `${pages.items[info.index]!.trueChain.country?.name ?? "open water"}: ${formatKm(pages.items[info.index]!.errorKm)}`
-                : null
-            }
+            getTooltip={(info) => {
+              if (info.layer?.id !== "explorer-points" || info.index < 0) return null;
+              const id = String(points.columns.ids[info.index]);
+              const row = pages.items.find((p) => p.id === id);
+              const km = formatKm(points.columns.errorKm[info.index]);
+              return row ? `${row.trueChain.country?.name ?? "open water"}: ${km}` : `${km} · click to select`;
+            }}
             onClick={(info) => {
-              if (info.layer?.id === "explorer-points" && info.index >= 0) {
-                select(info.index, false);
-                virtualizer.scrollToIndex(info.index, { align: "center" });
-              }
+              if (info.layer?.id === "explorer-points" && info.index >= 0) selectPoint(info.index);
             }}
           />
         </div>

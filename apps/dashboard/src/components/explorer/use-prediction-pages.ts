@@ -4,7 +4,36 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient } from "urql";
 import { graphql } from "@/gql";
-import type { ExplorerPageQuery, PredictionFilter, PredictionOrder } from "@/gql/graphql";
+import type { ExplorerItemFieldsFragment, PredictionFilter, PredictionOrder } from "@/gql/graphql";
+
+export const ExplorerItemFields = graphql(`
+  fragment ExplorerItemFields on Prediction {
+    ...PredictionPointFields
+    trueChain {
+      country {
+        code
+        name
+      }
+      admin1 {
+        name
+      }
+      city
+    }
+    predictedChain {
+      country {
+        ...PredictedRegionFields
+      }
+      place {
+        name
+      }
+    }
+    hits {
+      country
+      admin1
+      city
+    }
+  }
+`);
 
 const ExplorerPage = graphql(`
   query ExplorerPage($filter: PredictionFilter!, $orderBy: PredictionOrder!, $first: Int!, $after: String) {
@@ -16,37 +45,23 @@ const ExplorerPage = graphql(`
       }
       edges {
         node {
-          ...PredictionPointFields
-          trueChain {
-            country {
-              code
-              name
-            }
-            admin1 {
-              name
-            }
-            city
-          }
-          predictedChain {
-            country {
-              ...PredictedRegionFields
-            }
-            place {
-              name
-            }
-          }
-          hits {
-            country
-            admin1
-            city
-          }
+          ...ExplorerItemFields
         }
       }
     }
   }
 `);
 
-export type ExplorerItem = ExplorerPageQuery["predictions"]["edges"][number]["node"];
+/** One prediction by id: the selection when it came from the map and is not among the loaded rows. */
+export const ExplorerItemQuery = graphql(`
+  query ExplorerItem($id: ID!) {
+    prediction(id: $id) {
+      ...ExplorerItemFields
+    }
+  }
+`);
+
+export type ExplorerItem = ExplorerItemFieldsFragment;
 
 export type PagesState = {
   items: ExplorerItem[];
