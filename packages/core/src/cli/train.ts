@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
+import { DECISION_RULES } from "../eval/evaluate.ts";
 import { evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
@@ -93,8 +94,8 @@ export function registerTrainCommands(program: Command): void {
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
-      if (o.decision !== undefined && !["argmax", "mbr", "marginal"].includes(o.decision)) {
-        throw new Error(`--decision must be argmax, mbr or marginal, got "${o.decision}"`);
+      if (o.decision !== undefined && !(DECISION_RULES as readonly string[]).includes(o.decision)) {
+        throw new Error(`--decision must be one of ${DECISION_RULES.join(", ")}, got "${o.decision}"`);
       }
       const bar = o.json ? null : progressBar("evaluating");
       const r = await evaluateRun({

@@ -30,7 +30,8 @@ export interface SamplePrediction {
 }
 
 /** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
-export type DecisionRule = "argmax" | "mbr" | "marginal";
+export const DECISION_RULES = ["argmax", "mbr", "marginal"] as const;
+export type DecisionRule = (typeof DECISION_RULES)[number];
 
 export interface PredictOptions {
   split: Split;
@@ -62,12 +63,12 @@ export function predictSplit(
   const batchSize = opts.batchSize ?? 256;
   const out: SamplePrediction[] = [];
   const vocab = model.vocab;
+  const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
+  const mbr = decision === "mbr" && model.config.head !== "regress";
+  const beam = opts.beam ?? (mbr ? 5 : 1);
   for (let start = 0; start < indices.length; start += batchSize) {
     const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
     const x = opts.input ? opts.input(model, batch) : model.prepare(ds.readPatches(batch), batch.length);
-    const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
-    const mbr = decision === "mbr" && model.config.head !== "regress";
-    const beam = opts.beam ?? (mbr ? 5 : 1);
     const decoded =
       decision === "marginal"
         ? decodeMarginal(model, x).map((c) => [c])

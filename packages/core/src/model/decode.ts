@@ -20,6 +20,12 @@ export interface DecodedChain {
   lon: number;
 }
 
+/** log p, floored so a zero probability does not give −∞. */
+const safeLog = (p: number) => Math.log(Math.max(1e-30, p));
+
+/** log p(chain) of a chain from its three level probabilities. */
+const chainLogProb = (pc: number, pa: number, pk: number) => safeLog(pc) + safeLog(pa) + safeLog(pk);
+
 function topK(
   row: Float32Array | Float64Array | Int32Array | Uint8Array,
   from: number,
@@ -149,7 +155,7 @@ export function decodeChains(
           admin1: c.a,
           cell: c.k,
           probs: { country: c.pc, admin1: c.pa, cell: c.pk },
-          logProb: Math.log(Math.max(1e-30, c.pc)) + Math.log(Math.max(1e-30, c.pa)) + Math.log(Math.max(1e-30, c.pk)),
+          logProb: chainLogProb(c.pc, c.pa, c.pk),
           lat,
           lon,
         });
@@ -236,7 +242,7 @@ export function decodeMarginal(
         admin1: p.a,
         cell: k,
         probs: { country: p.pc, admin1: p.pa, cell: cellP },
-        logProb: Math.log(Math.max(1e-30, p.pc)) + Math.log(Math.max(1e-30, p.pa)) + Math.log(Math.max(1e-30, cellP)),
+        logProb: chainLogProb(p.pc, p.pa, cellP),
         lat,
         lon,
       };
@@ -328,19 +334,19 @@ export function sampleChains(
     const pc = probabilities(() => model.countryLogits(f));
     for (let i = 0; i < n; i++) {
       tokens[3 * i] = sampleFrom(pc, i * nC, nC, temperature, rand);
-      levelLogProbs[3 * i] = Math.log(Math.max(1e-30, pc[i * nC + tokens[3 * i]]));
+      levelLogProbs[3 * i] = safeLog(pc[i * nC + tokens[3 * i]]);
     }
     const countries = Int32Array.from({ length: n }, (_, i) => tokens[3 * i]);
     const pa = probabilities(() => model.admin1Logits(f, tf.tensor1d(countries, "int32")));
     for (let i = 0; i < n; i++) {
       tokens[3 * i + 1] = sampleFrom(pa, i * nA, nA, temperature, rand);
-      levelLogProbs[3 * i + 1] = Math.log(Math.max(1e-30, pa[i * nA + tokens[3 * i + 1]]));
+      levelLogProbs[3 * i + 1] = safeLog(pa[i * nA + tokens[3 * i + 1]]);
     }
     const admin1 = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 1]);
     const pk = probabilities(() => model.cellLogits(f, tf.tensor1d(admin1, "int32")));
     for (let i = 0; i < n; i++) {
       tokens[3 * i + 2] = sampleFrom(pk, i * nK, nK, temperature, rand);
-      levelLogProbs[3 * i + 2] = Math.log(Math.max(1e-30, pk[i * nK + tokens[3 * i + 2]]));
+      levelLogProbs[3 * i + 2] = safeLog(pk[i * nK + tokens[3 * i + 2]]);
     }
     const cells = Int32Array.from({ length: n }, (_, i) => tokens[3 * i + 2]);
     const offsets = Float32Array.from(
