@@ -24,13 +24,26 @@ export function registerDatasetCommands(program: Command): void {
     .option("--name <name>", "dataset name (default bluemarble-<size>)")
     .option("--overwrite", "replace an existing dataset of that name")
     .option(
+      "--block-deg <deg>",
+      "side of the spatial blocks that go wholly to one split, in degrees (default 5)",
+      Number,
+    )
+    .option(
       "--no-split-guard",
       "let val/test patches overlap train patches (tests recognition of seen terrain, not extrapolation)",
     )
     .action(
       async (
         kind: string,
-        o: { size: string; seed: number; limit?: number; name?: string; overwrite?: boolean; splitGuard: boolean },
+        o: {
+          size: string;
+          seed: number;
+          limit?: number;
+          name?: string;
+          overwrite?: boolean;
+          splitGuard: boolean;
+          blockDeg?: number;
+        },
       ) => {
         if (kind !== "bluemarble") throw new Error(`unknown dataset kind "${kind}"; available: bluemarble`);
         const bar = progressBar(`building ${o.name ?? `bluemarble-${o.size}`}`);
@@ -41,6 +54,7 @@ export function registerDatasetCommands(program: Command): void {
             seed: o.seed,
             splitGuard: o.splitGuard,
             ...(o.limit !== undefined ? { limit: o.limit } : {}),
+            ...(o.blockDeg !== undefined ? { blockDeg: o.blockDeg } : {}),
           },
           { name: o.name, overwrite: o.overwrite, onProgress: (p) => bar.update(p.done, p.total, p.stage) },
         );

@@ -29,6 +29,12 @@ export function registerTrainCommands(program: Command): void {
     .option("--checkpoint-every <n>", "steps between checkpoints", num)
     .option("--holdout <fraction>", "fraction of the train split kept out (by sample id) for a later stage", num)
     .option("--data <part>", "train (default) | holdout (only the held-out part: continued SFT)")
+    .option(
+      "--label-smoothing <epsilon>",
+      "share of each fine-level target spread over nearby classes by distance (0 = one-hot)",
+      num,
+    )
+    .option("--smoothing-km <km>", "distance scale of the label smoothing (default 250)", num)
     .option("--config <file>", "JSON file with { model: {...}, train: {...} } (flags override it)")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--resume", "continue the run in --out from its last checkpoint")
@@ -47,6 +53,13 @@ export function registerTrainCommands(program: Command): void {
         ["data", "data"],
       ] as const) {
         if (o[flag] !== undefined) trainCfg[key] = o[flag];
+      }
+      if (o.labelSmoothing !== undefined || o.smoothingKm !== undefined) {
+        trainCfg.labelSmoothing = {
+          ...((trainCfg.labelSmoothing as object | undefined) ?? {}),
+          ...(o.labelSmoothing !== undefined ? { epsilon: o.labelSmoothing } : {}),
+          ...(o.smoothingKm !== undefined ? { km: o.smoothingKm } : {}),
+        };
       }
       const bar = progressBar("training");
       const result = await trainSft({

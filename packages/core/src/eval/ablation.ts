@@ -17,6 +17,7 @@ import type { AccuracyAtThresholds } from "@geor/geo";
 import { z } from "zod";
 import type { Split } from "../data/format.ts";
 import { ModelConfig } from "../model/config.ts";
+import { TrainConfig } from "../train/config.ts";
 import { RlConfig } from "../train/rl/config.ts";
 import { trainRl } from "../train/rl/rl.ts";
 import { trainSft } from "../train/sft.ts";
@@ -60,6 +61,11 @@ export const AblationConfig = z.object({
   evalLimit: z.number().int().positive().optional(),
   /** Model settings for every arm (the head is set per arm); validated as a ModelConfig. */
   model: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * SFT settings for every SFT arm (budget, clock, seed and hold-out are set by the ablation);
+   * validated as a TrainConfig.
+   */
+  train: z.record(z.string(), z.unknown()).default({}),
   /** RL settings for every RL arm (reward, group and budget are set per arm); validated as an RlConfig. */
   rl: z.record(z.string(), z.unknown()).default({}),
 });
@@ -112,7 +118,13 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
       dataset: ds,
       out: dir,
       model: { ...cfg.model, head: head as "chain" },
-      train: { minutes: cfg.sftMinutes, budgetClock: cfg.budgetClock, seed, holdoutFraction: cfg.holdoutFraction },
+      train: {
+        ...cfg.train,
+        minutes: cfg.sftMinutes,
+        budgetClock: cfg.budgetClock,
+        seed,
+        holdoutFraction: cfg.holdoutFraction,
+      },
       log,
     });
   const rl =
@@ -171,6 +183,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
           out: dir,
           init: path.join(from, "checkpoint"),
           train: {
+            ...cfg.train,
             minutes: cfg.rlMinutes,
             budgetClock: cfg.budgetClock,
             seed,
@@ -257,6 +270,7 @@ export async function runAblation(
   const cfg = AblationConfig.parse(input);
   // Fail before hours of training, not after: every arm's configs must parse.
   ModelConfig.parse(cfg.model);
+  TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
   for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });
   const log = opts.log ?? (() => {});
   const outDir = path.resolve(out);

@@ -10,9 +10,10 @@ import type { Targets } from "./targets.ts";
 
 export type LossParts = Record<string, tf.Scalar>;
 
-function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
-  const oneHot = oneHotRows(tf.tensor1d(labels, "int32"), logits.shape[1]);
-  return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
+/** Cross-entropy against the labels, or against soft targets [n × classes] when given. */
+function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, soft?: Float32Array): tf.Scalar {
+  const target = soft ? tf.tensor2d(soft, logits.shape) : oneHotRows(tf.tensor1d(labels, "int32"), logits.shape[1]);
+  return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
 }
 
 /** Total loss and its parts for one batch. Call inside tf.variableGrads / tf.tidy. */
@@ -29,10 +30,10 @@ export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.
   if (model.config.head === "chain") {
     const country = tf.tensor1d(t.country, "int32");
     parts.country = crossEntropy(model.countryLogits(f), t.country);
-    parts.admin1 = crossEntropy(model.admin1Logits(f, country), t.admin1);
-    parts.cell = crossEntropy(model.cellLogits(f, admin1), t.cell);
+    parts.admin1 = crossEntropy(model.admin1Logits(f, country), t.admin1, t.soft?.admin1);
+    parts.cell = crossEntropy(model.cellLogits(f, admin1), t.cell, t.soft?.cell);
   } else {
-    parts.cell = crossEntropy(model.cellLogits(f), t.cell);
+    parts.cell = crossEntropy(model.cellLogits(f), t.cell, t.soft?.cell);
   }
   parts.offset = tf.losses.huberLoss(tf.tensor2d(t.offset, [t.n, 2]), model.offset(f, cell, admin1)) as tf.Scalar;
   const total = Object.values(parts).reduce((a, b) => tf.add(a, b) as tf.Scalar);

@@ -1,6 +1,7 @@
 /** Training targets of a batch of samples: chain tokens, offsets from the place centre, xyz. */
 import type { Sample } from "../data/format.ts";
 import { offsetOf, toXyz } from "./geometry.ts";
+import type { DistanceSmoothing } from "./smoothing.ts";
 import { type Vocab, VocabIndex } from "./vocab.ts";
 
 export interface Targets {
@@ -11,11 +12,16 @@ export interface Targets {
   /** (north, east) per sample, 100 km units, from the true place's centre. */
   offset: Float32Array;
   xyz: Float32Array;
+  /** Distance-aware soft targets [n × classes] of the fine levels, when label smoothing is on. */
+  soft?: { admin1?: Float32Array; cell: Float32Array };
 }
 
 export class TargetBuilder {
   private readonly index: VocabIndex;
-  constructor(readonly vocab: Vocab) {
+  constructor(
+    readonly vocab: Vocab,
+    private readonly smoothing: DistanceSmoothing | null = null,
+  ) {
     this.index = new VocabIndex(vocab);
   }
 
@@ -48,6 +54,7 @@ export class TargetBuilder {
       t.offset[2 * i + 1] = east;
       t.xyz.set(toXyz(s.lat, s.lon), 3 * i);
     });
+    if (this.smoothing) t.soft = this.smoothing.targets(t, samples);
     return t;
   }
 }

@@ -20,6 +20,7 @@ import { isFrozen, ModelConfig } from "../model/config.ts";
 import { datasetInput } from "../model/inputs.ts";
 import { sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
+import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
@@ -198,7 +199,17 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
 
   const { input, backbone } = await datasetInput(model.config, ds);
   backbone?.dispose();
-  const targets = new TargetBuilder(model.vocab);
+  // Runs written before label smoothing existed have no labelSmoothing field: one-hot.
+  const smoothing =
+    (cfg.labelSmoothing?.epsilon ?? 0) > 0 && model.config.head !== "regress"
+      ? new DistanceSmoothing(
+          model.vocab,
+          model.config.head,
+          Array.from(train, (i) => ds.samples[i]),
+          cfg.labelSmoothing,
+        )
+      : null;
+  const targets = new TargetBuilder(model.vocab, smoothing);
   const shape = ds.manifest.patch;
   // A time budget without an epoch count: the schedule length follows the measured speed.
   const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined;
