@@ -4,7 +4,7 @@
  * throughput, RL throughput (chain sampling alone, and whole GRPO steps), and optionally a timed SFT run on a Blue Marble
  * dataset with its test metrics.
  * Writes bench/results/model.json. Usage:
- *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium]
+ *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium[,other]]
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/backend/select.ts";
+import { Dataset } from "../src/data/store.ts";
 import { evaluateRun } from "../src/eval/run-eval.ts";
 import { ModelConfig } from "../src/model/config.ts";
 import { decodeChains, decodeMarginal, sampleChains } from "../src/model/decode.ts";
@@ -156,38 +157,47 @@ const result: Record<string, unknown> = {
   },
 };
 
-const sftMinutes = flag("--sft-minutes");
-if (sftMinutes) {
-  const dataset = flag("--dataset") ?? "bluemarble-medium";
-  const out = mkdtempSync(path.join(os.tmpdir(), "geor-model-bench-"));
-  const runs: Record<string, unknown> = {};
-  for (const head of (flag("--heads") ?? "chain").split(",")) {
-    const runDir = path.join(out, head);
-    const r = await trainSft({
-      dataset,
-      out: runDir,
-      model: { head: head as "chain" },
-      train: { minutes: Number(sftMinutes) },
-      backend: "wasm",
-    });
-    const ev = await evaluateRun({ runDir, split: "test", backend: "wasm" });
-    runs[head] = {
-      minutes: Number(sftMinutes),
-      steps: r.steps,
-      imgsPerSec: Math.round(r.imgsPerSec),
-      test: { ...ev.metrics, levels: ev.levels, ece: ev.calibration?.ece ?? null },
-      baselines: ev.baselines,
-    };
-  }
-  result.sftRun = { dataset, runs, date: result.date };
-}
+// Timed SFT runs, one entry per dataset (`--dataset a,b`): the default strict split and, for
+// comparison with figures measured on overlapping patches, a split without the guard. An entry
+// not re-run is kept from the last file (each takes minutes per head), marked as such.
 const outDir = path.resolve(here, "../../../bench/results");
 mkdirSync(outDir, { recursive: true });
-// Without --sft-minutes the last timed run is kept (it takes minutes per head), marked as such.
-const previous = path.join(outDir, "model.json");
-if (!result.sftRun && existsSync(previous)) {
-  const { sftRun } = JSON.parse(readFileSync(previous, "utf8"));
-  if (sftRun) result.sftRun = { ...sftRun, note: "kept from an earlier run: re-run with --sft-minutes to refresh" };
+const previousFile = path.join(outDir, "model.json");
+const previous = existsSync(previousFile) ? JSON.parse(readFileSync(previousFile, "utf8")) : {};
+const sftRuns: Record<string, unknown> = {};
+for (const [dataset, entry] of Object.entries<Record<string, unknown>>(
+  previous.sftRuns ?? (previous.sftRun ? { [previous.sftRun.dataset]: previous.sftRun } : {}),
+)) {
+  const { note: _, dataset: __, ...kept } = entry;
+  sftRuns[dataset] = { ...kept, note: "kept from an earlier run: re-run with --sft-minutes to refresh" };
 }
+const sftMinutes = flag("--sft-minutes");
+if (sftMinutes) {
+  for (const dataset of (flag("--dataset") ?? "bluemarble-medium").split(",")) {
+    const out = mkdtempSync(path.join(os.tmpdir(), "geor-model-bench-"));
+    const runs: Record<string, unknown> = {};
+    for (const head of (flag("--heads") ?? "chain").split(",")) {
+      const runDir = path.join(out, head);
+      const r = await trainSft({
+        dataset,
+        out: runDir,
+        model: { head: head as "chain" },
+        train: { minutes: Number(sftMinutes) },
+        backend: "wasm",
+      });
+      const ev = await evaluateRun({ runDir, split: "test", backend: "wasm" });
+      runs[head] = {
+        minutes: Number(sftMinutes),
+        steps: r.steps,
+        imgsPerSec: Math.round(r.imgsPerSec),
+        test: { ...ev.metrics, levels: ev.levels, ece: ev.calibration?.ece ?? null },
+        baselines: ev.baselines,
+      };
+    }
+    const split = Dataset.open(dataset).manifest.config as { blockDeg?: number; splitGuard?: boolean };
+    sftRuns[dataset] = { split: { blockDeg: split.blockDeg, splitGuard: split.splitGuard }, runs, date: result.date };
+  }
+}
+result.sftRuns = sftRuns;
 writeFileSync(path.join(outDir, "model.json"), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

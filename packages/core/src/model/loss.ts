@@ -29,7 +29,7 @@ export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.
   const admin1 = tf.tensor1d(t.admin1, "int32");
   if (model.config.head === "chain") {
     const country = tf.tensor1d(t.country, "int32");
-    parts.country = crossEntropy(model.countryLogits(f), t.country);
+    parts.country = crossEntropy(model.countryLogits(f), t.country, t.soft?.country);
     parts.admin1 = crossEntropy(model.admin1Logits(f, country), t.admin1, t.soft?.admin1);
     parts.cell = crossEntropy(model.cellLogits(f, admin1), t.cell, t.soft?.cell);
   } else {

@@ -58,6 +58,10 @@ describe("distance-aware label smoothing", () => {
     assert.ok(admin1[1] > 0.05, `the unit 100 km away gets a real share: ${admin1[1]}`);
     assert.ok(admin1[1] > 100 * admin1[2], `the unit 2,000 km away gets almost none: ${admin1[2]}`);
     assert.equal(admin1[3], 0, "a unit of another country is not allowed under the true country");
+    // The country level through the places: place D of country Y lies 44 km from the truth.
+    const country = Array.from(t.soft?.country as Float32Array);
+    assert.ok(Math.abs(country[0] + country[1] - 1) < 1e-6);
+    assert.ok(country[0] >= 0.8 && country[1] > 0.05, `countries ${country}`);
     // Each unit has one place: the place level stays one-hot.
     assert.deepEqual(Array.from(t.soft?.cell as Float32Array), [1, 0, 0, 0]);
   });

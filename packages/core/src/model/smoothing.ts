@@ -9,6 +9,12 @@
  * true country, the places of the true admin-1 unit (chain), every place (flat). Places have
  * their geocell centre; an admin-1 unit's centre is the spherical mean of its train samples.
  * The true class always keeps at least 1 − ε, so ε < 0.5 never lets a neighbour outweigh it.
+ *
+ * The chain's country level is smoothed through the places: p over every place (as for flat),
+ * summed per country, so a country gets the share of its places near the truth. (A country's
+ * own centre would be a poor stand-in: a point in Alaska is nearer Canada's centre than the
+ * United States'.) The flat head's smoothed target, factored along the chain, gives the same
+ * country marginal.
  */
 import { haversineKmUnchecked, sphericalMean } from "@geor/geo";
 import type { Sample } from "../data/format.ts";
@@ -31,6 +37,9 @@ interface Level {
 export class DistanceSmoothing {
   private readonly admin1: Level | null;
   private readonly cell: Level;
+  /** Chain only: every place, for the country level, and the country of each place. */
+  private readonly allPlaces: Level | null = null;
+  private readonly countryOfPlace: number[];
 
   constructor(
     readonly vocab: Vocab,
@@ -40,6 +49,7 @@ export class DistanceSmoothing {
   ) {
     if (head === "regress") throw new Error("label smoothing applies to the classification heads (chain, flat)");
     const cellCentres = vocab.cells.map((c) => ({ lat: c.lat, lon: c.lon }));
+    this.countryOfPlace = vocab.cells.map((c) => c.country);
     if (head === "flat") {
       this.admin1 = null;
       this.cell = { centres: cellCentres, allowed: [vocab.cells.map((_, k) => k)] };
@@ -67,6 +77,7 @@ export class DistanceSmoothing {
     });
     this.admin1 = { centres: admin1Centres, allowed: unitsOf };
     this.cell = { centres: cellCentres, allowed: placesOf };
+    this.allPlaces = { centres: cellCentres, allowed: [vocab.cells.map((_, k) => k)] };
   }
 
   /**
@@ -78,15 +89,17 @@ export class DistanceSmoothing {
     labels: Int32Array,
     parents: Int32Array | null,
     coords: ReadonlyArray<{ lat: number; lon: number }>,
+    /** Sums class c's share into output class classOf[c] (the country level); identity if absent. */
+    classOf?: ReadonlyArray<number>,
+    depth = level.centres.length,
   ): Float32Array {
     const n = labels.length;
-    const depth = level.centres.length;
     const { epsilon, km } = this.config;
     const out = new Float32Array(n * depth);
     for (let i = 0; i < n; i++) {
       const y = labels[i];
       if (y < 0) continue;
-      const allowed = level.allowed[parents ? parents[i] : 0] ?? [y];
+      const allowed = level.allowed[parents ? parents[i] : 0] ?? [];
       let total = 0;
       const w = new Float64Array(allowed.length);
       for (const [j, c] of allowed.entries()) {
@@ -95,20 +108,27 @@ export class DistanceSmoothing {
         total += w[j];
       }
       const row = i * depth;
+      if (total === 0) {
+        out[row + y] = 1;
+        continue;
+      }
       out[row + y] = 1 - epsilon;
-      if (total > 0) for (const [j, c] of allowed.entries()) out[row + c] += (epsilon * w[j]) / total;
-      else out[row + y] = 1;
+      for (const [j, c] of allowed.entries()) {
+        const to = classOf ? classOf[c] : c;
+        if (to >= 0) out[row + to] += (epsilon * w[j]) / total;
+      }
     }
     return out;
   }
 
-  /** Soft targets of the admin-1 level (chain only) and of the place level. */
+  /** Soft targets of the country and admin-1 levels (chain only) and of the place level. */
   targets(
     t: { country: Int32Array; admin1: Int32Array; cell: Int32Array },
     coords: ReadonlyArray<{ lat: number; lon: number }>,
-  ): { admin1?: Float32Array; cell: Float32Array } {
-    if (this.admin1 === null) return { cell: this.level(this.cell, t.cell, null, coords) };
+  ): { country?: Float32Array; admin1?: Float32Array; cell: Float32Array } {
+    if (this.admin1 === null || this.allPlaces === null) return { cell: this.level(this.cell, t.cell, null, coords) };
     return {
+      country: this.level(this.allPlaces, t.country, null, coords, this.countryOfPlace, this.vocab.countries.length),
       admin1: this.level(this.admin1, t.admin1, t.country, coords),
       cell: this.level(this.cell, t.cell, t.admin1, coords),
     };

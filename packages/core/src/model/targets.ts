@@ -13,7 +13,7 @@ export interface Targets {
   offset: Float32Array;
   xyz: Float32Array;
   /** Distance-aware soft targets [n × classes] of the fine levels, when label smoothing is on. */
-  soft?: { admin1?: Float32Array; cell: Float32Array };
+  soft?: { country?: Float32Array; admin1?: Float32Array; cell: Float32Array };
 }
 
 export class TargetBuilder {

@@ -13,12 +13,14 @@ export const AugmentConfig = z.object({
 });
 
 /**
- * Distance-aware label smoothing of the fine levels (admin-1 and place; place for flat): a share
- * ε of each target goes to the classes the chain allows, weighted by exp(−d/τ) from the true
- * coordinate to their centres (see model/smoothing.ts). ε = 0 is plain one-hot cross-entropy.
+ * Distance-aware label smoothing: a share ε of each target goes to the classes the chain
+ * allows, weighted by exp(−d/τ) from the true coordinate to their centres (see
+ * model/smoothing.ts). ε = 0 is plain one-hot cross-entropy. On by default: on
+ * bluemarble-medium-overlap (6 CPU-minutes, 3 seeds) ε 0.3, τ 250 km took flat from 905 to
+ * 625 km median and the chain from 869 to ~720 km.
  */
 export const LabelSmoothingConfig = z.object({
-  epsilon: z.number().min(0).max(0.5).default(0),
+  epsilon: z.number().min(0).max(0.5).default(0.3),
   km: z.number().positive().default(250),
 });
 
@@ -40,7 +42,7 @@ export const TrainConfig = z
     /** Validation samples per epoch-end evaluation. */
     valLimit: z.number().int().min(1).default(2000),
     augment: AugmentConfig.default({ brightness: 0.1, flip: false, rot90: false }),
-    labelSmoothing: LabelSmoothingConfig.default({ epsilon: 0, km: 250 }),
+    labelSmoothing: LabelSmoothingConfig.default({ epsilon: 0.3, km: 250 }),
     /** Fraction of the train split kept out of SFT for a later stage (by a hash of the sample id). */
     holdoutFraction: z.number().min(0).max(0.9).default(0),
     /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */
