@@ -31,7 +31,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--data <part>", "train (default) | holdout (only the held-out part: continued SFT)")
     .option(
       "--label-smoothing <epsilon>",
-      "share of each fine-level target spread over nearby classes by distance (0 = one-hot)",
+      "share of each target spread over nearby classes by distance (default 0.3; 0 = one-hot)",
       num,
     )
     .option("--smoothing-km <km>", "distance scale of the label smoothing (default 250)", num)

@@ -1,5 +1,5 @@
 /**
- * Distance-aware label smoothing for the fine chain levels. A one-hot target says a place 50 km
+ * Distance-aware label smoothing of the classification targets. A one-hot target says a place 50 km
  * from the truth is as wrong as one on another continent; here the target of a sample is
  *
  *   q = (1 − ε)·onehot(y) + ε·p,   p_j ∝ exp(−d(centre_j, truth) / τ) over the classes the chain allows,
@@ -35,11 +35,11 @@ interface Level {
 }
 
 export class DistanceSmoothing {
-  private readonly admin1: Level | null;
-  private readonly cell: Level;
-  /** Chain only: every place, for the country level, and the country of each place. */
-  private readonly allPlaces: Level | null = null;
+  /** Every place open (flat's place level, and the chain's country level through its places). */
+  private readonly everyPlace: Level;
   private readonly countryOfPlace: number[];
+  /** The chain's admin-1 level (units of the true country) and place level (places of the true unit). */
+  private readonly chain: { admin1: Level; cell: Level } | null = null;
 
   constructor(
     readonly vocab: Vocab,
@@ -49,12 +49,9 @@ export class DistanceSmoothing {
   ) {
     if (head === "regress") throw new Error("label smoothing applies to the classification heads (chain, flat)");
     const cellCentres = vocab.cells.map((c) => ({ lat: c.lat, lon: c.lon }));
+    this.everyPlace = { centres: cellCentres, allowed: [vocab.cells.map((_, k) => k)] };
     this.countryOfPlace = vocab.cells.map((c) => c.country);
-    if (head === "flat") {
-      this.admin1 = null;
-      this.cell = { centres: cellCentres, allowed: [vocab.cells.map((_, k) => k)] };
-      return;
-    }
+    if (head === "flat") return;
     const index = new VocabIndex(vocab);
     const points: Array<Array<{ lat: number; lon: number }>> = vocab.admin1.map(() => []);
     for (const s of train) {
@@ -75,9 +72,10 @@ export class DistanceSmoothing {
       for (let k = 0; k < nK; k++) if (masks.admin1Cell[a * nK + k] === 0) out.push(k);
       return out;
     });
-    this.admin1 = { centres: admin1Centres, allowed: unitsOf };
-    this.cell = { centres: cellCentres, allowed: placesOf };
-    this.allPlaces = { centres: cellCentres, allowed: [vocab.cells.map((_, k) => k)] };
+    this.chain = {
+      admin1: { centres: admin1Centres, allowed: unitsOf },
+      cell: { centres: cellCentres, allowed: placesOf },
+    };
   }
 
   /**
@@ -126,11 +124,11 @@ export class DistanceSmoothing {
     t: { country: Int32Array; admin1: Int32Array; cell: Int32Array },
     coords: ReadonlyArray<{ lat: number; lon: number }>,
   ): { country?: Float32Array; admin1?: Float32Array; cell: Float32Array } {
-    if (this.admin1 === null || this.allPlaces === null) return { cell: this.level(this.cell, t.cell, null, coords) };
+    if (this.chain === null) return { cell: this.level(this.everyPlace, t.cell, null, coords) };
     return {
-      country: this.level(this.allPlaces, t.country, null, coords, this.countryOfPlace, this.vocab.countries.length),
-      admin1: this.level(this.admin1, t.admin1, t.country, coords),
-      cell: this.level(this.cell, t.cell, t.admin1, coords),
+      country: this.level(this.everyPlace, t.country, null, coords, this.countryOfPlace, this.vocab.countries.length),
+      admin1: this.level(this.chain.admin1, t.admin1, t.country, coords),
+      cell: this.level(this.chain.cell, t.cell, t.admin1, coords),
     };
   }
 }

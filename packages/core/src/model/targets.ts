@@ -12,7 +12,7 @@ export interface Targets {
   /** (north, east) per sample, 100 km units, from the true place's centre. */
   offset: Float32Array;
   xyz: Float32Array;
-  /** Distance-aware soft targets [n × classes] of the fine levels, when label smoothing is on. */
+  /** Distance-aware soft targets [n × classes] per level, when label smoothing is on. */
   soft?: { country?: Float32Array; admin1?: Float32Array; cell: Float32Array };
 }
 

@@ -17,7 +17,7 @@ export const AugmentConfig = z.object({
  * allows, weighted by exp(−d/τ) from the true coordinate to their centres (see
  * model/smoothing.ts). ε = 0 is plain one-hot cross-entropy. On by default: on
  * bluemarble-medium-overlap (6 CPU-minutes, 3 seeds) ε 0.3, τ 250 km took flat from 905 to
- * 625 km median and the chain from 869 to ~720 km.
+ * 625 km median and the chain from 869 to 687 km.
  */
 export const LabelSmoothingConfig = z.object({
   epsilon: z.number().min(0).max(0.5).default(0.3),
