@@ -42,4 +42,5 @@ export { parseReward, type RewardSpec } from "./train/rl/rewards.ts";
 export { RlDivergedError, type RlOptions, type RlProgress, type RlResult, trainRl } from "./train/rl/rl.ts";
 export { type RunOptions, resolveRunDir } from "./train/runs.ts";
 export { type SftOptions, type SftProgress, type SftResult, trainSft } from "./train/sft.ts";
+export { assertKnownKeys, unknownKeys } from "./util/errors.ts";
 export { hash32, hashUnit, mulberry32, seededPermutation } from "./util/random.ts";

@@ -135,6 +135,7 @@ describe("Chain of Region", () => {
     const many = cor.locateMany(lats, lons);
     many.forEach((chain, i) => {
       assert.deepEqual(chain, cor.locate(lats[i], lons[i]));
+      assert.equal(cor.admin1Of(lats[i], lons[i]), chain.admin1?.code ?? null);
     });
     assert.equal(cor.countryOf(48.5725, 7.815), "DE");
   });

@@ -113,6 +113,12 @@ export class ChainOfRegion {
     return this.unitAt(lat, lon)?.country.iso2 ?? null;
   }
 
+  /** Code of the admin-1 unit at (lat, lon) with coastal tolerance, or null: locate() without the city. */
+  admin1Of(lat: number, lon: number): string | null {
+    assertCoordinate(lat, lon);
+    return this.unitAt(lat, lon)?.admin1.code ?? null;
+  }
+
   /** Every admin-1 unit with its country and continent, ordered by admin-1 code. */
   listUnits(): readonly AdminUnit[] {
     return this.units;

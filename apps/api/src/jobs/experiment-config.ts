@@ -3,7 +3,7 @@
  * section (present = the RL stage runs) and the EVAL stage's split. Validation messages name
  * the offending field as config.<section>.<field>.
  */
-import { ModelConfig, RlConfig, SPLITS, TrainConfig } from "@geor/core";
+import { ModelConfig, RlConfig, SPLITS, TrainConfig, unknownKeys } from "@geor/core";
 import { z } from "zod";
 
 const EvalSection = z
@@ -41,22 +41,6 @@ export class ConfigValidationError extends Error {
 
 function issuesOf(error: z.ZodError, prefix: string): Array<{ field: string; message: string }> {
   return error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message }));
-}
-
-/** Keys of a zod object schema, looking through a transform's input side. */
-function knownKeys(schema: unknown): Set<string> | null {
-  const s = schema as { shape?: Record<string, unknown>; in?: { shape?: Record<string, unknown> } };
-  const shape = s.shape ?? s.in?.shape;
-  return shape ? new Set(Object.keys(shape)) : null;
-}
-
-/** Core's schemas drop unknown keys; a typo ("batchsize") must be an error, not a silent default. */
-function unknownKeys(section: Record<string, unknown>, schema: unknown, prefix: string) {
-  const known = knownKeys(schema);
-  if (!known) return [];
-  return Object.keys(section)
-    .filter((k) => !known.has(k))
-    .map((k) => ({ field: `${prefix}.${k}`, message: `unknown field (known: ${[...known].join(", ")})` }));
 }
 
 /** Validates and resolves every default; throws ConfigValidationError naming each bad field. */

@@ -24,6 +24,10 @@ export function registerTrainCommands(program: Command): void {
     .option("--epochs <e>", "number of epochs (default 5 when no budget is given)", num)
     .option("--seed <n>", "seed for init, data order and augmentation", num)
     .option("--head <head>", "chain (default) | flat | regress")
+    .option(
+      "--regions <level>",
+      "admin-1 classes: groups (default: sparse units merged as in the geocells) | units (every admin-1 unit)",
+    )
     .option("--batch-size <n>", "batch size", num)
     .option("--lr <lr>", "peak learning rate", num)
     .option("--checkpoint-every <n>", "steps between checkpoints", num)
@@ -65,7 +69,11 @@ export function registerTrainCommands(program: Command): void {
       const result = await trainSft({
         dataset: o.dataset,
         out: resolveRunDir(o.out),
-        model: { ...(file.model ?? {}), ...(o.head ? { head: o.head } : {}) },
+        model: {
+          ...(file.model ?? {}),
+          ...(o.head ? { head: o.head } : {}),
+          ...(o.regions ? { regions: o.regions } : {}),
+        },
         train: trainCfg,
         backend: o.backend,
         resume: Boolean(o.resume),

@@ -21,6 +21,7 @@ import { TrainConfig } from "../train/config.ts";
 import { RlConfig } from "../train/rl/config.ts";
 import { trainRl } from "../train/rl/rl.ts";
 import { trainSft } from "../train/sft.ts";
+import { assertKnownKeys } from "../util/errors.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
 import { evaluateRun, type RunEvalResult } from "./run-eval.ts";
 
@@ -268,7 +269,10 @@ export async function runAblation(
   opts: { log?: (line: string) => void; onProgress?: (p: AblationProgress) => void } = {},
 ): Promise<AblationResult> {
   const cfg = AblationConfig.parse(input);
-  // Fail before hours of training, not after: every arm's configs must parse.
+  // Fail before hours of training, not after: every arm's configs must parse, with no unknown field.
+  assertKnownKeys(cfg.model, ModelConfig, "model");
+  assertKnownKeys(cfg.train, TrainConfig, "train");
+  assertKnownKeys(cfg.rl, RlConfig, "rl");
   ModelConfig.parse(cfg.model);
   TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
   for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });

@@ -11,6 +11,7 @@ import type { Dataset } from "../data/store.ts";
 import { decodeChains, decodeMarginal, minimumRiskChain } from "../model/decode.ts";
 import type { BatchInput } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
+import { admin1Unit } from "../model/vocab.ts";
 
 export interface SamplePrediction {
   id: string;
@@ -63,6 +64,7 @@ export function predictSplit(
   const batchSize = opts.batchSize ?? 256;
   const out: SamplePrediction[] = [];
   const vocab = model.vocab;
+  const unitAt = (lat: number, lon: number) => cor.admin1Of(lat, lon);
   const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
   const mbr = decision === "mbr" && model.config.head !== "regress";
   const beam = opts.beam ?? (mbr ? 5 : 1);
@@ -93,7 +95,7 @@ export function predictSplit(
       } else {
         predictedCell = best.cell;
         const c = vocab.countries[best.country];
-        const a = vocab.admin1[best.admin1];
+        const a = admin1Unit(vocab, best.admin1, best.lat, best.lon, unitAt);
         predicted = {
           country: c ? { iso2: c.iso2, name: c.name, p: best.probs.country } : null,
           admin1: a ? { code: a.code, name: a.name, p: best.probs.admin1 } : null,

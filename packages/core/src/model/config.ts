@@ -31,12 +31,19 @@ export const ModelConfig = z.object({
   /** Hidden width of the admin-1, place and offset heads. */
   headHidden: z.number().int().min(8).max(4096).default(256),
   /**
-   * Chain head: the offset head also sees the chosen admin-1 unit. Sparse units are merged into
-   * one place, so the unit is often the finer of the two; without it the coordinate cannot use
-   * what the admin-1 level knows. Measured on bluemarble-medium-overlap (6 min, 3 seeds):
+   * Chain head: the offset head also sees the chosen admin-1 class. With `regions: "units"` sparse
+   * units are merged into one place, so the unit is often the finer of the two; without it the
+   * coordinate cannot use what the admin-1 level knows. Measured on bluemarble-medium-overlap (6 min, 3 seeds):
    * acc@200 +1.9 pp but country −2.1 pp and median +41 km, so off by default.
    */
   offsetAdmin1: z.boolean().default(false),
+  /**
+   * Classes of the admin-1 level (and the admin-1 unit reported by every head): "groups" = the
+   * dataset's geocell groups, where sparse units are merged by the geocell rule, so each class
+   * has enough train samples and each place lies in one class; "units" = every admin-1 unit
+   * seen in train. Checkpoints written before this field existed hold unit vocabularies.
+   */
+  regions: z.enum(["groups", "units"]).default("groups"),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

@@ -21,7 +21,7 @@ describe("GeoModel", () => {
     await selectBackend({ backend: "wasm" });
     ds = Dataset.open(await tinyBlueMarble());
     const train = Array.from(ds.indicesOf("train"), (i) => ds.samples[i]);
-    const vocab = buildVocab(train, ds.geocells.cells);
+    const vocab = buildVocab(train, ds.geocells.cells, "groups");
     model = new GeoModel(
       ModelConfig.parse(SMALL),
       vocab,

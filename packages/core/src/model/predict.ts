@@ -17,6 +17,7 @@ import { isFrozen } from "./config.ts";
 import { decodeChains } from "./decode.ts";
 import { backboneSpec } from "./inputs.ts";
 import type { GeoModel } from "./network.ts";
+import { admin1Unit } from "./vocab.ts";
 
 export interface PredictedChain {
   /** "France › Île-de-France › Paris › 48.8566, 2.3522" */
@@ -79,7 +80,7 @@ export function predictInput(model: GeoModel, x: tf.Tensor, topK = 3): Predicted
     return decoded.map((chains) =>
       chains.map((c) => {
         const country = model.vocab.countries[c.country];
-        const admin1 = model.vocab.admin1[c.admin1];
+        const admin1 = admin1Unit(model.vocab, c.admin1, c.lat, c.lon);
         const place = model.vocab.cells[c.cell];
         const parts = [country?.name, admin1?.name, place?.name].filter(Boolean);
         return {

@@ -1,23 +1,51 @@
 /**
- * The model's class vocabularies, taken from the training split: countries, admin-1 units and
- * geocells (places), plus the masks that keep a chain consistent (an admin-1 only under its
- * country, a place only under its admin-1).
+ * The model's class vocabularies, taken from the training split: countries, admin-1 classes and
+ * geocells (places), plus the masks that keep a chain consistent (an admin-1 class only under
+ * its country, a place only under its admin-1 class).
+ *
+ * The admin-1 level has two granularities (ModelConfig.regions):
+ * - "groups" (default): one class per admin-1 group of the dataset's geocells, i.e. the
+ *   admin-1 units after the geocell rule merged the sparse ones (fewer than minPerCell train
+ *   samples) into their nearest neighbour. Every place then lies in exactly one class and a
+ *   class has enough samples to learn; the unit reported for a prediction is the member unit
+ *   whose train centroid is nearest the predicted coordinate.
+ * - "units": one class per admin-1 unit seen in train (2,422 classes on
+ *   bluemarble-medium-overlap, ~8 samples each, finer than its 562 places).
  */
 import type { Geocell } from "@geor/geo";
+import { haversineKmUnchecked, sphericalMean } from "@geor/geo";
 import type { Sample } from "../data/format.ts";
+import type { ModelConfig } from "./config.ts";
+
+/** A member unit of a merged admin-1 class, with its train centroid. */
+export interface Admin1Unit {
+  code: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
 
 export interface Vocab {
   countries: Array<{ iso2: string; name: string }>;
-  admin1: Array<{ code: string; name: string; country: number }>;
+  /** Admin-1 classes: code and name of the class's largest unit; `units` when it merges several. */
+  admin1: Array<{ code: string; name: string; country: number; units?: Admin1Unit[] }>;
   cells: Array<{ id: number; name: string; lat: number; lon: number; admin1: number[]; country: number }>;
 }
 
+export type RegionLevel = ModelConfig["regions"];
+
+interface UnitStats {
+  code: string;
+  name: string;
+  country: string;
+  points: Array<{ lat: number; lon: number }>;
+}
+
 /** Builds the vocabularies from the train samples and the dataset's geocells. */
-export function buildVocab(train: Sample[], cells: readonly Geocell[]): Vocab {
+export function buildVocab(train: Sample[], cells: readonly Geocell[], regions: RegionLevel): Vocab {
   const countryIndex = new Map<string, number>();
   const countries: Vocab["countries"] = [];
-  const admin1Index = new Map<string, number>();
-  const admin1: Vocab["admin1"] = [];
+  const units = new Map<string, UnitStats>();
   const sorted = [...train].sort(
     (a, b) =>
       (a.chain.country?.iso2 ?? "").localeCompare(b.chain.country?.iso2 ?? "") ||
@@ -31,20 +59,89 @@ export function buildVocab(train: Sample[], cells: readonly Geocell[]): Vocab {
       countryIndex.set(c.iso2, countries.length);
       countries.push({ iso2: c.iso2, name: c.name });
     }
-    if (!admin1Index.has(a.code)) {
-      admin1Index.set(a.code, admin1.length);
-      admin1.push({ code: a.code, name: a.name, country: countryIndex.get(c.iso2) as number });
-    }
+    const u = units.get(a.code) ?? { code: a.code, name: a.name, country: c.iso2, points: [] };
+    u.points.push({ lat: s.lat, lon: s.lon });
+    units.set(a.code, u);
   }
+
+  // Each class: its member units (one, or a geocell group's seen units).
+  const members: UnitStats[][] = [];
+  if (regions === "units") {
+    for (const u of units.values()) members.push([u]);
+  } else {
+    const grouped = new Set<string>();
+    const byKey = new Map<string, UnitStats[]>();
+    for (const cell of cells) {
+      const seen = cell.admin1.flatMap((code) => {
+        const u = units.get(code);
+        return u && u.country === cell.country ? [u] : [];
+      });
+      if (seen.length === 0) continue;
+      const key = seen.map((u) => u.code).join("+");
+      if (byKey.has(key) || seen.some((u) => grouped.has(u.code))) continue;
+      for (const u of seen) grouped.add(u.code);
+      byKey.set(key, seen);
+    }
+    // Units no geocell lists (cells from another split) stay classes of their own.
+    for (const u of units.values()) if (!grouped.has(u.code)) byKey.set(u.code, [u]);
+    members.push(...byKey.values());
+    const country = (m: UnitStats[]) => countryIndex.get(m[0].country) as number;
+    members.sort((a, b) => country(a) - country(b) || a[0].code.localeCompare(b[0].code));
+  }
+
+  const admin1Index = new Map<string, number>();
+  const admin1: Vocab["admin1"] = members.map((m, i) => {
+    for (const u of m) admin1Index.set(u.code, i);
+    const main = m.reduce((best, u) => (u.points.length > best.points.length ? u : best));
+    const entry: Vocab["admin1"][number] = {
+      code: main.code,
+      name: main.name,
+      country: countryIndex.get(main.country) as number,
+    };
+    if (m.length > 1) {
+      entry.units = m.map((u) => ({ code: u.code, name: u.name, ...sphericalMean(u.points) }));
+    }
+    return entry;
+  });
   const vocabCells: Vocab["cells"] = cells.map((cell) => ({
     id: cell.id,
     name: cell.name,
     lat: cell.lat,
     lon: cell.lon,
-    admin1: cell.admin1.map((code) => admin1Index.get(code)).filter((i): i is number => i !== undefined),
+    admin1: [...new Set(cell.admin1.map((code) => admin1Index.get(code)).filter((i): i is number => i !== undefined))],
     country: countryIndex.get(cell.country) ?? -1,
   }));
   return { countries, admin1, cells: vocabCells };
+}
+
+/**
+ * The admin-1 unit a prediction names: the class's unit itself; for a merged class, the member
+ * that contains the predicted coordinate when `unitAt` (the Chain of Region's admin-1 lookup)
+ * is given and names one, else the member whose train centroid is nearest the coordinate.
+ */
+export function admin1Unit(
+  vocab: Vocab,
+  a: number,
+  lat: number,
+  lon: number,
+  unitAt?: (lat: number, lon: number) => string | null,
+): { code: string; name: string } | null {
+  const entry = vocab.admin1[a];
+  if (!entry) return null;
+  if (!entry.units) return { code: entry.code, name: entry.name };
+  const code = unitAt?.(lat, lon);
+  const inside = entry.units.find((u) => u.code === code);
+  if (inside) return { code: inside.code, name: inside.name };
+  let best = entry.units[0];
+  let bestKm = Number.POSITIVE_INFINITY;
+  for (const u of entry.units) {
+    const km = haversineKmUnchecked(lat, lon, u.lat, u.lon);
+    if (km < bestKm) {
+      bestKm = km;
+      best = u;
+    }
+  }
+  return { code: best.code, name: best.name };
 }
 
 /** Token lookups: a country or admin-1 code to its class index, −1 when unseen in train. */
@@ -53,7 +150,10 @@ export class VocabIndex {
   private readonly admin1 = new Map<string, number>();
   constructor(readonly vocab: Vocab) {
     for (const [i, c] of vocab.countries.entries()) this.country.set(c.iso2, i);
-    for (const [i, a] of vocab.admin1.entries()) this.admin1.set(a.code, i);
+    for (const [i, a] of vocab.admin1.entries()) {
+      this.admin1.set(a.code, i);
+      for (const u of a.units ?? []) this.admin1.set(u.code, i);
+    }
   }
   countryOf(iso2: string | undefined): number {
     return iso2 === undefined ? -1 : (this.country.get(iso2) ?? -1);

@@ -180,7 +180,16 @@ const slice = (w: Float32Array, e: TensorEntry) => w.subarray(e.offset, e.offset
 /** Rebuilds the model of a checkpoint (weights assigned). */
 export function loadModel(dir: string): { model: GeoModel; meta: CheckpointMeta; weights: Float32Array } {
   const { meta, weights } = readCheckpoint(dir);
-  const model = new GeoModel(ModelConfig.parse(meta.model), meta.vocab, meta.input, 0);
+  // Checkpoints older than ModelConfig.regions hold one admin-1 class per unit.
+  const model = new GeoModel(
+    ModelConfig.parse({
+      ...meta.model,
+      regions: meta.model.regions ?? "units",
+    }),
+    meta.vocab,
+    meta.input,
+    0,
+  );
   for (const e of meta.variables) {
     const v = model.variables.get(e.name);
     if (!v) throw new CheckpointError(`${dir}: checkpoint has variable ${e.name} the model does not`);

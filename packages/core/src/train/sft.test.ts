@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { tempDir, tinyBlueMarble, tinyOverlappingBlueMarble } from "../../test/fixtures.ts";
@@ -113,5 +113,19 @@ describe("SFT training", () => {
       trainSft({ dataset: path.join(dir, "no-such-dataset"), out: path.join(dir, "x"), backend: "wasm" }),
       /no dataset at .*no-such-dataset \(manifest.json missing\)/,
     );
+    // A misspelt field is an error, not a silent default (and no run directory is left behind).
+    const typo = path.join(dir, "typo");
+    // As a JSON config file would hold them: TypeScript cannot see the typos there either.
+    const typoModel = JSON.parse(`{"haed": "flat", "convWidths": [8]}`);
+    const typoTrain = JSON.parse(`{"epochs": 0.1, "batchsize": 8}`);
+    await assert.rejects(
+      trainSft({ dataset, out: typo, model: typoModel, train: { epochs: 0.1 }, backend: "wasm" }),
+      /invalid config: model\.haed: unknown field \(known: head, /,
+    );
+    await assert.rejects(
+      trainSft({ dataset, out: typo, model: SMALL, train: typoTrain, backend: "wasm" }),
+      /train\.batchsize: unknown field/,
+    );
+    assert.equal(existsSync(path.join(typo, "run.json")), false);
   });
 });

@@ -23,6 +23,7 @@ import { GeoModel, type InputSpec } from "../model/network.ts";
 import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
+import { assertKnownKeys } from "../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
 import { StepBudget } from "./budget.ts";
@@ -102,6 +103,7 @@ async function newModel(
   const vocab = buildVocab(
     Array.from(train, (i) => ds.samples[i]),
     ds.geocells.cells,
+    modelCfg.regions,
   );
   let spec = isFrozen(modelCfg) ? null : inputSpec(ds);
   if (!spec) {
@@ -160,6 +162,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     truncateMetrics(metricsFile, state.step);
     log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
   } else {
+    assertKnownKeys(opts.model ?? {}, ModelConfig, "model");
+    assertKnownKeys(opts.train ?? {}, TrainConfig, "train");
     cfg = TrainConfig.parse(opts.train ?? {});
     train = trainIndices(ds, cfg.holdoutFraction, cfg.data);
     logDropped(train.length);

@@ -15,3 +15,32 @@ export function userMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** Keys of a zod object schema, looking through a transform's input side. */
+function knownKeys(schema: unknown): Set<string> | null {
+  const s = schema as { shape?: Record<string, unknown>; in?: { shape?: Record<string, unknown> } };
+  const shape = s.shape ?? s.in?.shape;
+  return shape ? new Set(Object.keys(shape)) : null;
+}
+
+/**
+ * The fields of `section` that `schema` does not have. Core's schemas drop unknown keys, so a
+ * typo ("batchsize") would otherwise be a silent default.
+ */
+export function unknownKeys(
+  section: Record<string, unknown>,
+  schema: unknown,
+  prefix: string,
+): Array<{ field: string; message: string }> {
+  const known = knownKeys(schema);
+  if (!known) return [];
+  return Object.keys(section)
+    .filter((k) => !known.has(k))
+    .map((k) => ({ field: `${prefix}.${k}`, message: `unknown field (known: ${[...known].join(", ")})` }));
+}
+
+/** Throws "invalid config: model.haed: unknown field (known: …)" when `section` has a field `schema` lacks. */
+export function assertKnownKeys(section: Record<string, unknown>, schema: unknown, prefix: string): void {
+  const issues = unknownKeys(section, schema, prefix);
+  if (issues.length > 0) throw new Error(`invalid config: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
+}

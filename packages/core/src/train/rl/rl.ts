@@ -19,6 +19,7 @@ import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/
 import { sampleChains } from "../../model/decode.ts";
 import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
+import { assertKnownKeys } from "../../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
 import { StepBudget } from "../budget.ts";
 import { checkpointExists, checkpointer, loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
@@ -162,6 +163,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
     truncateMetrics(metricsFile, state.step);
     log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
   } else {
+    assertKnownKeys(opts.rl ?? {}, RlConfig, "rl");
     cfg = RlConfig.parse(opts.rl ?? {});
     rmSync(refDir, { recursive: true, force: true });
     cpSync(path.join(fromDir, "checkpoint"), refDir, { recursive: true });
