@@ -8,7 +8,8 @@
  *   admin-1 units after the geocell rule merged the sparse ones (fewer than minPerCell train
  *   samples) into their nearest neighbour. Every place then lies in exactly one class and a
  *   class has enough samples to learn; the unit reported for a prediction is the member unit
- *   whose train centroid is nearest the predicted coordinate.
+ *   that contains the predicted coordinate, else the one whose train centroid is nearest it
+ *   (admin1Unit).
  * - "units": one class per admin-1 unit seen in train (2,422 classes on
  *   bluemarble-medium-overlap, ~8 samples each, finer than its 562 places).
  */
@@ -69,22 +70,19 @@ export function buildVocab(train: Sample[], cells: readonly Geocell[], regions: 
   if (regions === "units") {
     for (const u of units.values()) members.push([u]);
   } else {
+    // The places of one group list the same units: the first place of a group makes its class.
     const grouped = new Set<string>();
-    const byKey = new Map<string, UnitStats[]>();
     for (const cell of cells) {
       const seen = cell.admin1.flatMap((code) => {
         const u = units.get(code);
         return u && u.country === cell.country ? [u] : [];
       });
-      if (seen.length === 0) continue;
-      const key = seen.map((u) => u.code).join("+");
-      if (byKey.has(key) || seen.some((u) => grouped.has(u.code))) continue;
+      if (seen.length === 0 || seen.some((u) => grouped.has(u.code))) continue;
       for (const u of seen) grouped.add(u.code);
-      byKey.set(key, seen);
+      members.push(seen);
     }
     // Units no geocell lists (cells from another split) stay classes of their own.
-    for (const u of units.values()) if (!grouped.has(u.code)) byKey.set(u.code, [u]);
-    members.push(...byKey.values());
+    for (const u of units.values()) if (!grouped.has(u.code)) members.push([u]);
     const country = (m: UnitStats[]) => countryIndex.get(m[0].country) as number;
     members.sort((a, b) => country(a) - country(b) || a[0].code.localeCompare(b[0].code));
   }
