@@ -29,6 +29,10 @@ export function registerAblateCommand(program: Command): void {
     .option("--holdout <fraction>", "train fraction kept out of SFT for the RL / continued-SFT arms", num)
     .option("--split <split>", "val | test", "test")
     .option("--eval-limit <n>", "evaluate the first N samples of the split", num)
+    .option(
+      "--decision <rule>",
+      "score every head with this decision rule (see geor eval --decision); trained arms are re-evaluated, not retrained, and the report is ablation-<rule>.md",
+    )
     .option("--config <file>", "JSON with any AblationConfig fields (flags override it)")
     .action(async (o) => {
       const file = o.config ? (JSON.parse(readFileSync(o.config, "utf8")) as Record<string, unknown>) : {};
@@ -43,6 +47,7 @@ export function registerAblateCommand(program: Command): void {
       if (o.rlMinutes !== undefined) cfg.rlMinutes = o.rlMinutes;
       if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
       if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
+      if (o.decision !== undefined) cfg.decision = o.decision;
       const builtIn = /^bluemarble-(small|medium|large)$/.exec(dataset);
       if (builtIn && !existsSync(path.join(resolveDatasetDir(dataset), "manifest.json"))) {
         const bar = progressBar(`building ${dataset}`);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
-import { DECISION_RULES } from "../eval/evaluate.ts";
+import { parseDecision } from "../eval/evaluate.ts";
 import { evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
@@ -109,15 +109,13 @@ export function registerTrainCommands(program: Command): void {
     .option("--beam <n>", "beam width (1 = greedy)", num)
     .option(
       "--decision <rule>",
-      "marginal (chain head default: the place with the most probability over its admin-1 units) | argmax (the most probable chain; other heads' default) | mbr (least expected distance among the beam's chains)",
+      "marginal (chain head default: the place with the most probability over its admin-1 units) | argmax (the most probable chain; other heads' default) | mbr (least expected distance among the beam's chains) | risk (the likely place with the least expected distance to the place distribution) | within:KM (the likely place with the most probability within KM)",
     )
     .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
     .option("--json", "print one JSON object")
     .action(async (o) => {
-      if (o.decision !== undefined && !(DECISION_RULES as readonly string[]).includes(o.decision)) {
-        throw new Error(`--decision must be one of ${DECISION_RULES.join(", ")}, got "${o.decision}"`);
-      }
+      const decision = o.decision !== undefined ? parseDecision(o.decision) : undefined;
       const bar = o.json ? null : progressBar("evaluating");
       const r = await evaluateRun({
         runDir: resolveRunDir(o.run),
@@ -125,7 +123,7 @@ export function registerTrainCommands(program: Command): void {
         dataset: o.dataset,
         limit: o.limit,
         beam: o.beam,
-        decision: o.decision,
+        decision,
         checkpoint: o.checkpoint,
         backend: o.backend,
         onProgress: (done, total) => bar?.update(done, total, o.split),

@@ -105,6 +105,11 @@ export function ablationMarkdown(rows: AblationRow[], cfg: AblationConfig): stri
     `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
     `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
     `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
+    ...(cfg.decision
+      ? [
+          `Every classification head is scored with the decision rule \`${cfg.decision}\` (the regression head has none).`,
+        ]
+      : []),
     ...(cfg.holdoutFraction > 0
       ? [
           `SFT learns from ${((1 - cfg.holdoutFraction) * 100).toFixed(0)}% of the train split; RL and continued SFT from the other ${(cfg.holdoutFraction * 100).toFixed(0)}%.`,

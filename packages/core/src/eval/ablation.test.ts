@@ -77,6 +77,27 @@ describe("geor ablate", () => {
       first.rows.map((r) => [r.arm, r.metrics.medianKm]),
     );
     assert.ok(phases.filter((p) => p === "train").length === 8);
+
+    // Scored again under another decision rule: evaluated only, into files of its own.
+    const rescored: string[] = [];
+    const risk = await runAblation({ ...cfg, sections: ["heads"], decision: "within:750" }, out, {
+      onProgress: (p) => rescored.push(p.phase),
+    });
+    assert.equal(rescored.filter((p) => p === "train").length, 0);
+    assert.equal(rescored.filter((p) => p === "eval").length, 3);
+    assert.equal(path.basename(risk.files.markdown), "ablation-within-750.md");
+    assert.match(readFileSync(risk.files.markdown, "utf8"), /decision rule `within:750`/);
+    assert.ok(readFileSync(path.join(by("sft-chain").run, "eval-val-within-750.json"), "utf8").length > 0);
+    // The default report and evaluations are left as they were.
+    assert.deepEqual(
+      (JSON.parse(readFileSync(first.files.json, "utf8")) as AblationRow[]).map((r) => r.metrics.medianKm),
+      first.rows.map((r) => r.metrics.medianKm),
+    );
+    assert.equal(
+      (JSON.parse(readFileSync(path.join(by("sft-chain").run, "eval-val.json"), "utf8")) as AblationRow).metrics
+        .medianKm,
+      by("sft-chain").metrics.medianKm,
+    );
   });
 
   it("rejects a bad reward or section before training anything", async () => {
@@ -86,6 +107,9 @@ describe("geor ablate", () => {
     );
     await assert.rejects(runAblation({ dataset, sections: ["heads", "vibes" as "rl"] }, out), (e) =>
       /sections\.1/.test(userMessage(e)),
+    );
+    await assert.rejects(runAblation({ dataset, decision: "within:far" }, out), (e) =>
+      /decision must be argmax, mbr, marginal, risk or within:KM/.test(userMessage(e)),
     );
   });
 });

@@ -23,6 +23,7 @@ import { trainRl } from "../train/rl/rl.ts";
 import { trainSft } from "../train/sft.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
+import { decisionTag, parseDecision } from "./evaluate.ts";
 import { evaluateRun, type RunEvalResult } from "./run-eval.ts";
 
 export const SECTIONS = ["heads", "rl", "rewards", "groups"] as const;
@@ -59,6 +60,22 @@ export const AblationConfig = z.object({
   /** Chains per RL step in the group arms: images per step = chainsPerStep / G. */
   chainsPerStep: z.number().int().min(4).default(128),
   split: z.enum(["val", "test"]).default("test"),
+  /**
+   * Decision rule of every arm's evaluation (see `geor eval --decision`); unset, each head its
+   * default. Set, the reports are ablation-<rule>.json/.md and trained arms are only re-evaluated,
+   * so one set of runs can be scored under several rules.
+   */
+  decision: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      try {
+        parseDecision(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+    }),
   evalLimit: z.number().int().positive().optional(),
   /** Model settings for every arm (the head is set per arm); validated as a ModelConfig. */
   model: z.record(z.string(), z.unknown()).default({}),
@@ -279,8 +296,11 @@ export async function runAblation(
   const log = opts.log ?? (() => {});
   const outDir = path.resolve(out);
   mkdirSync(path.join(outDir, "runs"), { recursive: true });
-  writeFileSync(path.join(outDir, "ablation-config.json"), `${JSON.stringify(cfg, null, 2)}\n`);
-  const files = { json: path.join(outDir, "ablation.json"), markdown: path.join(outDir, "ablation.md") };
+  const decision = cfg.decision !== undefined ? parseDecision(cfg.decision) : undefined;
+  const tag = decision !== undefined ? decisionTag(decision) : undefined;
+  const named = (base: string, ext: string) => path.join(outDir, `${base}${tag ? `-${tag}` : ""}.${ext}`);
+  writeFileSync(named("ablation-config", "json"), `${JSON.stringify(cfg, null, 2)}\n`);
+  const files = { json: named("ablation", "json"), markdown: named("ablation", "md") };
   const arms = plan(cfg, cfg.dataset, log);
   const total = arms.length * cfg.seeds.length;
   const rows: AblationRow[] = [];
@@ -289,7 +309,7 @@ export async function runAblation(
     const sftDir = path.join(outDir, "runs", `sft-chain-s${seed}`);
     for (const arm of arms) {
       const dir = path.join(outDir, "runs", `${arm.alias ?? arm.name}-s${seed}`);
-      const evalFile = path.join(dir, `eval-${cfg.split}.json`);
+      const evalFile = path.join(dir, `eval-${cfg.split}${tag ? `-${tag}` : ""}.json`);
       const timeFile = path.join(dir, "ablation-wall.json");
       let ev: RunEvalResult;
       let wall: number;
@@ -298,19 +318,26 @@ export async function runAblation(
         ev = JSON.parse(readFileSync(evalFile, "utf8")) as RunEvalResult;
         wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
       } else {
-        // An arm interrupted mid-training starts over: arms are short, and a clean run keeps
-        // the budget equal across arms.
-        rmSync(dir, { recursive: true, force: true });
-        opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "train" });
-        log(`ablation: ${arm.name} seed ${seed}`);
-        const t0 = performance.now();
-        await arm.train(dir, seed, sftDir);
-        wall = (performance.now() - t0) / 1000;
+        if (existsSync(timeFile)) {
+          // Trained (the wall file is written after training), not yet scored under this rule.
+          wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
+        } else {
+          // An arm interrupted mid-training starts over: arms are short, and a clean run keeps
+          // the budget equal across arms.
+          rmSync(dir, { recursive: true, force: true });
+          opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "train" });
+          log(`ablation: ${arm.name} seed ${seed}`);
+          const t0 = performance.now();
+          await arm.train(dir, seed, sftDir);
+          wall = (performance.now() - t0) / 1000;
+        }
         opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "eval" });
         const { predictions: _p, ...report } = await evaluateRun({
           runDir: dir,
           split: cfg.split as Split,
           limit: cfg.evalLimit,
+          decision,
+          tag,
         });
         ev = report;
         writeFileSync(timeFile, `${JSON.stringify({ seconds: wall })}\n`);

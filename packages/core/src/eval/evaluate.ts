@@ -8,7 +8,7 @@ import type { ChainOfRegion } from "@geor/geo";
 import { haversineKmUnchecked, type Metrics, sphericalMean, summarizeErrors } from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
-import { decodeChains, decodeMarginal, minimumRiskChain } from "../model/decode.ts";
+import { decodeChains, decodeMarginal, minimumRiskChain, type PlaceRule } from "../model/decode.ts";
 import type { BatchInput } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 import { admin1Unit } from "../model/vocab.ts";
@@ -31,8 +31,24 @@ export interface SamplePrediction {
 }
 
 /** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
-export const DECISION_RULES = ["argmax", "mbr", "marginal"] as const;
-export type DecisionRule = (typeof DECISION_RULES)[number];
+export type DecisionRule = "argmax" | "mbr" | "marginal" | "risk" | `within:${number}`;
+
+/** Parses a decision rule as the CLI and configs spell it; a clear error otherwise. */
+export function parseDecision(s: string): DecisionRule {
+  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk") return s;
+  const m = /^within:(\d+(?:\.\d+)?)$/.exec(s);
+  if (m && Number(m[1]) > 0) return `within:${Number(m[1])}`;
+  throw new Error(`decision must be argmax, mbr, marginal, risk or within:KM (e.g. within:750), got "${s}"`);
+}
+
+/** The rule as a file-name part: "within:750" → "within-750". */
+export const decisionTag = (decision: DecisionRule) => decision.replace(":", "-");
+
+function placeRule(decision: DecisionRule): PlaceRule {
+  if (decision === "risk") return { kind: "risk" };
+  if (decision.startsWith("within:")) return { kind: "within", km: Number(decision.slice(7)) };
+  return { kind: "mode" };
+}
 
 export interface PredictOptions {
   split: Split;
@@ -72,9 +88,9 @@ export function predictSplit(
     const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
     const x = opts.input ? opts.input(model, batch) : model.prepare(ds.readPatches(batch), batch.length);
     const decoded =
-      decision === "marginal"
-        ? decodeMarginal(model, x).map((c) => [c])
-        : decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 });
+      decision === "argmax" || decision === "mbr"
+        ? decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 })
+        : decodeMarginal(model, x, { rule: placeRule(decision) }).map((c) => [c]);
     x.dispose();
     decoded.forEach((chains, j) => {
       const best = mbr ? minimumRiskChain(chains) : chains[0];

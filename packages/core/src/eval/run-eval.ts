@@ -27,6 +27,11 @@ export interface RunEvalOptions {
   limit?: number;
   beam?: number;
   decision?: DecisionRule;
+  /**
+   * Suffix of the written files (eval-<split>-<tag>.json, predictions-<split>-<tag>.jsonl), so an
+   * evaluation under another decision rule sits beside the default one instead of replacing it.
+   */
+  tag?: string;
   /** latest (default): checkpoint/; best: best/, the best validation GeoScore of an RL run. */
   checkpoint?: "latest" | "best";
   backend?: BackendName | "auto";
@@ -68,9 +73,10 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
     });
     const report = summarizePredictions(predictions);
     report.baselines = baselines(ds, opts.split, opts.limit);
+    const suffix = opts.tag ? `${opts.split}-${opts.tag}` : opts.split;
     const files = {
-      report: path.join(opts.runDir, `eval-${opts.split}.json`),
-      predictions: path.join(opts.runDir, `predictions-${opts.split}.jsonl`),
+      report: path.join(opts.runDir, `eval-${suffix}.json`),
+      predictions: path.join(opts.runDir, `predictions-${suffix}.jsonl`),
     };
     const result: RunEvalResult = {
       run: opts.runDir,

@@ -38,6 +38,11 @@ export const ModelConfig = z.object({
    */
   offsetAdmin1: z.boolean().default(false),
   /**
+   * Chain head: the admin-1 and place logits also get a linear term of the image features alone
+   * (the flat classifier's layer), beside the term conditioned on the token above.
+   */
+  headSkip: z.boolean().default(false),
+  /**
    * Classes of the admin-1 level (and the admin-1 unit reported by every head): "groups" = the
    * dataset's geocell groups, where sparse units are merged by the geocell rule, so each class
    * has enough train samples and each place lies in one class; "units" = every admin-1 unit

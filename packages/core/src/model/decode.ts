@@ -167,28 +167,103 @@ export function decodeChains(
   }
 }
 
+/** How the answer's place is chosen from an image's place distribution p(k). */
+export type PlaceRule =
+  /** The most probable place. */
+  | { kind: "mode" }
+  /** The place with the least expected great-circle distance to the distribution. */
+  | { kind: "risk" }
+  /** The place with the most probability within `km` of its centre. */
+  | { kind: "within"; km: number };
+
+/** Places that carry the distribution in risk and within rules, and candidates among them. */
+const SUPPORT = 64;
+const CANDIDATES = 16;
+
 /**
- * Place-marginal decoding (chain head): the place with the most probability summed over every
- * chain that reaches it, p(k) = Σ_c Σ_a p(c) p(a | c) p(k | a), over the `countries` most
- * probable countries and the `admin1` most probable units of each; then the most probable chain
- * through that place, so the answer is still one consistent chain. Admin-1 units are often finer
- * than places: when a place's probability is spread over several small units, the greedy chain
- * follows the single likeliest unit into a less likely place, and this rule does not.
+ * The place `rule` chooses from p(k) = `p[from … from + n)`. The risk and within rules weigh
+ * the `SUPPORT` most probable places and choose among the `CANDIDATES` most probable, so an
+ * answer is always a place the model itself finds likely.
+ */
+export function choosePlace(
+  p: Float32Array | Float64Array,
+  from: number,
+  n: number,
+  cells: ReadonlyArray<{ lat: number; lon: number }>,
+  rule: PlaceRule,
+): number {
+  if (rule.kind === "mode") return topK(p, from, n, 1)[0];
+  const support = topK(p, from, n, Math.min(SUPPORT, n));
+  let best = support[0];
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const k of support.slice(0, CANDIDATES)) {
+    let score = 0;
+    for (const j of support) {
+      const d = haversineKmUnchecked(cells[k].lat, cells[k].lon, cells[j].lat, cells[j].lon);
+      score += rule.kind === "risk" ? -p[from + j] * d : d <= rule.km ? p[from + j] : 0;
+    }
+    // Candidates come most probable first, so a tie keeps the more probable place.
+    if (score > bestScore + 1e-12) {
+      bestScore = score;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/**
+ * Decoding from the place distribution. For the chain head p(k) = Σ_c Σ_a p(c) p(a | c) p(k | a),
+ * summed over the `countries` most probable countries and the `admin1` most probable classes of
+ * each; the answer is the place `rule` chooses (default: the most probable) and the most probable
+ * chain through it, so it is still one consistent chain. For the flat head p(k) is its softmax,
+ * and the chain is the place's own country and admin-1 with their marginal probabilities. The
+ * greedy chain can follow the single likeliest admin-1 class into a less likely place; this
+ * decoding does not.
  */
 export function decodeMarginal(
   model: GeoModel,
   x: tf.Tensor,
-  opts: { countries?: number; admin1?: number } = {},
+  opts: { countries?: number; admin1?: number; rule?: PlaceRule } = {},
 ): DecodedChain[] {
-  if (model.config.head !== "chain") return decodeChains(model, x).map((c) => c[0]);
+  const rule = opts.rule ?? { kind: "mode" };
+  if (model.config.head === "regress") return decodeChains(model, x).map((c) => c[0]);
   const kc = Math.max(1, opts.countries ?? 3);
   const ka = Math.max(1, opts.admin1 ?? 8);
   const B = x.shape[0];
   const nC = model.vocab.countries.length;
   const nA = model.vocab.admin1.length;
   const nK = model.vocab.cells.length;
+  const cells = model.vocab.cells;
   const f = tf.keep(tf.tidy(() => model.features(x)));
   try {
+    if (model.config.head === "flat") {
+      const pk = probabilities(() => model.cellLogits(f));
+      const place = Int32Array.from({ length: B }, (_, i) => choosePlace(pk, i * nK, nK, cells, rule));
+      const units = Int32Array.from(place, (k) => Math.max(0, cells[k].admin1[0] ?? 0));
+      const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
+      return Array.from(place, (k, i) => {
+        const cell = cells[k];
+        const a = cell.admin1[0] ?? -1;
+        // Marginal probability of the place's country and admin-1 under the place distribution.
+        let pc = 0;
+        let pa = 0;
+        for (let j = 0; j < nK; j++) {
+          if (cells[j].country === cell.country) pc += pk[i * nK + j];
+          if ((cells[j].admin1[0] ?? -1) === a) pa += pk[i * nK + j];
+        }
+        const probs = { country: cell.country >= 0 ? pc : 0, admin1: pa, cell: pk[i * nK + k] };
+        const { lat, lon } = applyOffset(cell.lat, cell.lon, off[2 * i], off[2 * i + 1]);
+        return {
+          country: cell.country,
+          admin1: a,
+          cell: k,
+          probs,
+          logProb: chainLogProb(probs.country, probs.admin1, probs.cell),
+          lat,
+          lon,
+        };
+      });
+    }
     const pc = probabilities(() => model.countryLogits(f));
     // Paths (image, country, admin-1) with p(c) p(a | c), the top ka units of each of the top kc countries.
     const paths: Array<{ i: number; c: number; a: number; pc: number; pa: number }> = [];
@@ -223,7 +298,7 @@ export function decodeMarginal(
       const w = p.pc * p.pa;
       for (let k = 0; k < nK; k++) marginal[p.i * nK + k] += w * pk[r * nK + k];
     });
-    const place = Int32Array.from({ length: B }, (_, i) => topK(marginal, i * nK, nK, 1)[0]);
+    const place = Int32Array.from({ length: B }, (_, i) => choosePlace(marginal, i * nK, nK, cells, rule));
     const best: Array<{ r: number; score: number }> = Array.from({ length: B }, () => ({ r: -1, score: -1 }));
     paths.forEach((p, r) => {
       const score = p.pc * p.pa * pk[r * nK + place[p.i]];

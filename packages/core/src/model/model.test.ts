@@ -6,7 +6,7 @@ import { selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { mulberry32 } from "../util/random.ts";
 import { ModelConfig } from "./config.ts";
-import { decodeChains, decodeMarginal, sampleChains } from "./decode.ts";
+import { choosePlace, decodeChains, decodeMarginal, sampleChains } from "./decode.ts";
 import { sftLoss } from "./loss.ts";
 import { GeoModel } from "./network.ts";
 import { TargetBuilder } from "./targets.ts";
@@ -41,6 +41,46 @@ describe("GeoModel", () => {
       assert.deepEqual(model.cellLogits(f, tf.tensor1d([0, 0, 1], "int32")).shape, [3, model.vocab.cells.length]);
       assert.deepEqual(model.offset(f, tf.tensor1d([0, 1, 2], "int32"), c).shape, [3, 2]);
     });
+  });
+
+  it("adds a linear term of the features to the admin-1 and place logits with headSkip, inside the masks", () => {
+    const skip = new GeoModel(ModelConfig.parse({ ...SMALL, headSkip: true }), model.vocab, model.input, 7);
+    // Without the skip weights the variables are the plain chain's, created in the same order.
+    assert.deepEqual(
+      [...skip.variables.keys()].filter((k) => !k.endsWith("/skip")),
+      [...model.variables.keys()],
+    );
+    tf.tidy(() => {
+      const f = tf.randomNormal([2, 32], 0, 1, "float32", 1) as tf.Tensor2D;
+      const c = tf.tensor1d([0, 0], "int32");
+      const a = tf.tensor1d([0, 0], "int32");
+      skip.v("admin1/skip").assign(tf.zerosLike(skip.v("admin1/skip")));
+      skip.v("cell/skip").assign(tf.zerosLike(skip.v("cell/skip")));
+      const zeroA = skip.admin1Logits(f, c).arraySync();
+      const zeroK = skip.cellLogits(f, a).arraySync();
+      skip.v("cell/skip").assign(tf.onesLike(skip.v("cell/skip")));
+      const withK = skip.cellLogits(f, a).arraySync();
+      const sumF = f.sum(1).arraySync() as number[];
+      const termA = tf.matMul(f, tf.randomNormal(skip.v("admin1/skip").shape, 0, 1, "float32", 2)) as tf.Tensor2D;
+      skip.v("admin1/skip").assign(tf.randomNormal(skip.v("admin1/skip").shape, 0, 1, "float32", 2));
+      const withA = skip.admin1Logits(f, c).arraySync();
+      const termRows = termA.arraySync();
+      // Allowed classes move by exactly the linear term; masked ones stay masked.
+      zeroA.forEach((row, i) => {
+        row.forEach((v, j) => {
+          if (v < -1e8) assert.ok(withA[i][j] < -1e8);
+          else assert.ok(Math.abs(withA[i][j] - v - termRows[i][j]) < 1e-3);
+        });
+      });
+      // All-ones place weights add Σ f to every allowed place.
+      zeroK.forEach((row, i) => {
+        row.forEach((v, k) => {
+          if (v < -1e8) assert.ok(withK[i][k] < -1e8);
+          else assert.ok(Math.abs(withK[i][k] - v - sumF[i]) < 1e-3);
+        });
+      });
+    });
+    skip.dispose();
   });
 
   it("is the same model for the same seed", () => {
@@ -178,5 +218,41 @@ describe("GeoModel", () => {
     assert.ok(Math.abs(marginal.probs.admin1 - 0.3) < 1e-4);
     x.dispose();
     m.dispose();
+  });
+
+  it("chooses the place by mode, least expected distance or most probability within a radius", () => {
+    // A (0.4) alone at 0°E; B (0.3) and C (0.3) 111 km apart near 10°E (~1,110 km from A).
+    const cells = [
+      { lat: 0, lon: 0 },
+      { lat: 0, lon: 10 },
+      { lat: 0, lon: 11 },
+    ];
+    const p = Float64Array.from([0.9, 0.4, 0.3, 0.3]);
+    assert.equal(choosePlace(p, 1, 3, cells, { kind: "mode" }), 0);
+    // Expected km: A 0.3·1112 + 0.3·1223 = 700; B 0.4·1112 + 0.3·111 = 478; C 0.4·1223 + 0.3·111 = 523.
+    assert.equal(choosePlace(p, 1, 3, cells, { kind: "risk" }), 1);
+    // Within 500 km: A holds 0.4, B and C 0.6 each; a tie keeps the more probable candidate (B).
+    assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 500 }), 1);
+    // Within 50 km each place holds only itself: the mode again.
+    assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 50 }), 0);
+  });
+
+  it("decodes the flat head from its place distribution like its most probable chain", () => {
+    const flat = new GeoModel(ModelConfig.parse({ ...SMALL, head: "flat" }), model.vocab, model.input, 5);
+    const x = flat.prepare(ds.readPatches([0, 1, 2, 3]), 4);
+    const greedy = decodeChains(flat, x).map((c) => c[0]);
+    const fromPlaces = decodeMarginal(flat, x);
+    fromPlaces.forEach((c, i) => {
+      assert.equal(c.cell, greedy[i].cell);
+      assert.equal(c.country, greedy[i].country);
+      assert.ok(Math.abs(c.probs.country - greedy[i].probs.country) < 1e-5);
+      assert.ok(Math.abs(c.lat - greedy[i].lat) < 1e-6 && Math.abs(c.lon - greedy[i].lon) < 1e-6);
+    });
+    // The risk rule answers with a place among the likely ones, and a consistent chain.
+    for (const c of decodeMarginal(flat, x, { rule: { kind: "risk" } })) {
+      assert.equal(flat.vocab.cells[c.cell].country, c.country);
+    }
+    x.dispose();
+    flat.dispose();
   });
 });

@@ -92,6 +92,10 @@ export class GeoModel {
       bias("cell/hb", H);
       weight("cell/w", [H, nK], H);
       bias("cell/b", nK);
+      if (config.headSkip) {
+        weight("admin1/skip", [F, nA], F);
+        weight("cell/skip", [F, nK], F);
+      }
     } else if (config.head === "flat") {
       weight("cell/w", [F, nK], F);
       bias("cell/b", nK);
@@ -200,7 +204,8 @@ export class GeoModel {
   /** Admin-1 logits given the country token, masked to that country's units. */
   admin1Logits(f: tf.Tensor2D, country: tf.Tensor1D): tf.Tensor2D {
     const h = this.conditioned(f, "country/emb", country, "admin1");
-    const logits = tf.fused.matMul({ a: h, b: this.v("admin1/w") as tf.Tensor2D, bias: this.v("admin1/b") });
+    let logits = tf.fused.matMul({ a: h, b: this.v("admin1/w") as tf.Tensor2D, bias: this.v("admin1/b") });
+    if (this.config.headSkip) logits = tf.add(logits, tf.matMul(f, this.v("admin1/skip") as tf.Tensor2D));
     return tf.add(logits, tf.gather(this.chainMasks().countryAdmin1, country)) as tf.Tensor2D;
   }
 
@@ -211,7 +216,8 @@ export class GeoModel {
     }
     if (!admin1) throw new Error("the chain head needs the admin-1 token to score places");
     const h = this.conditioned(f, "admin1/emb", admin1, "cell");
-    const logits = tf.fused.matMul({ a: h, b: this.v("cell/w") as tf.Tensor2D, bias: this.v("cell/b") });
+    let logits = tf.fused.matMul({ a: h, b: this.v("cell/w") as tf.Tensor2D, bias: this.v("cell/b") });
+    if (this.config.headSkip) logits = tf.add(logits, tf.matMul(f, this.v("cell/skip") as tf.Tensor2D));
     return tf.add(logits, tf.gather(this.chainMasks().admin1Cell, admin1)) as tf.Tensor2D;
   }
 
