@@ -22,6 +22,7 @@ export function registerAblateCommand(program: Command): void {
     .option("--quick", "reduced version on bluemarble-small: one seed, 1 min SFT, 0.4 min per RL arm")
     .option("--seeds <list>", "comma-separated seeds (default 0,1,2)")
     .option("--sections <list>", `comma-separated subset of ${SECTIONS.join(",")}`)
+    .option("--heads <list>", "baseline heads of the heads section beside the chain (default flat,regress)")
     .option("--sft-minutes <m>", "SFT budget per head", num)
     .option("--rl-minutes <m>", "extra budget per arm started from the CoR SFT run", num)
     .option("--rewards <list>", "comma-separated reward specs for the rewards section")
@@ -41,6 +42,7 @@ export function registerAblateCommand(program: Command): void {
       const cfg: Record<string, unknown> = { ...(o.quick ? QUICK : {}), ...file, dataset, split: o.split };
       if (o.seeds) cfg.seeds = list(o.seeds).map(num);
       if (o.sections) cfg.sections = list(o.sections);
+      if (o.heads) cfg.heads = list(o.heads);
       if (o.rewards) cfg.rewards = list(o.rewards);
       if (o.groups) cfg.groups = list(o.groups).map(num);
       if (o.sftMinutes !== undefined) cfg.sftMinutes = o.sftMinutes;

@@ -80,11 +80,17 @@ describe("geor ablate", () => {
 
     // Scored again under another decision rule: evaluated only, into files of its own.
     const rescored: string[] = [];
-    const risk = await runAblation({ ...cfg, sections: ["heads"], decision: "within:750" }, out, {
-      onProgress: (p) => rescored.push(p.phase),
-    });
+    const risk = await runAblation(
+      { ...cfg, sections: ["heads"], heads: ["flat"] as const, decision: "within:750" },
+      out,
+      { onProgress: (p) => rescored.push(p.phase) },
+    );
     assert.equal(rescored.filter((p) => p === "train").length, 0);
-    assert.equal(rescored.filter((p) => p === "eval").length, 3);
+    assert.deepEqual(
+      risk.rows.map((r) => r.arm),
+      ["sft-chain", "sft-flat"],
+    );
+    assert.equal(rescored.filter((p) => p === "eval").length, 2);
     assert.equal(path.basename(risk.files.markdown), "ablation-within-750.md");
     assert.match(readFileSync(risk.files.markdown, "utf8"), /decision rule `within:750`/);
     assert.ok(readFileSync(path.join(by("sft-chain").run, "eval-val-within-750.json"), "utf8").length > 0);

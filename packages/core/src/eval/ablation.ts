@@ -36,6 +36,8 @@ export const AblationConfig = z.object({
     .array(z.enum(SECTIONS))
     .min(1)
     .default([...SECTIONS]),
+  /** The baseline heads of the heads section (the CoR chain is always run: every RL arm starts from it). */
+  heads: z.array(z.enum(["flat", "regress"])).default(["flat", "regress"]),
   /** SFT budget of each head. */
   sftMinutes: z.number().positive().default(10),
   /** Extra budget of every arm that starts from the CoR SFT checkpoint (RL or continued SFT). */
@@ -173,7 +175,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
     train: sft("chain"),
   });
   if (sectionOf.has("heads")) {
-    for (const head of ["flat", "regress"]) {
+    for (const head of cfg.heads) {
       arms.push({
         name: `sft-${head}`,
         section: "heads",
