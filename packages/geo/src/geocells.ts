@@ -70,17 +70,21 @@ export interface GeocellsJSON {
 
 const DEG = Math.PI / 180;
 
-/** Mean direction of points on the unit sphere, as lat/lon (a centroid that respects the dateline). */
-export function sphericalMean(points: ReadonlyArray<{ lat: number; lon: number }>): { lat: number; lon: number } {
+/** Mean direction of points on the unit sphere, optionally weighted, as lat/lon (a centroid that respects the dateline). */
+export function sphericalMean(
+  points: ReadonlyArray<{ lat: number; lon: number }>,
+  weights?: ArrayLike<number>,
+): { lat: number; lon: number } {
   let x = 0;
   let y = 0;
   let z = 0;
-  for (const p of points) {
+  points.forEach((p, i) => {
+    const w = weights ? weights[i] : 1;
     const cl = Math.cos(p.lat * DEG);
-    x += cl * Math.cos(p.lon * DEG);
-    y += cl * Math.sin(p.lon * DEG);
-    z += Math.sin(p.lat * DEG);
-  }
+    x += w * cl * Math.cos(p.lon * DEG);
+    y += w * cl * Math.sin(p.lon * DEG);
+    z += w * Math.sin(p.lat * DEG);
+  });
   const h = Math.hypot(x, y);
   if (h < 1e-12 && Math.abs(z) < 1e-12) return { lat: points[0]?.lat ?? 0, lon: points[0]?.lon ?? 0 };
   return { lat: Math.atan2(z, h) / DEG, lon: Math.atan2(y, x) / DEG };

@@ -115,7 +115,7 @@ describe("geor ablate", () => {
       /sections\.1/.test(userMessage(e)),
     );
     await assert.rejects(runAblation({ dataset, decision: "within:far" }, out), (e) =>
-      /decision must be argmax, mbr, marginal, risk or within:KM/.test(userMessage(e)),
+      /decision must be argmax, mbr, marginal, risk, within:KM/.test(userMessage(e)),
     );
   });
 });

@@ -31,14 +31,16 @@ export interface SamplePrediction {
 }
 
 /** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
-export type DecisionRule = "argmax" | "mbr" | "marginal" | "risk" | `within:${number}`;
+export type DecisionRule = "argmax" | "mbr" | "marginal" | "risk" | `within:${number}` | "mean" | `mean:${number}`;
 
 /** Parses a decision rule as the CLI and configs spell it; a clear error otherwise. */
 export function parseDecision(s: string): DecisionRule {
-  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk") return s;
-  const m = /^within:(\d+(?:\.\d+)?)$/.exec(s);
-  if (m && Number(m[1]) > 0) return `within:${Number(m[1])}`;
-  throw new Error(`decision must be argmax, mbr, marginal, risk or within:KM (e.g. within:750), got "${s}"`);
+  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk" || s === "mean") return s;
+  const m = /^(within|mean):(\d+(?:\.\d+)?)$/.exec(s);
+  if (m && Number(m[2]) > 0) return m[1] === "within" ? `within:${Number(m[2])}` : `mean:${Number(m[2])}`;
+  throw new Error(
+    `decision must be argmax, mbr, marginal, risk, within:KM (e.g. within:750), mean or mean:T (e.g. mean:2), got "${s}"`,
+  );
 }
 
 /** The rule as a file-name part: "within:750" → "within-750". */
@@ -47,6 +49,9 @@ export const decisionTag = (decision: DecisionRule) => decision.replace(":", "-"
 function placeRule(decision: DecisionRule): PlaceRule {
   if (decision === "risk") return { kind: "risk" };
   if (decision.startsWith("within:")) return { kind: "within", km: Number(decision.slice(7)) };
+  if (decision === "mean" || decision.startsWith("mean:")) {
+    return { kind: "mean", temperature: decision === "mean" ? 1 : Number(decision.slice(5)) };
+  }
   return { kind: "mode" };
 }
 

@@ -3,7 +3,7 @@
  * for RL. Decoding runs the backbone once and the small heads a few times; the search itself is
  * plain arithmetic on probabilities in JS.
  */
-import { haversineKmUnchecked } from "@geor/geo";
+import { haversineKmUnchecked, sphericalMean } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
 import { applyOffset, fromXyz } from "./geometry.ts";
 import type { GeoModel } from "./network.ts";
@@ -174,7 +174,13 @@ export type PlaceRule =
   /** The place with the least expected great-circle distance to the distribution. */
   | { kind: "risk" }
   /** The place with the most probability within `km` of its centre. */
-  | { kind: "within"; km: number };
+  | { kind: "within"; km: number }
+  /**
+   * The chain through the most probable place, but the coordinate is the spherical mean of the
+   * place centres weighted by p(k)^(1/temperature): a hedge towards the middle when the model is
+   * unsure (the answer the regression head learns), at the cost of close hits.
+   */
+  | { kind: "mean"; temperature: number };
 
 /** Places that carry the distribution in risk and within rules, and candidates among them. */
 const SUPPORT = 64;
@@ -192,7 +198,7 @@ export function choosePlace(
   cells: ReadonlyArray<{ lat: number; lon: number }>,
   rule: PlaceRule,
 ): number {
-  if (rule.kind === "mode") return topK(p, from, n, 1)[0];
+  if (rule.kind === "mode" || rule.kind === "mean") return topK(p, from, n, 1)[0];
   const support = topK(p, from, n, Math.min(SUPPORT, n));
   let best = support[0];
   let bestScore = Number.NEGATIVE_INFINITY;
@@ -209,6 +215,20 @@ export function choosePlace(
     }
   }
   return best;
+}
+
+/** The spherical mean of the `SUPPORT` most probable place centres, weighted by p^(1/temperature). */
+export function placeMean(
+  p: Float32Array | Float64Array,
+  from: number,
+  n: number,
+  cells: ReadonlyArray<{ lat: number; lon: number }>,
+  temperature: number,
+): { lat: number; lon: number } {
+  const support = topK(p, from, n, Math.min(SUPPORT, n));
+  const points = support.map((k) => cells[k]);
+  const weights = support.map((k) => p[from + k] ** (1 / temperature));
+  return sphericalMean(points, weights);
 }
 
 /**
@@ -252,7 +272,10 @@ export function decodeMarginal(
           if ((cells[j].admin1[0] ?? -1) === a) pa += pk[i * nK + j];
         }
         const probs = { country: cell.country >= 0 ? pc : 0, admin1: pa, cell: pk[i * nK + k] };
-        const { lat, lon } = applyOffset(cell.lat, cell.lon, off[2 * i], off[2 * i + 1]);
+        const { lat, lon } =
+          rule.kind === "mean"
+            ? placeMean(pk, i * nK, nK, cells, rule.temperature)
+            : applyOffset(cell.lat, cell.lon, off[2 * i], off[2 * i + 1]);
         return {
           country: cell.country,
           admin1: a,
@@ -311,7 +334,10 @@ export function decodeMarginal(
       const k = place[i];
       const cellP = pk[r * nK + k];
       const centre = model.vocab.cells[k];
-      const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+      const { lat, lon } =
+        rule.kind === "mean"
+          ? placeMean(marginal, i * nK, nK, cells, rule.temperature)
+          : applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
       return {
         country: p.c,
         admin1: p.a,

@@ -6,7 +6,7 @@ import { selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { mulberry32 } from "../util/random.ts";
 import { ModelConfig } from "./config.ts";
-import { choosePlace, decodeChains, decodeMarginal, sampleChains } from "./decode.ts";
+import { choosePlace, decodeChains, decodeMarginal, placeMean, sampleChains } from "./decode.ts";
 import { sftLoss } from "./loss.ts";
 import { GeoModel } from "./network.ts";
 import { TargetBuilder } from "./targets.ts";
@@ -235,6 +235,12 @@ describe("GeoModel", () => {
     assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 500 }), 1);
     // Within 50 km each place holds only itself: the mode again.
     assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 50 }), 0);
+    // The mean hedges between A and B/C; a low temperature pulls it to the mode, a high one to the middle.
+    const mean = placeMean(p, 1, 3, cells, 1);
+    assert.ok(Math.abs(mean.lat) < 1e-9 && mean.lon > 5.5 && mean.lon < 6.5, JSON.stringify(mean));
+    assert.ok(placeMean(p, 1, 3, cells, 0.05).lon < 0.1);
+    const flat = placeMean(p, 1, 3, cells, 100).lon;
+    assert.ok(flat > mean.lon && Math.abs(flat - 7) < 0.1, String(flat));
   });
 
   it("decodes the flat head from its place distribution like its most probable chain", () => {
