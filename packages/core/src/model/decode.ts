@@ -60,6 +60,27 @@ function values(fn: () => tf.Tensor): Float32Array {
 const probabilities = (fn: () => tf.Tensor2D) => values(() => tf.softmax(fn()));
 
 /**
+ * Flat head: the probability of each country and admin-1 class under one image's place
+ * distribution `pk[from …)`, each place counted under its country and its first admin-1 class.
+ */
+function levelMarginals(
+  cells: GeoModel["vocab"]["cells"],
+  nC: number,
+  pk: Float32Array,
+  from: number,
+): { pCountry: Float64Array; pAdmin: Map<number, number> } {
+  const pCountry = new Float64Array(nC);
+  const pAdmin = new Map<number, number>();
+  cells.forEach((cell, k) => {
+    const p = pk[from + k];
+    if (cell.country >= 0) pCountry[cell.country] += p;
+    const a = cell.admin1[0] ?? -1;
+    pAdmin.set(a, (pAdmin.get(a) ?? 0) + p);
+  });
+  return { pCountry, pAdmin };
+}
+
+/**
  * Decodes the best `topN` chains per image with beam width `beam` (1 = greedy).
  * Returns one array of chains (best first) per image.
  */
@@ -87,16 +108,7 @@ export function decodeChains(
       const pk = probabilities(() => model.cellLogits(f));
       const nC = model.vocab.countries.length;
       candidates = Array.from({ length: B }, (_, i) => {
-        // Marginal probability of each country and admin-1 under the place distribution.
-        const pCountry = new Float64Array(nC);
-        const pAdmin = new Map<number, number>();
-        for (let k = 0; k < nK; k++) {
-          const cell = model.vocab.cells[k];
-          const p = pk[i * nK + k];
-          if (cell.country >= 0) pCountry[cell.country] += p;
-          const a = cell.admin1[0] ?? -1;
-          pAdmin.set(a, (pAdmin.get(a) ?? 0) + p);
-        }
+        const { pCountry, pAdmin } = levelMarginals(model.vocab.cells, nC, pk, i * nK);
         return topK(pk, i * nK, nK, topN).map((k) => {
           const cell = model.vocab.cells[k];
           const a = cell.admin1[0] ?? -1;
@@ -264,14 +276,12 @@ export function decodeMarginal(
       return Array.from(place, (k, i) => {
         const cell = cells[k];
         const a = cell.admin1[0] ?? -1;
-        // Marginal probability of the place's country and admin-1 under the place distribution.
-        let pc = 0;
-        let pa = 0;
-        for (let j = 0; j < nK; j++) {
-          if (cells[j].country === cell.country) pc += pk[i * nK + j];
-          if ((cells[j].admin1[0] ?? -1) === a) pa += pk[i * nK + j];
-        }
-        const probs = { country: cell.country >= 0 ? pc : 0, admin1: pa, cell: pk[i * nK + k] };
+        const { pCountry, pAdmin } = levelMarginals(cells, nC, pk, i * nK);
+        const probs = {
+          country: cell.country >= 0 ? pCountry[cell.country] : 0,
+          admin1: pAdmin.get(a) ?? 0,
+          cell: pk[i * nK + k],
+        };
         const { lat, lon } =
           rule.kind === "mean"
             ? placeMean(pk, i * nK, nK, cells, rule.temperature)
