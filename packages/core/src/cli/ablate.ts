@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { buildBlueMarble } from "../data/bluemarble/build.ts";
 import { georHome, resolveDatasetDir } from "../data/store.ts";
-import { runAblation, SECTIONS } from "../eval/ablation.ts";
+import { runAblation, SECTIONS, validateAblationConfig } from "../eval/ablation.ts";
 import { num } from "./format.ts";
 import { progressBar } from "./progress.ts";
 
@@ -50,6 +50,7 @@ export function registerAblateCommand(program: Command): void {
       if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
       if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
       if (o.decision !== undefined) cfg.decision = o.decision;
+      validateAblationConfig(cfg as Parameters<typeof runAblation>[0]);
       const builtIn = /^bluemarble-(small|medium|large)$/.exec(dataset);
       if (builtIn && !existsSync(path.join(resolveDatasetDir(dataset), "manifest.json"))) {
         const bar = progressBar(`building ${dataset}`);

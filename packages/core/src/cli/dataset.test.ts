@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -47,5 +47,15 @@ describe("geor dataset (CLI)", () => {
     const exists = geor("dataset", "build", "bluemarble", "--limit", "20", "--name", "tiny");
     assert.equal(exists.status, 1);
     assert.match(exists.stderr, /already exists \(use --overwrite to replace it\)/);
+  });
+
+  it("rejects a bad ablation config before building its dataset", () => {
+    const bad = geor("ablate", "--quick", "--decision", "within:far", "--out", path.join(home, "abl"));
+    assert.equal(bad.status, 1);
+    assert.match(
+      bad.stderr,
+      /^geor: invalid config: decision: decision must be argmax, mbr, marginal, risk, within:KM/,
+    );
+    assert.equal(existsSync(path.join(home, "datasets", "bluemarble-small")), false);
   });
 });

@@ -281,20 +281,28 @@ export interface AblationResult {
   files: { json: string; markdown: string };
 }
 
-/** Runs (or continues) an ablation into `out`; writes ablation.json and ablation.md after every arm. */
-export async function runAblation(
-  input: z.input<typeof AblationConfig>,
-  out: string,
-  opts: { log?: (line: string) => void; onProgress?: (p: AblationProgress) => void } = {},
-): Promise<AblationResult> {
+/**
+ * The resolved config, or a clear error: every arm's configs must parse, with no unknown field,
+ * so a mistake fails before hours of training (or before a dataset is built), not after.
+ */
+export function validateAblationConfig(input: z.input<typeof AblationConfig>): AblationConfig {
   const cfg = AblationConfig.parse(input);
-  // Fail before hours of training, not after: every arm's configs must parse, with no unknown field.
   assertKnownKeys(cfg.model, ModelConfig, "model");
   assertKnownKeys(cfg.train, TrainConfig, "train");
   assertKnownKeys(cfg.rl, RlConfig, "rl");
   ModelConfig.parse(cfg.model);
   TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
   for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });
+  return cfg;
+}
+
+/** Runs (or continues) an ablation into `out`; writes ablation.json and ablation.md after every arm. */
+export async function runAblation(
+  input: z.input<typeof AblationConfig>,
+  out: string,
+  opts: { log?: (line: string) => void; onProgress?: (p: AblationProgress) => void } = {},
+): Promise<AblationResult> {
+  const cfg = validateAblationConfig(input);
   const log = opts.log ?? (() => {});
   const outDir = path.resolve(out);
   mkdirSync(path.join(outDir, "runs"), { recursive: true });
