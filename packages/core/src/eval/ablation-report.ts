@@ -105,6 +105,9 @@ export function ablationMarkdown(rows: AblationRow[], cfg: AblationConfig): stri
     `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
     `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
     `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
+    ...(["model", "train", "rl"] as const)
+      .filter((k) => Object.keys(cfg[k]).length > 0)
+      .map((k) => `Every arm's \`${k}\` settings include \`${JSON.stringify(cfg[k])}\`.`),
     ...(cfg.decision
       ? [
           `Every classification head is scored with the decision rule \`${cfg.decision}\` (the regression head has none).`,

@@ -69,6 +69,7 @@ describe("geor ablate", () => {
     }
     assert.match(md, /Deltas `rl-geor` − `sft-continued` over 1 seed/);
     assert.match(md, /SFT learns from 70% of the train split; RL and continued SFT from the other 30%/);
+    assert.match(md, /Every arm's `model` settings include `\{"convWidths":\[8,16\],/);
     assert.match(md, /\| sft-regress \| 1 \| \d+ \|/);
 
     const again = await runAblation(cfg, out);

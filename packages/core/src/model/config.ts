@@ -39,9 +39,11 @@ export const ModelConfig = z.object({
   offsetAdmin1: z.boolean().default(false),
   /**
    * Chain head: the admin-1 and place logits also get a linear term of the image features alone
-   * (the flat classifier's layer), beside the term conditioned on the token above.
+   * (the flat classifier's layer), beside the term conditioned on the token above, so the place
+   * level can do at least what the flat head does. Checkpoints written before this field load
+   * without it.
    */
-  headSkip: z.boolean().default(false),
+  headSkip: z.boolean().default(true),
   /**
    * Classes of the admin-1 level (and the admin-1 unit reported by every head): "groups" = the
    * dataset's geocell groups, where sparse units are merged by the geocell rule, so each class

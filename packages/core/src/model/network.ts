@@ -7,6 +7,7 @@
  *   p(place | f, emb(admin-1))              masked to the geocells of that admin-1
  *   offset(f, emb(place), emb(admin-1))     (north, east) from the place's centre, in 100 km
  *
+ * With `headSkip` (the default) the admin-1 and place logits also get a linear term of f alone.
  * log p(chain) = Σ of the level log-probabilities. Baselines share the backbone: `flat`
  * (one geocell classifier + the same offset head) and `regress` (xyz on the unit sphere).
  * Weights are plain tf.Variables initialised from a seeded generator, so a seed fixes a model.

@@ -120,4 +120,31 @@ describe("admin-1 classes", () => {
     assert.equal(loaded.vocab.admin1.length, 4);
     loaded.dispose();
   });
+
+  it("a checkpoint written before ModelConfig.headSkip existed loads without it; a missing variable is an error", async () => {
+    await selectBackend({ backend: "wasm" });
+    const vocab = buildVocab(TRAIN, CELLS, "groups");
+    const small = { convWidths: [4], convStrides: [2] as Array<1 | 2>, featureDim: 8, embedDim: 4, headHidden: 8 };
+    assert.equal(ModelConfig.parse(small).headSkip, true, "new chain models have the skip term");
+    const input = { height: 8, width: 8, channels: 3, mean: [0, 0, 0], std: [1, 1, 1] };
+    const save = async (headSkip: boolean) => {
+      const model = new GeoModel(ModelConfig.parse({ ...small, headSkip }), vocab, input, 1);
+      const dir = path.join(tempDir("geor-skip-"), "checkpoint");
+      await saveCheckpoint(dir, model, null, 0);
+      model.dispose();
+      const metaFile = path.join(dir, "checkpoint.json");
+      return { dir, metaFile, meta: JSON.parse(readFileSync(metaFile, "utf8")) };
+    };
+    const old = await save(false);
+    delete old.meta.model.headSkip;
+    writeFileSync(old.metaFile, JSON.stringify(old.meta));
+    const { model: loaded } = loadModel(old.dir);
+    assert.equal(loaded.config.headSkip, false);
+    loaded.dispose();
+    // A checkpoint that claims the skip term but has lost its weights is refused, not half-loaded.
+    const cut = await save(true);
+    cut.meta.variables = cut.meta.variables.filter((e: { name: string }) => e.name !== "cell/skip");
+    writeFileSync(cut.metaFile, JSON.stringify(cut.meta));
+    assert.throws(() => loadModel(cut.dir), /lacks the model's variable\(s\) cell\/skip/);
+  });
 });

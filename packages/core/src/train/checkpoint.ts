@@ -180,11 +180,13 @@ const slice = (w: Float32Array, e: TensorEntry) => w.subarray(e.offset, e.offset
 /** Rebuilds the model of a checkpoint (weights assigned). */
 export function loadModel(dir: string): { model: GeoModel; meta: CheckpointMeta; weights: Float32Array } {
   const { meta, weights } = readCheckpoint(dir);
-  // Checkpoints older than ModelConfig.regions hold one admin-1 class per unit.
+  // Checkpoints older than ModelConfig.regions hold one admin-1 class per unit, and those older
+  // than ModelConfig.headSkip have no skip weights.
   const model = new GeoModel(
     ModelConfig.parse({
       ...meta.model,
       regions: meta.model.regions ?? "units",
+      headSkip: meta.model.headSkip ?? false,
     }),
     meta.vocab,
     meta.input,
@@ -197,6 +199,12 @@ export function loadModel(dir: string): { model: GeoModel; meta: CheckpointMeta;
       throw new CheckpointError(`${dir}: variable ${e.name} has shape ${e.shape}, the model expects ${v.shape}`);
     }
     v.assign(tf.tensor(slice(weights, e), e.shape));
+  }
+  const stored = new Set(meta.variables.map((e) => e.name));
+  const missing = [...model.variables.keys()].filter((name) => !stored.has(name));
+  if (missing.length > 0) {
+    model.dispose();
+    throw new CheckpointError(`${dir}: checkpoint lacks the model's variable(s) ${missing.join(", ")}`);
   }
   return { model, meta, weights };
 }
