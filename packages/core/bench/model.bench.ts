@@ -34,9 +34,9 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-// A synthetic vocabulary the size of bluemarble-medium's (≈200 countries, 1,500 admin-1, 450 places).
+// A synthetic vocabulary the size of bluemarble-medium's (≈200 countries, 476 admin-1 groups, 450 places).
 const nC = 200;
-const nA = 1500;
+const nA = 476;
 const nK = 450;
 const vocab = {
   countries: Array.from({ length: nC }, (_, i) => ({ iso2: `C${i}`, name: `country ${i}` })),
