@@ -329,7 +329,8 @@ export async function runAblation(
         wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
       } else {
         if (existsSync(timeFile)) {
-          // Trained (the wall file is written after training), not yet scored under this rule.
+          // Trained and scored before (the wall file is written after an arm's first evaluation),
+          // not yet under this rule.
           wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
         } else {
           // An arm interrupted mid-training starts over: arms are short, and a clean run keeps
