@@ -24,7 +24,7 @@ import { trainSft } from "../train/sft.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
 import { decisionTag, parseDecision } from "./evaluate.ts";
-import { evaluateRun, type RunEvalResult } from "./run-eval.ts";
+import { evalFile, evaluateRun, type RunEvalResult } from "./run-eval.ts";
 
 export const SECTIONS = ["heads", "rl", "rewards", "groups"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -319,13 +319,13 @@ export async function runAblation(
     const sftDir = path.join(outDir, "runs", `sft-chain-s${seed}`);
     for (const arm of arms) {
       const dir = path.join(outDir, "runs", `${arm.alias ?? arm.name}-s${seed}`);
-      const evalFile = path.join(dir, `eval-${cfg.split}${tag ? `-${tag}` : ""}.json`);
+      const reportFile = evalFile(dir, "eval", cfg.split as Split, tag);
       const timeFile = path.join(dir, "ablation-wall.json");
       let ev: RunEvalResult;
       let wall: number;
-      if (existsSync(evalFile) && existsSync(timeFile)) {
+      if (existsSync(reportFile) && existsSync(timeFile)) {
         opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "cached" });
-        ev = JSON.parse(readFileSync(evalFile, "utf8")) as RunEvalResult;
+        ev = JSON.parse(readFileSync(reportFile, "utf8")) as RunEvalResult;
         wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
       } else {
         if (existsSync(timeFile)) {

@@ -47,6 +47,11 @@ export interface RunEvalResult extends EvalReport {
   files: { report: string; predictions: string };
 }
 
+/** Where evaluateRun writes a run's report (eval-<split>[-<tag>].json) or predictions (.jsonl). */
+export function evalFile(runDir: string, kind: "eval" | "predictions", split: Split, tag?: string): string {
+  return path.join(runDir, `${kind}-${split}${tag ? `-${tag}` : ""}.${kind === "eval" ? "json" : "jsonl"}`);
+}
+
 export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult & { predictions: SamplePrediction[] }> {
   const runFile = path.join(opts.runDir, "run.json");
   if (!existsSync(runFile)) throw new Error(`no run at ${opts.runDir} (run.json missing)`);
@@ -73,10 +78,9 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
     });
     const report = summarizePredictions(predictions);
     report.baselines = baselines(ds, opts.split, opts.limit);
-    const suffix = opts.tag ? `${opts.split}-${opts.tag}` : opts.split;
     const files = {
-      report: path.join(opts.runDir, `eval-${suffix}.json`),
-      predictions: path.join(opts.runDir, `predictions-${suffix}.jsonl`),
+      report: evalFile(opts.runDir, "eval", opts.split, opts.tag),
+      predictions: evalFile(opts.runDir, "predictions", opts.split, opts.tag),
     };
     const result: RunEvalResult = {
       run: opts.runDir,

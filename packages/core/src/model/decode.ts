@@ -26,6 +26,23 @@ const safeLog = (p: number) => Math.log(Math.max(1e-30, p));
 /** log p(chain) of a chain from its three level probabilities. */
 const chainLogProb = (pc: number, pa: number, pk: number) => safeLog(pc) + safeLog(pa) + safeLog(pk);
 
+/** A decoded chain from its tokens, level probabilities and coordinate. */
+const chainOf = (
+  country: number,
+  admin1: number,
+  cell: number,
+  probs: DecodedChain["probs"],
+  { lat, lon }: { lat: number; lon: number },
+): DecodedChain => ({
+  country,
+  admin1,
+  cell,
+  probs,
+  logProb: chainLogProb(probs.country, probs.admin1, probs.cell),
+  lat,
+  lon,
+});
+
 function topK(
   row: Float32Array | Float64Array | Int32Array | Uint8Array,
   from: number,
@@ -161,16 +178,8 @@ export function decodeChains(
         if (r >= list.length) return;
         const c = list[r];
         const centre = model.vocab.cells[c.k];
-        const { lat, lon } = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
-        out[i].push({
-          country: c.c,
-          admin1: c.a,
-          cell: c.k,
-          probs: { country: c.pc, admin1: c.pa, cell: c.pk },
-          logProb: chainLogProb(c.pc, c.pa, c.pk),
-          lat,
-          lon,
-        });
+        const at = applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
+        out[i].push(chainOf(c.c, c.a, c.k, { country: c.pc, admin1: c.pa, cell: c.pk }, at));
       });
     }
     return out;
@@ -267,12 +276,19 @@ export function decodeMarginal(
   const nK = model.vocab.cells.length;
   const cells = model.vocab.cells;
   const f = tf.keep(tf.tidy(() => model.features(x)));
+  // Each image's coordinate: its place's centre moved by the offset head, or for the mean rule the
+  // spherical mean of its place distribution `dist` (the offset head is then not run).
+  const coordinates = (dist: Float32Array | Float64Array, place: Int32Array, units: Int32Array) => {
+    if (rule.kind === "mean") return Array.from(place, (_, i) => placeMean(dist, i * nK, nK, cells, rule.temperature));
+    const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
+    return Array.from(place, (k, i) => applyOffset(cells[k].lat, cells[k].lon, off[2 * i], off[2 * i + 1]));
+  };
   try {
     if (model.config.head === "flat") {
       const pk = probabilities(() => model.cellLogits(f));
       const place = Int32Array.from({ length: B }, (_, i) => choosePlace(pk, i * nK, nK, cells, rule));
       const units = Int32Array.from(place, (k) => Math.max(0, cells[k].admin1[0] ?? 0));
-      const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
+      const at = coordinates(pk, place, units);
       return Array.from(place, (k, i) => {
         const cell = cells[k];
         const a = cell.admin1[0] ?? -1;
@@ -282,19 +298,7 @@ export function decodeMarginal(
           admin1: pAdmin.get(a) ?? 0,
           cell: pk[i * nK + k],
         };
-        const { lat, lon } =
-          rule.kind === "mean"
-            ? placeMean(pk, i * nK, nK, cells, rule.temperature)
-            : applyOffset(cell.lat, cell.lon, off[2 * i], off[2 * i + 1]);
-        return {
-          country: cell.country,
-          admin1: a,
-          cell: k,
-          probs,
-          logProb: chainLogProb(probs.country, probs.admin1, probs.cell),
-          lat,
-          lon,
-        };
+        return chainOf(cell.country, a, k, probs, at[i]);
       });
     }
     const pc = probabilities(() => model.countryLogits(f));
@@ -338,25 +342,11 @@ export function decodeMarginal(
       if (score > best[p.i].score) best[p.i] = { r, score };
     });
     const units = Int32Array.from(best, ({ r }) => paths[r].a);
-    const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
+    const at = coordinates(marginal, place, units);
     return best.map(({ r }, i) => {
       const p = paths[r];
       const k = place[i];
-      const cellP = pk[r * nK + k];
-      const centre = model.vocab.cells[k];
-      const { lat, lon } =
-        rule.kind === "mean"
-          ? placeMean(marginal, i * nK, nK, cells, rule.temperature)
-          : applyOffset(centre.lat, centre.lon, off[2 * i], off[2 * i + 1]);
-      return {
-        country: p.c,
-        admin1: p.a,
-        cell: k,
-        probs: { country: p.pc, admin1: p.pa, cell: cellP },
-        logProb: chainLogProb(p.pc, p.pa, cellP),
-        lat,
-        lon,
-      };
+      return chainOf(p.c, p.a, k, { country: p.pc, admin1: p.pa, cell: pk[r * nK + k] }, at[i]);
     });
   } finally {
     f.dispose();
