@@ -24,6 +24,12 @@ export function registerAblateCommand(program: Command): void {
     .option("--sections <list>", `comma-separated subset of ${SECTIONS.join(",")}`)
     .option("--heads <list>", "baseline heads of the heads section beside the chain (default flat,regress)")
     .option("--sft-minutes <m>", "SFT budget per head", num)
+    .option("--budget-clock <clock>", "cpu (default) | wall | steps (heads only: a fixed step count, load-proof)")
+    .option(
+      "--sft-steps <n>",
+      "with --budget-clock steps: SFT steps of the chain; other heads get the same compute",
+      num,
+    )
     .option("--rl-minutes <m>", "extra budget per arm started from the CoR SFT run", num)
     .option("--rewards <list>", "comma-separated reward specs for the rewards section")
     .option("--groups <list>", "comma-separated group sizes for the groups section")
@@ -47,6 +53,8 @@ export function registerAblateCommand(program: Command): void {
       if (o.groups) cfg.groups = list(o.groups).map(num);
       if (o.sftMinutes !== undefined) cfg.sftMinutes = o.sftMinutes;
       if (o.rlMinutes !== undefined) cfg.rlMinutes = o.rlMinutes;
+      if (o.budgetClock !== undefined) cfg.budgetClock = o.budgetClock;
+      if (o.sftSteps !== undefined) cfg.sftSteps = o.sftSteps;
       if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
       if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
       if (o.decision !== undefined) cfg.decision = o.decision;
@@ -64,7 +72,9 @@ export function registerAblateCommand(program: Command): void {
       const bar = progressBar("ablation");
       const result = await runAblation(cfg as Parameters<typeof runAblation>[0], out, {
         log: (line) => {
-          if (line.startsWith("ablation:") || line.includes("time budget")) process.stderr.write(`${line}\n`);
+          if (line.startsWith("ablation:") || line.includes("time budget") || line.startsWith("step cost")) {
+            process.stderr.write(`${line}\n`);
+          }
         },
         onProgress: (p) => bar.update(p.done, p.total, `${p.arm} seed ${p.seed} · ${p.phase}`),
       });

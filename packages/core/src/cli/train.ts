@@ -22,6 +22,7 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption("--out <run>", "run directory (a bare name goes under $GEOR_HOME/runs)")
     .option("--minutes <m>", "wall-clock budget", num)
     .option("--epochs <e>", "number of epochs (default 5 when no budget is given)", num)
+    .option("--steps <n>", "a fixed number of optimizer steps (the schedule's length, load-proof)", num)
     .option("--seed <n>", "seed for init, data order and augmentation", num)
     .option("--head <head>", "chain (default) | flat | regress")
     .option(
@@ -49,6 +50,7 @@ export function registerTrainCommands(program: Command): void {
       for (const [flag, key] of [
         ["minutes", "minutes"],
         ["epochs", "epochs"],
+        ["steps", "steps"],
         ["seed", "seed"],
         ["batchSize", "batchSize"],
         ["lr", "lr"],

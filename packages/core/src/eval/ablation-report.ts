@@ -98,13 +98,39 @@ function deltas(rows: AblationRow[], a: string, b: string): string[] {
   ];
 }
 
-export function ablationMarkdown(rows: AblationRow[], cfg: AblationConfig): string {
+/** The report's budget sentence. */
+function budgetLines(cfg: AblationConfig, stepBudget: StepBudget | null): string[] {
+  if (stepBudget) {
+    const { relative: costs, steps } = stepBudget;
+    const heads = ["chain", ...cfg.heads];
+    return [
+      `Budgets (steps): ${cfg.sftSteps} SFT steps of the CoR chain; every other head the steps that cost the same compute,`,
+      `by each head's step cost relative to the chain's (${heads.map((h) => `${h} ${costs[h].toFixed(2)}`).join(", ")}): ${heads.map((h) => `${h} ${steps[h]}`).join(", ")} steps.`,
+      "Values are mean ± std over seeds.",
+    ];
+  }
+  return [
+    `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
+    `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
+  ];
+}
+
+/** A "steps" ablation's exchange rate: each head's step cost relative to the chain's, and its steps. */
+export interface StepBudget {
+  relative: Record<string, number>;
+  steps: Record<string, number>;
+}
+
+export function ablationMarkdown(
+  rows: AblationRow[],
+  cfg: AblationConfig,
+  stepBudget: StepBudget | null = null,
+): string {
   const lines = [
     "# Ablation",
     "",
     `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
-    `Budgets (${cfg.budgetClock === "cpu" ? "CPU" : "wall-clock"} minutes): ${cfg.sftMinutes} min of SFT per head; ${cfg.rlMinutes} min more for every arm that starts from the CoR SFT run`,
-    `(RL, or SFT continued at lr ${cfg.continueLr}). Values are mean ± std over seeds.`,
+    ...budgetLines(cfg, stepBudget),
     ...(["model", "train", "rl"] as const)
       .filter((k) => Object.keys(cfg[k]).length > 0)
       .map((k) => `Every arm's \`${k}\` settings include \`${JSON.stringify(cfg[k])}\`.`),

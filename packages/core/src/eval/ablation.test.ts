@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { tempDir, tinyBlueMarble } from "../../test/fixtures.ts";
+import type { StepCosts } from "../train/step-cost.ts";
 import { userMessage } from "../util/errors.ts";
 import { type AblationRow, runAblation } from "./ablation.ts";
 
@@ -107,6 +108,46 @@ describe("geor ablate", () => {
     );
   });
 
+  it("gives each head a fixed step budget worth the chain's compute, measured once and repeatable", async () => {
+    const out = tempDir("geor-ablate-steps-");
+    const cfg = {
+      dataset,
+      seeds: [1],
+      sections: ["heads" as const],
+      budgetClock: "steps" as const,
+      sftSteps: 12,
+      split: "val" as const,
+      evalLimit: 50,
+      model: SMALL,
+    };
+    const first = await runAblation(cfg, out);
+    const costs = JSON.parse(readFileSync(path.join(out, "step-cost.json"), "utf8")) as StepCosts;
+    assert.equal(costs.relative.chain, 1);
+    for (const head of ["chain", "flat", "regress"]) assert.ok(costs.msPerStep[head] > 0, head);
+    const trained = (arm: string) => {
+      const run = first.rows.find((r) => r.arm === arm)?.run as string;
+      const lines = readFileSync(path.join(run, "metrics.jsonl"), "utf8").trim().split("\n");
+      return {
+        budget: JSON.parse(readFileSync(path.join(run, "run.json"), "utf8")).train.steps,
+        steps: lines.filter((l) => JSON.parse(l).type === "step").length,
+      };
+    };
+    assert.deepEqual(trained("sft-chain"), { budget: 12, steps: 12 });
+    for (const head of ["flat", "regress"]) {
+      const want = Math.round(12 / costs.relative[head]);
+      assert.deepEqual(trained(`sft-${head}`), { budget: want, steps: want }, head);
+    }
+    const md = readFileSync(first.files.markdown, "utf8");
+    assert.match(md, /Budgets \(steps\): 12 SFT steps of the CoR chain/);
+    assert.match(md, new RegExp(`flat ${Math.round(12 / costs.relative.flat)}, regress`));
+    // The same budget elsewhere, costs given: the same step counts and the same models.
+    const again = await runAblation({ ...cfg, stepCost: costs.relative }, tempDir("geor-ablate-steps-"));
+    assert.deepEqual(
+      again.rows.map((r) => [r.arm, r.metrics.medianKm]),
+      first.rows.map((r) => [r.arm, r.metrics.medianKm]),
+    );
+  });
+
   it("rejects a bad reward or section before training anything", async () => {
     const out = tempDir("geor-ablate-bad-");
     await assert.rejects(runAblation({ dataset, rewards: ["geor", "exp:-1"] }, out), (e) =>
@@ -114,6 +155,16 @@ describe("geor ablate", () => {
     );
     await assert.rejects(runAblation({ dataset, sections: ["heads", "vibes" as "rl"] }, out), (e) =>
       /sections\.1/.test(userMessage(e)),
+    );
+    await assert.rejects(runAblation({ dataset, budgetClock: "steps" }, out), (e) =>
+      /budgetClock "steps" needs sftSteps/.test(userMessage(e)),
+    );
+    await assert.rejects(runAblation({ dataset, budgetClock: "steps", sftSteps: 10 }, out), (e) =>
+      /covers the heads section only .* run rl, rewards, groups with a "cpu" or "wall" clock/.test(userMessage(e)),
+    );
+    await assert.rejects(
+      runAblation({ dataset, budgetClock: "steps", sftSteps: 10, sections: ["heads"], stepCost: { chain: 1 } }, out),
+      (e) => /stepCost lacks the head\(s\) flat, regress/.test(userMessage(e)),
     );
     await assert.rejects(runAblation({ dataset, decision: "within:far" }, out), (e) =>
       /decision must be argmax, mbr, marginal, risk, within:KM/.test(userMessage(e)),

@@ -21,6 +21,7 @@ import { TrainConfig } from "../train/config.ts";
 import { RlConfig } from "../train/rl/config.ts";
 import { trainRl } from "../train/rl/rl.ts";
 import { trainSft } from "../train/sft.ts";
+import { measureStepCosts, type StepCosts } from "../train/step-cost.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
 import { decisionTag, parseDecision } from "./evaluate.ts";
@@ -51,7 +52,19 @@ export const AblationConfig = z.object({
    * The clock of the budgets: CPU time by default, so that every arm gets the same compute even
    * when other work shares the machine (wall-clock budgets shrink under load).
    */
-  budgetClock: z.enum(["wall", "cpu"]).default("cpu"),
+  budgetClock: z.enum(["wall", "cpu", "steps"]).default("cpu"),
+  /**
+   * With budgetClock "steps" (heads section only): the SFT steps of the CoR chain; every other
+   * head gets the number of steps that costs the same compute, by `stepCost`. Exact and
+   * repeatable, where a time budget gives a run more or fewer steps with the machine's load.
+   */
+  sftSteps: z.number().int().positive().optional(),
+  /**
+   * Each head's SFT step cost relative to the chain's (chain 1); unset, measured side by side
+   * in one process when the ablation starts and kept in <out>/step-cost.json for every later
+   * seed, resume and re-score (see train/step-cost.ts).
+   */
+  stepCost: z.record(z.string(), z.number().positive()).optional(),
   /** Learning rate of the continued-SFT control (a fine-tuning rate, like RL's). */
   continueLr: z.number().positive().default(2e-4),
   rewards: z
@@ -129,10 +142,20 @@ interface Arm {
   train: (dir: string, seed: number, sftDir: string) => Promise<unknown>;
 }
 
-function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] {
+/** SFT steps of each head under budgetClock "steps": the chain's `sftSteps`, the others' by cost. */
+export function stepBudgets(cfg: AblationConfig, relative: Record<string, number>): Record<string, number> {
+  const steps = cfg.sftSteps as number;
+  return Object.fromEntries(
+    ["chain", ...cfg.heads].map((h) => [h, Math.max(1, Math.round((steps * (relative.chain ?? 1)) / relative[h]))]),
+  );
+}
+
+function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: Record<string, number> | null): Arm[] {
   const arms: Arm[] = [];
   // What the arms started from the CoR SFT run learn from.
   const later = cfg.holdoutFraction > 0 ? ("holdout" as const) : ("train" as const);
+  // The clock of the minute budgets ("steps" budgets are given as steps, heads only).
+  const timeClock = cfg.budgetClock === "wall" ? ("wall" as const) : ("cpu" as const);
   const sft = (head: string) => async (dir: string, seed: number) =>
     trainSft({
       dataset: ds,
@@ -140,8 +163,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
       model: { ...cfg.model, head: head as "chain" },
       train: {
         ...cfg.train,
-        minutes: cfg.sftMinutes,
-        budgetClock: cfg.budgetClock,
+        ...(steps ? { steps: steps[head] } : { minutes: cfg.sftMinutes, budgetClock: timeClock }),
         seed,
         holdoutFraction: cfg.holdoutFraction,
       },
@@ -205,7 +227,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void): Arm[] 
           train: {
             ...cfg.train,
             minutes: cfg.rlMinutes,
-            budgetClock: cfg.budgetClock,
+            budgetClock: timeClock,
             seed,
             lr: cfg.continueLr,
             warmupSteps: 10,
@@ -291,9 +313,50 @@ export function validateAblationConfig(input: z.input<typeof AblationConfig>): A
   assertKnownKeys(cfg.train, TrainConfig, "train");
   assertKnownKeys(cfg.rl, RlConfig, "rl");
   ModelConfig.parse(cfg.model);
-  TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
+  if (cfg.budgetClock === "steps") {
+    if (cfg.sftSteps === undefined) throw new Error('budgetClock "steps" needs sftSteps (the CoR chain\'s SFT steps)');
+    const others = cfg.sections.filter((sec) => sec !== "heads");
+    if (others.length > 0) {
+      throw new Error(
+        `budgetClock "steps" covers the heads section only (RL steps and SFT steps cost differently); run ${others.join(", ")} with a "cpu" or "wall" clock`,
+      );
+    }
+    const missing = ["chain", ...cfg.heads].filter((h) => cfg.stepCost && !(cfg.stepCost[h] > 0));
+    if (cfg.stepCost && missing.length > 0) throw new Error(`stepCost lacks the head(s) ${missing.join(", ")}`);
+    TrainConfig.parse({ ...cfg.train, steps: cfg.sftSteps });
+  } else {
+    TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
+  }
   for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });
   return cfg;
+}
+
+/**
+ * The heads' relative step costs of a "steps" ablation: given in the config, kept from an
+ * earlier start of this ablation, or measured now (and kept, so every seed, resume and re-score
+ * uses the same exchange rate).
+ */
+async function stepCosts(
+  cfg: AblationConfig,
+  outDir: string,
+  log: (l: string) => void,
+): Promise<Record<string, number>> {
+  if (cfg.stepCost) return cfg.stepCost;
+  const file = path.join(outDir, "step-cost.json");
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as StepCosts;
+    if (["chain", ...cfg.heads].every((h) => kept.relative[h] > 0)) return kept.relative;
+  }
+  log("ablation: measuring each head's SFT step cost");
+  const measured = await measureStepCosts({
+    dataset: cfg.dataset,
+    heads: cfg.heads,
+    model: cfg.model,
+    train: { ...cfg.train, holdoutFraction: cfg.holdoutFraction },
+    log,
+  });
+  writeFileSync(file, `${JSON.stringify(measured, null, 2)}\n`);
+  return measured.relative;
 }
 
 /** Runs (or continues) an ablation into `out`; writes ablation.json and ablation.md after every arm. */
@@ -311,7 +374,9 @@ export async function runAblation(
   const named = (base: string, ext: string) => path.join(outDir, `${base}${tag ? `-${tag}` : ""}.${ext}`);
   writeFileSync(named("ablation-config", "json"), `${JSON.stringify(cfg, null, 2)}\n`);
   const files = { json: named("ablation", "json"), markdown: named("ablation", "md") };
-  const arms = plan(cfg, cfg.dataset, log);
+  const relative = cfg.budgetClock === "steps" ? await stepCosts(cfg, outDir, log) : null;
+  const stepBudget = relative ? { relative, steps: stepBudgets(cfg, relative) } : null;
+  const arms = plan(cfg, cfg.dataset, log, stepBudget?.steps ?? null);
   const total = arms.length * cfg.seeds.length;
   const rows: AblationRow[] = [];
   let done = 0;
@@ -356,7 +421,7 @@ export async function runAblation(
       rows.push(rowOf(arm, seed, ev, wall, dir));
       done++;
       writeFileSync(files.json, `${JSON.stringify(rows, null, 2)}\n`);
-      writeFileSync(files.markdown, ablationMarkdown(rows, cfg));
+      writeFileSync(files.markdown, ablationMarkdown(rows, cfg, stepBudget));
     }
   }
   return { rows, files };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StepBudget } from "./budget.ts";
+import { TrainConfig } from "./config.ts";
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -36,5 +37,16 @@ describe("StepBudget", () => {
     }
     assert.deepEqual(estimates, [30, 50, 90, 170]);
     assert.equal(new StepBudget(undefined).observe(30), null);
+  });
+});
+
+describe("TrainConfig budgets", () => {
+  it("takes a fixed step count instead of epochs, and refuses both at once", () => {
+    assert.equal(TrainConfig.parse({ steps: 40 }).epochs, undefined);
+    assert.equal(TrainConfig.parse({}).epochs, 5);
+    const both = TrainConfig.safeParse({ steps: 40, epochs: 2 });
+    assert.equal(both.success, false);
+    assert.match(JSON.stringify(both.error?.issues), /give steps or epochs, not both/);
+    assert.equal(TrainConfig.safeParse({ steps: 2.5 }).success, false);
   });
 });

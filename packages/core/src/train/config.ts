@@ -33,7 +33,12 @@ export const TrainConfig = z
     /** The cosine schedule ends at lr × minLrFraction. */
     minLrFraction: z.number().min(0).max(1).default(0.05),
     epochs: z.number().positive().optional(),
-    /** Time budget; the schedule length is fixed from the speed of the first steps. */
+    /**
+     * A fixed number of optimizer steps (the schedule's length), whatever the machine's speed:
+     * the load-proof budget `geor ablate --budget-clock steps` gives each head.
+     */
+    steps: z.number().int().positive().optional(),
+    /** Time budget; the schedule length is fixed from the speed of the first steps (or by `steps`). */
     minutes: z.number().positive().optional(),
     /** The clock of `minutes`: wall time, or this process's CPU time (equal compute on a loaded machine). */
     budgetClock: z.enum(["wall", "cpu"]).default("wall"),
@@ -48,7 +53,13 @@ export const TrainConfig = z
     /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */
     data: z.enum(["train", "holdout"]).default("train"),
   })
-  .transform((c) => (c.epochs === undefined && c.minutes === undefined ? { ...c, epochs: 5 } : c));
+  .refine((c) => c.steps === undefined || c.epochs === undefined, {
+    message: "give steps or epochs, not both",
+    path: ["steps"],
+  })
+  .transform((c) =>
+    c.epochs === undefined && c.minutes === undefined && c.steps === undefined ? { ...c, epochs: 5 } : c,
+  );
 export type TrainConfig = z.infer<typeof TrainConfig>;
 
 /** Linear warm-up to `lr`, then cosine decay to lr × minLrFraction at totalSteps. */

@@ -21,7 +21,7 @@ import { datasetInput } from "../model/inputs.ts";
 import { sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import { DistanceSmoothing } from "../model/smoothing.ts";
-import { TargetBuilder } from "../model/targets.ts";
+import { TargetBuilder, type Targets } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
@@ -91,8 +91,48 @@ function inputSpec(ds: Dataset): InputSpec {
   return { height, width, channels, mean, std };
 }
 
+/** The targets of SFT batches: one-hot, or smoothed by distance when the config says so. */
+export function targetBuilder(model: GeoModel, cfg: TrainConfig, ds: Dataset, train: Uint32Array): TargetBuilder {
+  // Runs written before label smoothing existed have no labelSmoothing field: one-hot.
+  const smoothing =
+    (cfg.labelSmoothing?.epsilon ?? 0) > 0 && model.config.head !== "regress"
+      ? new DistanceSmoothing(
+          model.vocab,
+          model.config.head,
+          Array.from(train, (i) => ds.samples[i]),
+          cfg.labelSmoothing,
+        )
+      : null;
+  return new TargetBuilder(model.vocab, smoothing);
+}
+
+/** One optimizer step on the batch `x()` builds: the loss and its parts (`loss_<part>`). */
+export function sftStep(
+  model: GeoModel,
+  optimizer: tf.Optimizer,
+  x: () => tf.Tensor,
+  t: Targets,
+): Record<string, number> {
+  return tf.tidy(() => {
+    const input = x();
+    let kept: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const r = sftLoss(model, input, t);
+      kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(v)]));
+      return r.total;
+    }, model.variableList);
+    optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+    const out: Record<string, number> = { loss: value.dataSync()[0] };
+    for (const [k, v] of Object.entries(kept)) {
+      out[`loss_${k}`] = v.dataSync()[0];
+      v.dispose();
+    }
+    return out;
+  });
+}
+
 /** A new model: vocabulary from the train samples, input statistics (or the frozen backbone's input). */
-async function newModel(
+export async function newModel(
   config: z.input<typeof ModelConfig> | undefined,
   seed: number,
   ds: Dataset,
@@ -173,7 +213,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     state = {
       step: 0,
       stepsPerEpoch,
-      totalSteps: cfg.epochs !== undefined ? Math.ceil(cfg.epochs * stepsPerEpoch) : Number.POSITIVE_INFINITY,
+      totalSteps:
+        cfg.steps ?? (cfg.epochs !== undefined ? Math.ceil(cfg.epochs * stepsPerEpoch) : Number.POSITIVE_INFINITY),
       elapsedMs: 0,
     };
     writeFileSync(
@@ -203,20 +244,10 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
 
   const { input, backbone } = await datasetInput(model.config, ds);
   backbone?.dispose();
-  // Runs written before label smoothing existed have no labelSmoothing field: one-hot.
-  const smoothing =
-    (cfg.labelSmoothing?.epsilon ?? 0) > 0 && model.config.head !== "regress"
-      ? new DistanceSmoothing(
-          model.vocab,
-          model.config.head,
-          Array.from(train, (i) => ds.samples[i]),
-          cfg.labelSmoothing,
-        )
-      : null;
-  const targets = new TargetBuilder(model.vocab, smoothing);
+  const targets = targetBuilder(model, cfg, ds, train);
   const shape = ds.manifest.patch;
   // A time budget without an epoch count: the schedule length follows the measured speed.
-  const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined;
+  const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
   const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   const started = performance.now() - state.elapsedMs;
@@ -265,22 +296,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       cfg,
     );
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const parts = tf.tidy(() => {
-      const x = input(model, batchIdx, augment);
-      let kept: Record<string, tf.Scalar> = {};
-      const { value, grads } = tf.variableGrads(() => {
-        const r = sftLoss(model, x, t);
-        kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(v)]));
-        return r.total;
-      }, model.variableList);
-      optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
-      const out: Record<string, number> = { loss: value.dataSync()[0] };
-      for (const [k, v] of Object.entries(kept)) {
-        out[`loss_${k}`] = v.dataSync()[0];
-        v.dispose();
-      }
-      return out;
-    });
+    const parts = sftStep(model, optimizer, () => input(model, batchIdx, augment), t);
     if (!Number.isFinite(parts.loss)) {
       throw new Error(
         `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
