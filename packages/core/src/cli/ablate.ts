@@ -76,7 +76,11 @@ export function registerAblateCommand(program: Command): void {
             process.stderr.write(`${line}\n`);
           }
         },
-        onProgress: (p) => bar.update(p.done, p.total, `${p.arm} seed ${p.seed} · ${p.phase}`),
+        onProgress: (p) => {
+          const steps =
+            p.step !== undefined ? ` step ${p.step}/${Number.isFinite(p.totalSteps) ? p.totalSteps : "…"}` : "";
+          bar.update(p.done, p.total, `${p.arm} seed ${p.seed} · ${p.phase}${steps}`);
+        },
       });
       bar.stop();
       console.log(readFileSync(result.files.markdown, "utf8"));

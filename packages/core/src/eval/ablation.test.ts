@@ -5,7 +5,7 @@ import { before, describe, it } from "node:test";
 import { tempDir, tinyBlueMarble } from "../../test/fixtures.ts";
 import type { StepCosts } from "../train/step-cost.ts";
 import { userMessage } from "../util/errors.ts";
-import { type AblationRow, runAblation } from "./ablation.ts";
+import { type AblationProgress, type AblationRow, runAblation } from "./ablation.ts";
 
 const SMALL = { convWidths: [8, 16], convStrides: [2, 2], featureDim: 32, embedDim: 8, headHidden: 32 };
 
@@ -120,7 +120,14 @@ describe("geor ablate", () => {
       evalLimit: 50,
       model: SMALL,
     };
-    const first = await runAblation(cfg, out);
+    const progress: AblationProgress[] = [];
+    const first = await runAblation(cfg, out, { onProgress: (p) => progress.push(p) });
+    // Each arm reports its steps as it trains.
+    const chainSteps = progress.filter((p) => p.arm === "sft-chain" && p.step !== undefined);
+    assert.deepEqual(
+      chainSteps.map((p) => [p.step, p.totalSteps]),
+      Array.from({ length: 12 }, (_, i) => [i + 1, 12]),
+    );
     const costs = JSON.parse(readFileSync(path.join(out, "step-cost.json"), "utf8")) as StepCosts;
     assert.equal(costs.relative.chain, 1);
     for (const head of ["chain", "flat", "regress"]) assert.ok(costs.msPerStep[head] > 0, head);

@@ -127,7 +127,12 @@ export interface AblationProgress {
   done: number;
   total: number;
   phase: "train" | "eval" | "cached";
+  /** While an arm trains: its step and planned steps (Infinity until a time budget fixes them). */
+  step?: number;
+  totalSteps?: number;
 }
+
+type StepProgress = (p: { step: number; totalSteps: number }) => void;
 
 interface Arm {
   name: string;
@@ -139,7 +144,7 @@ interface Arm {
   /** Reuse the run of this arm (same configuration) instead of training again. */
   alias?: string;
   /** Trains the arm's run into `dir` (from the seed's CoR SFT run `sftDir` when it needs it). */
-  train: (dir: string, seed: number, sftDir: string) => Promise<unknown>;
+  train: (dir: string, seed: number, sftDir: string, onProgress: StepProgress) => Promise<unknown>;
 }
 
 /** SFT steps of each head under budgetClock "steps": the chain's `sftSteps`, the others' by cost. */
@@ -156,7 +161,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
   const later = cfg.holdoutFraction > 0 ? ("holdout" as const) : ("train" as const);
   // The clock of the minute budgets ("steps" budgets are given as steps, heads only).
   const timeClock = cfg.budgetClock === "wall" ? ("wall" as const) : ("cpu" as const);
-  const sft = (head: string) => async (dir: string, seed: number) =>
+  const sft = (head: string) => async (dir: string, seed: number, _from: string, onProgress: StepProgress) =>
     trainSft({
       dataset: ds,
       out: dir,
@@ -168,9 +173,11 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
         holdoutFraction: cfg.holdoutFraction,
       },
       log,
+      onProgress,
     });
   const rl =
-    (reward: string, group: number, imagesPerStep?: number) => async (dir: string, seed: number, from: string) =>
+    (reward: string, group: number, imagesPerStep?: number) =>
+    async (dir: string, seed: number, from: string, onProgress: StepProgress) =>
       trainRl({
         from,
         out: dir,
@@ -184,6 +191,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
           data: later,
         },
         log,
+        onProgress,
       });
   const sectionOf = new Set(cfg.sections);
   // The CoR SFT run is the start of every RL arm, so it is always planned first.
@@ -219,7 +227,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
       stage: "sft+sft",
       reward: null,
       group: null,
-      train: (dir, seed, from) =>
+      train: (dir, seed, from, onProgress) =>
         trainSft({
           dataset: ds,
           out: dir,
@@ -235,6 +243,7 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
             data: later,
           },
           log,
+          onProgress,
         }),
     });
     arms.push({
@@ -404,7 +413,13 @@ export async function runAblation(
           opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "train" });
           log(`ablation: ${arm.name} seed ${seed}`);
           const t0 = performance.now();
-          await arm.train(dir, seed, sftDir);
+          await arm.train(dir, seed, sftDir, ({ step, totalSteps }) => {
+            // About 200 reports an arm (every 25 steps while a time budget has not fixed the length).
+            const every = Number.isFinite(totalSteps) ? Math.max(1, Math.ceil(totalSteps / 200)) : 25;
+            if (step % every === 0 || step === totalSteps) {
+              opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "train", step, totalSteps });
+            }
+          });
           wall = (performance.now() - t0) / 1000;
         }
         opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "eval" });
