@@ -30,12 +30,14 @@ function table(rows: AblationRow[], arms: string[]): string[] {
     "GeoScore",
     "country %",
     "admin-1 %",
+    "steps",
     "wall s",
   ];
   const out = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const arm of arms) {
     const rs = rows.filter((r) => r.arm === arm);
     if (rs.length === 0) continue;
+    const steps = rs.flatMap((r) => (r.steps === null || r.steps === undefined ? [] : [r.steps]));
     out.push(
       `| ${[
         arm,
@@ -59,6 +61,7 @@ function table(rows: AblationRow[], arms: string[]): string[] {
           100,
           1,
         ),
+        steps.length > 0 ? cell(steps) : "—",
         cell(rs.map((r) => r.wallSeconds)),
       ].join(" | ")} |`,
     );

@@ -32,7 +32,8 @@ describe("geor ablate", () => {
       holdoutFraction: 0.3,
     };
     const phases: string[] = [];
-    const first = await runAblation(cfg, out, { onProgress: (p) => phases.push(p.phase) });
+    // Phase changes only (a training arm also reports its steps).
+    const first = await runAblation(cfg, out, { onProgress: (p) => p.step === undefined && phases.push(p.phase) });
     const rows = JSON.parse(readFileSync(first.files.json, "utf8")) as AblationRow[];
     assert.deepEqual(
       rows.map((r) => r.arm),
@@ -140,6 +141,12 @@ describe("geor ablate", () => {
       };
     };
     assert.deepEqual(trained("sft-chain"), { budget: 12, steps: 12 });
+    // ablation.json and the table carry each arm's steps.
+    assert.deepEqual(
+      first.rows.map((r) => r.steps),
+      first.rows.map((r) => trained(r.arm).steps),
+    );
+    assert.match(readFileSync(first.files.markdown, "utf8"), /\| sft-chain \| 1 \|( [^|]+ \|){9} 12 \|/);
     for (const head of ["flat", "regress"]) {
       const want = Math.round(12 / costs.relative[head]);
       assert.deepEqual(trained(`sft-${head}`), { budget: want, steps: want }, head);

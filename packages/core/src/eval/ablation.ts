@@ -117,6 +117,8 @@ export interface AblationRow {
   levels: { country: number; admin1: number; city: number };
   /** Wall time of the arm's own training (the shared SFT start not included for RL/continued arms). */
   wallSeconds: number;
+  /** Optimizer steps of the arm's own run (null if its metrics.jsonl is gone). */
+  steps: number | null;
   run: string;
 }
 
@@ -290,6 +292,15 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
   return arms;
 }
 
+/** The steps a run trained: its metrics.jsonl has one "step" line per step (resumes trimmed). */
+function trainedSteps(run: string): number | null {
+  const file = path.join(run, "metrics.jsonl");
+  if (!existsSync(file)) return null;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && (JSON.parse(l) as { type?: string }).type === "step").length;
+}
+
 function rowOf(arm: Arm, seed: number, ev: RunEvalResult, wallSeconds: number, run: string): AblationRow {
   const { medianKm, meanKm, geoScore, acc } = ev.metrics;
   return {
@@ -303,6 +314,7 @@ function rowOf(arm: Arm, seed: number, ev: RunEvalResult, wallSeconds: number, r
     metrics: { medianKm, meanKm, geoScore, acc },
     levels: ev.levels,
     wallSeconds,
+    steps: trainedSteps(run),
     run,
   };
 }
