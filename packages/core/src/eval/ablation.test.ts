@@ -176,6 +176,13 @@ describe("geor ablate", () => {
     await assert.rejects(runAblation({ dataset, budgetClock: "steps", sftSteps: 10 }, out), (e) =>
       /covers the heads section only .* run rl, rewards, groups with a "cpu" or "wall" clock/.test(userMessage(e)),
     );
+    await assert.rejects(runAblation({ dataset, sftSteps: 10 }, out), (e) =>
+      /sftSteps only apply with budgetClock "steps" \(this ablation's clock is "cpu"\)/.test(userMessage(e)),
+    );
+    await assert.rejects(
+      runAblation({ dataset, budgetClock: "steps", sftSteps: 10, sections: ["heads"], train: { minutes: 2 } }, out),
+      (e) => /steps fixes the run's length/.test(userMessage(e)),
+    );
     await assert.rejects(
       runAblation({ dataset, budgetClock: "steps", sftSteps: 10, sections: ["heads"], stepCost: { chain: 1 } }, out),
       (e) => /stepCost lacks the head\(s\) flat, regress/.test(userMessage(e)),

@@ -296,9 +296,15 @@ function plan(cfg: AblationConfig, ds: string, log: (l: string) => void, steps: 
 function trainedSteps(run: string): number | null {
   const file = path.join(run, "metrics.jsonl");
   if (!existsSync(file)) return null;
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "" && (JSON.parse(l) as { type?: string }).type === "step").length;
+  // A line cut short by a kill is not a step.
+  const isStep = (l: string) => {
+    try {
+      return (JSON.parse(l) as { type?: string }).type === "step";
+    } catch {
+      return false;
+    }
+  };
+  return readFileSync(file, "utf8").split("\n").filter(isStep).length;
 }
 
 function rowOf(arm: Arm, seed: number, ev: RunEvalResult, wallSeconds: number, run: string): AblationRow {
@@ -346,6 +352,12 @@ export function validateAblationConfig(input: z.input<typeof AblationConfig>): A
     if (cfg.stepCost && missing.length > 0) throw new Error(`stepCost lacks the head(s) ${missing.join(", ")}`);
     TrainConfig.parse({ ...cfg.train, steps: cfg.sftSteps });
   } else {
+    const stray = (["sftSteps", "stepCost"] as const).filter((k) => cfg[k] !== undefined);
+    if (stray.length > 0) {
+      throw new Error(
+        `${stray.join(" and ")} only apply with budgetClock "steps" (this ablation's clock is "${cfg.budgetClock}")`,
+      );
+    }
     TrainConfig.parse({ ...cfg.train, minutes: cfg.sftMinutes });
   }
   for (const reward of cfg.rewards) RlConfig.parse({ ...cfg.rl, reward });
@@ -366,7 +378,11 @@ async function stepCosts(
   const file = path.join(outDir, "step-cost.json");
   if (existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, "utf8")) as StepCosts;
-    if (["chain", ...cfg.heads].every((h) => kept.relative[h] > 0)) return kept.relative;
+    // Kept while it prices every head at this batch size (the runs already trained used it).
+    const batchSize = TrainConfig.parse({ ...cfg.train, epochs: 1, steps: undefined, minutes: undefined }).batchSize;
+    if (kept.batchSize === batchSize && ["chain", ...cfg.heads].every((h) => kept.relative[h] > 0)) {
+      return kept.relative;
+    }
   }
   log("ablation: measuring each head's SFT step cost");
   const measured = await measureStepCosts({

@@ -41,12 +41,13 @@ describe("StepBudget", () => {
 });
 
 describe("TrainConfig budgets", () => {
-  it("takes a fixed step count instead of epochs, and refuses both at once", () => {
+  it("takes a fixed step count instead of epochs, and refuses it beside epochs or minutes", () => {
     assert.equal(TrainConfig.parse({ steps: 40 }).epochs, undefined);
     assert.equal(TrainConfig.parse({}).epochs, 5);
     const both = TrainConfig.safeParse({ steps: 40, epochs: 2 });
     assert.equal(both.success, false);
-    assert.match(JSON.stringify(both.error?.issues), /give steps or epochs, not both/);
+    assert.match(JSON.stringify(both.error?.issues), /steps fixes the run's length: give it without epochs or minutes/);
+    assert.equal(TrainConfig.safeParse({ steps: 40, minutes: 3 }).success, false);
     assert.equal(TrainConfig.safeParse({ steps: 2.5 }).success, false);
   });
 });

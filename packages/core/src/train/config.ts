@@ -35,7 +35,8 @@ export const TrainConfig = z
     epochs: z.number().positive().optional(),
     /**
      * A fixed number of optimizer steps (the schedule's length), whatever the machine's speed:
-     * the load-proof budget `geor ablate --budget-clock steps` gives each head.
+     * the load-proof budget `geor ablate --budget-clock steps` gives each head. Not with
+     * `epochs` or `minutes`.
      */
     steps: z.number().int().positive().optional(),
     /** Time budget; the schedule length is fixed from the speed of the first steps (or by `steps`). */
@@ -53,8 +54,8 @@ export const TrainConfig = z
     /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */
     data: z.enum(["train", "holdout"]).default("train"),
   })
-  .refine((c) => c.steps === undefined || c.epochs === undefined, {
-    message: "give steps or epochs, not both",
+  .refine((c) => c.steps === undefined || (c.epochs === undefined && c.minutes === undefined), {
+    message: "steps fixes the run's length: give it without epochs or minutes",
     path: ["steps"],
   })
   .transform((c) =>

@@ -14,7 +14,9 @@ import { type BackendName, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { datasetInput } from "../model/inputs.ts";
-import { hash32, seededPermutation } from "../util/random.ts";
+import type { GeoModel } from "../model/network.ts";
+import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
+import { augmentBatch } from "./augment.ts";
 import { TrainConfig } from "./config.ts";
 import { newModel, sftStep, targetBuilder } from "./sft.ts";
 import { trainIndices } from "./subsets.ts";
@@ -55,9 +57,10 @@ const median = (xs: number[]) => {
 };
 
 /**
- * Trains a fresh model of each head on the dataset's real batches (same targets, smoothing and
- * input as `geor train sft`), `stepsPerRound` steps per head per round, the heads alternating,
- * after two warm-up steps each; a head's cost is its median CPU time per step over the rounds.
+ * Trains a fresh model of each head on the dataset's real batches (same targets, smoothing,
+ * augmentation and input as `geor train sft`), `stepsPerRound` steps per head per round, the
+ * heads alternating (each round starting with the next head), after two warm-up steps each; a
+ * head's cost is its median CPU time per step over the rounds.
  */
 export async function measureStepCosts(opts: StepCostOptions): Promise<StepCosts> {
   const log = opts.log ?? (() => {});
@@ -76,23 +79,44 @@ export async function measureStepCosts(opts: StepCostOptions): Promise<StepCosts
       return train[order[at]];
     }),
   );
-  const arms = [];
-  for (const head of heads) {
-    const model = await newModel({ ...(opts.model ?? {}), head: head as "chain" }, cfg.seed, ds, train, log);
-    const { input, backbone } = await datasetInput(model.config, ds);
-    backbone?.dispose();
-    const targets = targetBuilder(model, cfg, ds, train);
-    const optimizer = tf.train.adam(cfg.lr);
-    const step = (idx: Uint32Array) =>
-      sftStep(model, optimizer, () => input(model, idx), targets.build(Array.from(idx, (i) => ds.samples[i])));
-    arms.push({ head, model, optimizer, step, rounds: [] as number[] });
-  }
+  type ArmState = {
+    head: string;
+    model: GeoModel;
+    optimizer: tf.Optimizer;
+    step: (idx: Uint32Array, b: number) => void;
+    rounds: number[];
+  };
+  const arms: ArmState[] = [];
   try {
-    for (const arm of arms) for (let b = 0; b < warmup; b++) arm.step(batches[b]);
+    for (const head of heads) {
+      const model = await newModel({ ...(opts.model ?? {}), head: head as "chain" }, cfg.seed, ds, train, log);
+      const optimizer = tf.train.adam(cfg.lr);
+      arms.push({ head, model, optimizer, step: () => {}, rounds: [] });
+      const { input, backbone } = await datasetInput(model.config, ds);
+      backbone?.dispose();
+      const targets = targetBuilder(model, cfg, ds, train);
+      // The same work as a training step: targets, augmentation, input, forward, backward, update.
+      arms[arms.length - 1].step = (idx, b) => {
+        const augment = (images: Uint8Array) =>
+          augmentBatch(images, idx.length, ds.manifest.patch, cfg.augment, mulberry32(hash32(`step:${b}`, cfg.seed)));
+        sftStep(
+          model,
+          optimizer,
+          () => input(model, idx, augment),
+          targets.build(Array.from(idx, (i) => ds.samples[i])),
+        );
+      };
+    }
+    for (const arm of arms) for (let b = 0; b < warmup; b++) arm.step(batches[b], b);
     for (let r = 0; r < rounds; r++) {
-      for (const arm of arms) {
+      // Each round starts with another head, so none is always first after a switch.
+      for (let j = 0; j < arms.length; j++) {
+        const arm = arms[(r + j) % arms.length];
         const t0 = cpuMs();
-        for (let s = 0; s < stepsPerRound; s++) arm.step(batches[warmup + r * stepsPerRound + s]);
+        for (let s = 0; s < stepsPerRound; s++) {
+          const b = warmup + r * stepsPerRound + s;
+          arm.step(batches[b], b);
+        }
         arm.rounds.push((cpuMs() - t0) / stepsPerRound);
       }
     }
@@ -101,6 +125,7 @@ export async function measureStepCosts(opts: StepCostOptions): Promise<StepCosts
       arm.model.dispose();
       arm.optimizer.dispose();
     }
+    ds.close();
   }
   const msPerStep = Object.fromEntries(arms.map((a) => [a.head, median(a.rounds)]));
   const relative = Object.fromEntries(heads.map((h) => [h, msPerStep[h] / msPerStep.chain]));
