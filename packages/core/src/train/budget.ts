@@ -12,7 +12,8 @@
  */
 export type BudgetClock = "wall" | "cpu";
 
-function clockMs(clock: BudgetClock): number {
+/** Now on `clock`, in ms (CPU time: this process's user + system time). */
+export function clockMs(clock: BudgetClock): number {
   if (clock === "wall") return performance.now();
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

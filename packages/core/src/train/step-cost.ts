@@ -17,6 +17,7 @@ import { datasetInput } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
+import { clockMs } from "./budget.ts";
 import { TrainConfig } from "./config.ts";
 import { newModel, sftStep, targetBuilder } from "./sft.ts";
 import { trainIndices } from "./subsets.ts";
@@ -44,11 +45,6 @@ export interface StepCostOptions {
   backend?: BackendName | "auto";
   log?: (line: string) => void;
 }
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,12 +108,12 @@ export async function measureStepCosts(opts: StepCostOptions): Promise<StepCosts
       // Each round starts with another head, so none is always first after a switch.
       for (let j = 0; j < arms.length; j++) {
         const arm = arms[(r + j) % arms.length];
-        const t0 = cpuMs();
+        const t0 = clockMs("cpu");
         for (let s = 0; s < stepsPerRound; s++) {
           const b = warmup + r * stepsPerRound + s;
           arm.step(batches[b], b);
         }
-        arm.rounds.push((cpuMs() - t0) / stepsPerRound);
+        arm.rounds.push((clockMs("cpu") - t0) / stepsPerRound);
       }
     }
   } finally {
