@@ -28,6 +28,7 @@ export {
   KM_PER_DEG,
   MAX_DISTANCE_KM,
 } from "./haversine.ts";
+export { type SphericalMedian, sphericalMedian } from "./median.ts";
 export {
   type AccuracyAtThresholds,
   geoScore,

@@ -111,7 +111,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--beam <n>", "beam width (1 = greedy)", num)
     .option(
       "--decision <rule>",
-      "marginal (chain head default: the place with the most probability over its admin-1 units) | argmax (the most probable chain; other heads' default) | mbr (least expected distance among the beam's chains) | risk (the likely place with the least expected distance to the place distribution) | within:KM (the likely place with the most probability within KM) | mean[:T] (the spherical mean of the place distribution, sharpened or flattened by T: a hedge)",
+      "marginal (chain head default: the place with the most probability over its admin-1 units) | argmax (the most probable chain; other heads' default) | mbr (least expected distance among the beam's chains) | risk (the likely place with the least expected distance to the place distribution) | within:KM (the likely place with the most probability within KM) | mean[:T] (the spherical mean of the place distribution, sharpened or flattened by T: a hedge) | median[:T] (the point with the least expected great-circle error under the place distribution: a likely place when it holds half the probability, else between places)",
     )
     .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")

@@ -31,15 +31,24 @@ export interface SamplePrediction {
 }
 
 /** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
-export type DecisionRule = "argmax" | "mbr" | "marginal" | "risk" | `within:${number}` | "mean" | `mean:${number}`;
+export type DecisionRule =
+  | "argmax"
+  | "mbr"
+  | "marginal"
+  | "risk"
+  | `within:${number}`
+  | "mean"
+  | `mean:${number}`
+  | "median"
+  | `median:${number}`;
 
 /** Parses a decision rule as the CLI and configs spell it; a clear error otherwise. */
 export function parseDecision(s: string): DecisionRule {
-  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk" || s === "mean") return s;
-  const m = /^(within|mean):(\d+(?:\.\d+)?)$/.exec(s);
-  if (m && Number(m[2]) > 0) return m[1] === "within" ? `within:${Number(m[2])}` : `mean:${Number(m[2])}`;
+  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk" || s === "mean" || s === "median") return s;
+  const m = /^(within|mean|median):(\d+(?:\.\d+)?)$/.exec(s);
+  if (m && Number(m[2]) > 0) return `${m[1] as "within" | "mean" | "median"}:${Number(m[2])}`;
   throw new Error(
-    `decision must be argmax, mbr, marginal, risk, within:KM (e.g. within:750), mean or mean:T (e.g. mean:2), got "${s}"`,
+    `decision must be argmax, mbr, marginal, risk, within:KM (e.g. within:750), mean or mean:T (e.g. mean:2), median or median:T, got "${s}"`,
   );
 }
 
@@ -51,6 +60,9 @@ function placeRule(decision: DecisionRule): PlaceRule {
   if (decision.startsWith("within:")) return { kind: "within", km: Number(decision.slice(7)) };
   if (decision === "mean" || decision.startsWith("mean:")) {
     return { kind: "mean", temperature: decision === "mean" ? 1 : Number(decision.slice(5)) };
+  }
+  if (decision === "median" || decision.startsWith("median:")) {
+    return { kind: "median", temperature: decision === "median" ? 1 : Number(decision.slice(7)) };
   }
   return { kind: "mode" };
 }

@@ -3,7 +3,7 @@
  * for RL. Decoding runs the backbone once and the small heads a few times; the search itself is
  * plain arithmetic on probabilities in JS.
  */
-import { haversineKmUnchecked, sphericalMean } from "@geor/geo";
+import { haversineKmUnchecked, sphericalMean, sphericalMedian } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
 import { applyOffset, fromXyz } from "./geometry.ts";
 import type { GeoModel } from "./network.ts";
@@ -201,7 +201,14 @@ export type PlaceRule =
    * place centres weighted by p(k)^(1/temperature): a hedge towards the middle when the model is
    * unsure (the answer the regression head learns), at the cost of close hits.
    */
-  | { kind: "mean"; temperature: number };
+  | { kind: "mean"; temperature: number }
+  /**
+   * The answer with the least expected great-circle error under p(k)^(1/temperature): the spherical
+   * geometric median of the place centres. When a place holds at least half the weight the median
+   * is that place (then its chain and offset as usual); otherwise a point between the places, with
+   * the chain through the most probable place.
+   */
+  | { kind: "median"; temperature: number };
 
 /** Places that carry the distribution in risk and within rules, and candidates among them. */
 const SUPPORT = 64;
@@ -220,6 +227,10 @@ export function choosePlace(
   rule: PlaceRule,
 ): number {
   if (rule.kind === "mode" || rule.kind === "mean") return topK(p, from, n, 1)[0];
+  if (rule.kind === "median") {
+    const m = placeMedian(p, from, n, cells, rule.temperature);
+    return m.place >= 0 ? m.place : topK(p, from, n, 1)[0];
+  }
   const support = topK(p, from, n, Math.min(SUPPORT, n));
   let best = support[0];
   let bestScore = Number.NEGATIVE_INFINITY;
@@ -253,6 +264,25 @@ export function placeMean(
 }
 
 /**
+ * The spherical geometric median of the `SUPPORT` most probable place centres, weighted by
+ * p^(1/temperature); `place` is the place it coincides with, or −1.
+ */
+export function placeMedian(
+  p: Float32Array | Float64Array,
+  from: number,
+  n: number,
+  cells: ReadonlyArray<{ lat: number; lon: number }>,
+  temperature: number,
+): { lat: number; lon: number; place: number } {
+  const support = topK(p, from, n, Math.min(SUPPORT, n));
+  const m = sphericalMedian(
+    support.map((k) => cells[k]),
+    support.map((k) => p[from + k] ** (1 / temperature)),
+  );
+  return { lat: m.lat, lon: m.lon, place: m.at >= 0 ? support[m.at] : -1 };
+}
+
+/**
  * Decoding from the place distribution. For the chain head p(k) = Σ_c Σ_a p(c) p(a | c) p(k | a),
  * summed over the `countries` most probable countries and the `admin1` most probable classes of
  * each; the answer is the place `rule` chooses (default: the most probable) and the most probable
@@ -281,7 +311,13 @@ export function decodeMarginal(
   const coordinates = (dist: Float32Array | Float64Array, place: Int32Array, units: Int32Array) => {
     if (rule.kind === "mean") return Array.from(place, (_, i) => placeMean(dist, i * nK, nK, cells, rule.temperature));
     const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
-    return Array.from(place, (k, i) => applyOffset(cells[k].lat, cells[k].lon, off[2 * i], off[2 * i + 1]));
+    return Array.from(place, (k, i) => {
+      if (rule.kind === "median") {
+        const m = placeMedian(dist, i * nK, nK, cells, rule.temperature);
+        if (m.place < 0) return { lat: m.lat, lon: m.lon };
+      }
+      return applyOffset(cells[k].lat, cells[k].lon, off[2 * i], off[2 * i + 1]);
+    });
   };
   try {
     if (model.config.head === "flat") {

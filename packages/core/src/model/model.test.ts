@@ -6,7 +6,7 @@ import { selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { mulberry32 } from "../util/random.ts";
 import { ModelConfig } from "./config.ts";
-import { choosePlace, decodeChains, decodeMarginal, placeMean, sampleChains } from "./decode.ts";
+import { choosePlace, decodeChains, decodeMarginal, placeMean, placeMedian, sampleChains } from "./decode.ts";
 import { sftLoss } from "./loss.ts";
 import { GeoModel } from "./network.ts";
 import { TargetBuilder } from "./targets.ts";
@@ -243,6 +243,13 @@ describe("GeoModel", () => {
     assert.ok(placeMean(p, 1, 3, cells, 0.05).lon < 0.1);
     const flat = placeMean(p, 1, 3, cells, 100).lon;
     assert.ok(flat > mean.lon && Math.abs(flat - 7) < 0.1, String(flat));
+    // The median: on a line it is the point where half the weight lies on each side, B (A 0.4 | B 0.3 | C 0.3).
+    const median = placeMedian(p, 1, 3, cells, 1);
+    assert.equal(median.place, 1, JSON.stringify(median));
+    assert.ok(Math.abs(median.lat) < 1e-9 && Math.abs(median.lon - 10) < 1e-9, JSON.stringify(median));
+    assert.equal(choosePlace(p, 1, 3, cells, { kind: "median", temperature: 1 }), 1);
+    // Sharpened (p^(1/0.2)), A holds more than half: the median is A itself.
+    assert.equal(placeMedian(p, 1, 3, cells, 0.2).place, 0);
   });
 
   it("decodes the flat head from its place distribution like its most probable chain", () => {
@@ -260,6 +267,15 @@ describe("GeoModel", () => {
     for (const c of decodeMarginal(flat, x, { rule: { kind: "risk" } })) {
       assert.equal(flat.vocab.cells[c.cell].country, c.country);
     }
+    // So does the median rule; a very sharp one answers like the mode.
+    for (const c of decodeMarginal(flat, x, { rule: { kind: "median", temperature: 1 } })) {
+      assert.equal(flat.vocab.cells[c.cell].country, c.country);
+      assert.ok(Number.isFinite(c.lat) && Number.isFinite(c.lon));
+    }
+    decodeMarginal(flat, x, { rule: { kind: "median", temperature: 0.01 } }).forEach((c, i) => {
+      assert.equal(c.cell, greedy[i].cell);
+      assert.ok(Math.abs(c.lat - greedy[i].lat) < 1e-6 && Math.abs(c.lon - greedy[i].lon) < 1e-6);
+    });
     x.dispose();
     flat.dispose();
   });
