@@ -94,17 +94,20 @@ export function sphericalMedian(
       start = j;
     }
   }
-  // Optimality at a data point: |Σ_{i≠j} wᵢ uᵢ| ≤ w_j, uᵢ the unit direction to pᵢ.
+  // Optimality at a data point: |Σ_{i≠j} wᵢ uᵢ| ≤ w_j, uᵢ the unit direction to pᵢ; w_j sums the
+  // weights of the points at the start (logMap gives them no direction).
   const pull: Vec = [0, 0, 0];
+  let atWeight = 0;
   for (let j = 0; j < P.length; j++) {
     const v = logMap(P[start], P[j]);
     const len = Math.hypot(v[0], v[1], v[2]);
-    if (len < SAME) continue;
+    if (len < SAME) {
+      atWeight += W[j];
+      continue;
+    }
     for (let d = 0; d < 3; d++) pull[d] += (W[j] * v[d]) / len;
   }
   const pullLen = Math.hypot(pull[0], pull[1], pull[2]);
-  let atWeight = 0;
-  for (let j = 0; j < P.length; j++) if (angle(P[start], P[j]) < SAME) atWeight += W[j];
   if (pullLen <= atWeight) return result(P[start], idx[start], startCost);
   // Leave the data point along the pull, then Weiszfeld steps in the tangent plane.
   let x = expMap(P[start], pull.map((v) => (v / pullLen) * 1e-4) as Vec);

@@ -308,23 +308,41 @@ export function decodeMarginal(
   const f = tf.keep(tf.tidy(() => model.features(x)));
   // Each image's coordinate: its place's centre moved by the offset head, or for the mean rule the
   // spherical mean of its place distribution `dist` (the offset head is then not run).
-  const coordinates = (dist: Float32Array | Float64Array, place: Int32Array, units: Int32Array) => {
+  // Each image's place under `rule`; for the median rule also its median, computed once: it names
+  // the place when it is one, and is the coordinate when it lies between places.
+  const choose = (dist: Float32Array | Float64Array) => {
+    if (rule.kind !== "median") {
+      return {
+        place: Int32Array.from({ length: B }, (_, i) => choosePlace(dist, i * nK, nK, cells, rule)),
+        medians: null,
+      };
+    }
+    const medians = Array.from({ length: B }, (_, i) => placeMedian(dist, i * nK, nK, cells, rule.temperature));
+    const place = Int32Array.from(medians, (m, i) =>
+      m.place >= 0 ? m.place : choosePlace(dist, i * nK, nK, cells, { kind: "mode" }),
+    );
+    return { place, medians };
+  };
+  const coordinates = (
+    dist: Float32Array | Float64Array,
+    { place, medians }: ReturnType<typeof choose>,
+    units: Int32Array,
+  ) => {
     if (rule.kind === "mean") return Array.from(place, (_, i) => placeMean(dist, i * nK, nK, cells, rule.temperature));
     const off = values(() => model.offset(f, tf.tensor1d(place, "int32"), tf.tensor1d(units, "int32")));
     return Array.from(place, (k, i) => {
-      if (rule.kind === "median") {
-        const m = placeMedian(dist, i * nK, nK, cells, rule.temperature);
-        if (m.place < 0) return { lat: m.lat, lon: m.lon };
-      }
+      const m = medians?.[i];
+      if (m && m.place < 0) return { lat: m.lat, lon: m.lon };
       return applyOffset(cells[k].lat, cells[k].lon, off[2 * i], off[2 * i + 1]);
     });
   };
   try {
     if (model.config.head === "flat") {
       const pk = probabilities(() => model.cellLogits(f));
-      const place = Int32Array.from({ length: B }, (_, i) => choosePlace(pk, i * nK, nK, cells, rule));
+      const chosen = choose(pk);
+      const { place } = chosen;
       const units = Int32Array.from(place, (k) => Math.max(0, cells[k].admin1[0] ?? 0));
-      const at = coordinates(pk, place, units);
+      const at = coordinates(pk, chosen, units);
       return Array.from(place, (k, i) => {
         const cell = cells[k];
         const a = cell.admin1[0] ?? -1;
@@ -371,14 +389,15 @@ export function decodeMarginal(
       const w = p.pc * p.pa;
       for (let k = 0; k < nK; k++) marginal[p.i * nK + k] += w * pk[r * nK + k];
     });
-    const place = Int32Array.from({ length: B }, (_, i) => choosePlace(marginal, i * nK, nK, cells, rule));
+    const chosen = choose(marginal);
+    const { place } = chosen;
     const best: Array<{ r: number; score: number }> = Array.from({ length: B }, () => ({ r: -1, score: -1 }));
     paths.forEach((p, r) => {
       const score = p.pc * p.pa * pk[r * nK + place[p.i]];
       if (score > best[p.i].score) best[p.i] = { r, score };
     });
     const units = Int32Array.from(best, ({ r }) => paths[r].a);
-    const at = coordinates(marginal, place, units);
+    const at = coordinates(marginal, chosen, units);
     return best.map(({ r }, i) => {
       const p = paths[r];
       const k = place[i];
