@@ -45,6 +45,21 @@ export const ModelConfig = z.object({
    */
   headSkip: z.boolean().default(true),
   /**
+   * Chain head, how the country level scores a country: "linear" = one linear layer of the image
+   * features; "mlp" = a hidden ReLU layer first; "regions" = the linear layer plus the
+   * log of the country's share of the admin-1 skip scores (logsumexp over its admin-1 classes),
+   * so a country can be several unlike landscapes, and a chain with the other terms at zero is
+   * the flat classifier. "regions" needs `headSkip`.
+   */
+  countryHead: z.enum(["linear", "mlp", "regions"]).default("regions"),
+  /**
+   * Chain head, the place level: "auto" = when every admin-1 class holds exactly one place (as on
+   * the Blue Marble sets with admin-1 groups), the place is implied by the admin-1 token, its
+   * level has probability 1 and no head, and a training step skips its layers and loss (which are
+   * exactly 0 there); "always" = the place head is built whatever the vocabulary.
+   */
+  placeHead: z.enum(["auto", "always"]).default("auto"),
+  /**
    * Classes of the admin-1 level (and the admin-1 unit reported by every head): "groups" = the
    * dataset's geocell groups, where sparse units are merged by the geocell rule, so each class
    * has enough train samples and each place lies in one class; "units" = every admin-1 unit
@@ -53,6 +68,15 @@ export const ModelConfig = z.object({
   regions: z.enum(["groups", "units"]).default("groups"),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
+
+/** Checks across fields that zod's per-field schema cannot. */
+export function assertModelConfig(config: ModelConfig): void {
+  if (config.head === "chain" && config.countryHead === "regions" && !config.headSkip) {
+    throw new Error(
+      'countryHead "regions" (the default) scores countries through the admin-1 skip layer, so it needs headSkip: true; with headSkip: false set countryHead: "linear" or "mlp"',
+    );
+  }
+}
 
 export function isFrozen(config: Pick<ModelConfig, "backbone">): boolean {
   return config.backbone !== "cnn";

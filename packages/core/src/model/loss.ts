@@ -16,6 +16,32 @@ function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, soft?: Float32Arr
   return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
 }
 
+/**
+ * The chain's place level. Its loss is exactly 0 on rows whose admin-1 class holds one place
+ * (probability 1), so it is computed on the other rows only and scaled to the batch mean. With
+ * no such row it is one row's loss times 0: the place layers still get their (zero) gradient,
+ * as from the whole batch, so the optimizer steps exactly as it would (Adam keeps its slots by
+ * position among the variables that have a gradient). An implied place level has no loss at all.
+ */
+function placeLoss(model: GeoModel, f: tf.Tensor2D, admin1: tf.Tensor1D, t: Targets): tf.Scalar {
+  const rows: number[] = [];
+  for (let i = 0; i < t.n; i++) if (t.admin1[i] >= 0 && model.placeHasChoice(t.admin1[i])) rows.push(i);
+  if (rows.length === t.n) return crossEntropy(model.cellLogits(f, admin1), t.cell, t.soft?.cell);
+  const scale = rows.length / t.n;
+  if (rows.length === 0) rows.push(0);
+  const nK = model.vocab.cells.length;
+  const r = tf.tensor1d(rows, "int32");
+  const soft = t.soft?.cell;
+  const ce = crossEntropy(
+    model.cellLogits(tf.gather(f, r), tf.gather(admin1, r)),
+    Int32Array.from(rows, (i) => t.cell[i]),
+    soft
+      ? Float32Array.from({ length: rows.length * nK }, (_, j) => soft[rows[Math.floor(j / nK)] * nK + (j % nK)])
+      : undefined,
+  );
+  return tf.mul(ce, scale) as tf.Scalar;
+}
+
 /** Total loss and its parts for one batch. Call inside tf.variableGrads / tf.tidy. */
 export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.Scalar; parts: LossParts } {
   const f = model.features(x);
@@ -29,9 +55,11 @@ export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.
   const admin1 = tf.tensor1d(t.admin1, "int32");
   if (model.config.head === "chain") {
     const country = tf.tensor1d(t.country, "int32");
-    parts.country = crossEntropy(model.countryLogits(f), t.country, t.soft?.country);
-    parts.admin1 = crossEntropy(model.admin1Logits(f, country), t.admin1, t.soft?.admin1);
-    parts.cell = crossEntropy(model.cellLogits(f, admin1), t.cell, t.soft?.cell);
+    // The admin-1 skip term, computed once when the country level reads it too.
+    const skip = model.sharedSkip(f);
+    parts.country = crossEntropy(model.countryLogits(f, skip), t.country, t.soft?.country);
+    parts.admin1 = crossEntropy(model.admin1Logits(f, country, skip), t.admin1, t.soft?.admin1);
+    if (!model.placeImplied) parts.cell = placeLoss(model, f, admin1, t);
   } else {
     parts.cell = crossEntropy(model.cellLogits(f), t.cell, t.soft?.cell);
   }

@@ -7,14 +7,18 @@
  *   p(place | f, emb(admin-1))              masked to the geocells of that admin-1
  *   offset(f, emb(place), emb(admin-1))     (north, east) from the place's centre, in 100 km
  *
- * With `headSkip` (the default) the admin-1 and place logits also get a linear term of f alone.
+ * With `headSkip` (the default) the admin-1 and place logits also get a linear term of f alone,
+ * and with countryHead "regions" (the default) a country's logit adds the log of its admin-1
+ * classes' mass under that term, so the chain holds the flat classifier as a special case. The
+ * place head scores only the places that share an admin-1 class with another place (placeHead
+ * "auto"); where none do, the place follows from the admin-1 class and the level has no layers.
  * log p(chain) = Σ of the level log-probabilities. Baselines share the backbone: `flat`
  * (one geocell classifier + the same offset head) and `regress` (xyz on the unit sphere).
  * Weights are plain tf.Variables initialised from a seeded generator, so a seed fixes a model.
  */
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../util/random.ts";
-import { isFrozen, type ModelConfig } from "./config.ts";
+import { assertModelConfig, isFrozen, type ModelConfig } from "./config.ts";
 import { chainMasks, type Vocab } from "./vocab.ts";
 
 export interface InputSpec {
@@ -27,6 +31,20 @@ export interface InputSpec {
   /** Per-channel mean and std of the training images (0–255 scale). */
   mean: number[];
   std: number[];
+}
+
+/**
+ * The places that share an admin-1 class with another place, from the additive [admin-1 × places]
+ * mask; null when they are most of the places (a head over all of them is then cheaper than
+ * scattering its columns).
+ */
+function contestedPlaces(mask: Float32Array, choice: Uint8Array, nK: number): Int32Array | null {
+  const contested = new Uint8Array(nK);
+  for (const [a, c] of choice.entries()) {
+    if (c === 1) for (let k = 0; k < nK; k++) if (mask[a * nK + k] === 0) contested[k] = 1;
+  }
+  const cols = Int32Array.from({ length: nK }, (_, k) => k).filter((k) => contested[k] === 1);
+  return cols.length * 2 > nK ? null : cols;
 }
 
 /** Normal(0, 1) values from a seeded generator (Box–Muller). */
@@ -45,6 +63,19 @@ function normals(n: number, rand: () => number): Float32Array {
 export class GeoModel {
   readonly variables = new Map<string, tf.Variable>();
   private masks: { countryAdmin1: tf.Tensor2D; admin1Cell: tf.Tensor2D } | null = null;
+  /**
+   * Chain head, the places its place head scores. A place's logit matters only where its admin-1
+   * class holds another place too; elsewhere the place is implied (probability 1 whatever its
+   * logit). With `placeHead` "auto" the head scores just those contested places, and has no layers
+   * when there are none; null = every place ("always", flat, or when most places are contested).
+   */
+  readonly placeColumns: Int32Array | null;
+  /** Per admin-1 class: 1 when it holds more than one place (its place level has a choice). */
+  private readonly admin1Choice: Uint8Array;
+  /** [contested places × places] 0/1: puts the head's columns at their places. */
+  private placeScatter: tf.Tensor2D | null = null;
+  /** [admin-1 × country] 1 where the admin-1 class lies in the country (countryHead "regions"). */
+  private membership: tf.Tensor2D | null = null;
 
   constructor(
     readonly config: ModelConfig,
@@ -52,6 +83,7 @@ export class GeoModel {
     readonly input: InputSpec,
     seed: number,
   ) {
+    assertModelConfig(config);
     const rand = mulberry32(seed * 2654435761 + 17);
     // He-normal weights, zero biases; created in a fixed order so a seed fixes every value.
     const weight = (name: string, shape: number[], fanIn: number) => {
@@ -80,22 +112,40 @@ export class GeoModel {
     const nC = vocab.countries.length;
     const nA = vocab.admin1.length;
     const nK = vocab.cells.length;
+    const admin1Cell = config.head === "chain" ? chainMasks(vocab).admin1Cell : null;
+    this.admin1Choice = new Uint8Array(nA);
+    for (let a = 0; admin1Cell && a < nA; a++) {
+      let open = 0;
+      for (let k = 0; k < nK && open < 2; k++) if (admin1Cell[a * nK + k] === 0) open++;
+      this.admin1Choice[a] = open > 1 ? 1 : 0;
+    }
+    this.placeColumns =
+      admin1Cell && config.placeHead === "auto" ? contestedPlaces(admin1Cell, this.admin1Choice, nK) : null;
+    const nP = this.placeColumns?.length ?? nK;
     if (config.head === "chain") {
-      weight("country/w", [F, nC], F);
+      if (config.countryHead === "mlp") {
+        weight("country/h", [F, H], F);
+        bias("country/hb", H);
+        weight("country/w", [H, nC], H);
+      } else {
+        weight("country/w", [F, nC], F);
+      }
       bias("country/b", nC);
       weight("country/emb", [nC, E], E);
       weight("admin1/h", [F + E, H], F + E);
       bias("admin1/hb", H);
       weight("admin1/w", [H, nA], H);
       bias("admin1/b", nA);
-      weight("admin1/emb", [nA, E], E);
-      weight("cell/h", [F + E, H], F + E);
-      bias("cell/hb", H);
-      weight("cell/w", [H, nK], H);
-      bias("cell/b", nK);
+      if (nP > 0 || config.offsetAdmin1) weight("admin1/emb", [nA, E], E);
+      if (nP > 0) {
+        weight("cell/h", [F + E, H], F + E);
+        bias("cell/hb", H);
+        weight("cell/w", [H, nP], H);
+        bias("cell/b", nP);
+      }
       if (config.headSkip) {
         weight("admin1/skip", [F, nA], F);
-        weight("cell/skip", [F, nK], F);
+        if (nP > 0) weight("cell/skip", [F, nP], F);
       }
     } else if (config.head === "flat") {
       weight("cell/w", [F, nK], F);
@@ -123,6 +173,29 @@ export class GeoModel {
     const t = this.variables.get(name);
     if (!t) throw new Error(`model has no variable ${name} (head ${this.config.head})`);
     return t;
+  }
+
+  /** Whether the chain's place level has a choice under this admin-1 class (it holds several places). */
+  placeHasChoice(admin1: number): boolean {
+    return this.admin1Choice[admin1] === 1;
+  }
+
+  /** The chain's place level has no choice anywhere: every admin-1 class holds one place. */
+  get placeImplied(): boolean {
+    return this.placeColumns?.length === 0;
+  }
+
+  private scatterOfPlaces(): tf.Tensor2D {
+    if (!this.placeScatter) {
+      const cols = this.placeColumns ?? new Int32Array(0);
+      const nK = this.vocab.cells.length;
+      const m = new Float32Array(cols.length * nK);
+      cols.forEach((k, j) => {
+        m[j * nK + k] = 1;
+      });
+      this.placeScatter = tf.keep(tf.tensor2d(m, [cols.length, nK]));
+    }
+    return this.placeScatter;
   }
 
   private chainMasks(): { countryAdmin1: tf.Tensor2D; admin1Cell: tf.Tensor2D } {
@@ -198,15 +271,58 @@ export class GeoModel {
     }) as tf.Tensor2D;
   }
 
-  countryLogits(f: tf.Tensor2D): tf.Tensor2D {
-    return tf.fused.matMul({ a: f, b: this.v("country/w") as tf.Tensor2D, bias: this.v("country/b") }) as tf.Tensor2D;
+  /**
+   * The admin-1 level's linear term of the features alone (`headSkip`). The country level reads it
+   * too with countryHead "regions"; callers scoring both levels of one batch may compute it once
+   * and pass it to both.
+   */
+  admin1Skip(f: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(f, this.v("admin1/skip") as tf.Tensor2D);
+  }
+
+  /** The admin-1 skip term when both the country and the admin-1 level read it, else undefined. */
+  sharedSkip(f: tf.Tensor2D): tf.Tensor2D | undefined {
+    return this.config.headSkip && this.config.countryHead === "regions" ? this.admin1Skip(f) : undefined;
+  }
+
+  countryLogits(f: tf.Tensor2D, skip?: tf.Tensor2D): tf.Tensor2D {
+    const kind = this.config.countryHead;
+    const h =
+      kind === "mlp"
+        ? (tf.fused.matMul({
+            a: f,
+            b: this.v("country/h") as tf.Tensor2D,
+            bias: this.v("country/hb"),
+            activation: "relu",
+          }) as tf.Tensor2D)
+        : f;
+    const logits = tf.fused.matMul({ a: h, b: this.v("country/w") as tf.Tensor2D, bias: this.v("country/b") });
+    if (kind !== "regions") return logits as tf.Tensor2D;
+    // log Σ_{a ∈ c} exp(skip_a): the country's mass under the admin-1 skip scores, stabilised by the
+    // row max (whose gradient cancels exactly: d/dtop of log Σ exp(s − top) + top is 0).
+    const s = skip ?? this.admin1Skip(f);
+    const top = tf.max(s, 1, true);
+    const mass = tf.matMul(tf.exp(tf.sub(s, top)), this.countryMembership());
+    return tf.add(logits, tf.add(tf.log(tf.add(mass, 1e-30)), top)) as tf.Tensor2D;
+  }
+
+  private countryMembership(): tf.Tensor2D {
+    if (!this.membership) {
+      const m = chainMasks(this.vocab).countryAdmin1;
+      const nC = this.vocab.countries.length;
+      const nA = this.vocab.admin1.length;
+      const out = new Float32Array(nA * nC);
+      for (let c = 0; c < nC; c++) for (let a = 0; a < nA; a++) if (m[c * nA + a] === 0) out[a * nC + c] = 1;
+      this.membership = tf.keep(tf.tensor2d(out, [nA, nC]));
+    }
+    return this.membership;
   }
 
   /** Admin-1 logits given the country token, masked to that country's units. */
-  admin1Logits(f: tf.Tensor2D, country: tf.Tensor1D): tf.Tensor2D {
+  admin1Logits(f: tf.Tensor2D, country: tf.Tensor1D, skip?: tf.Tensor2D): tf.Tensor2D {
     const h = this.conditioned(f, "country/emb", country, "admin1");
     let logits = tf.fused.matMul({ a: h, b: this.v("admin1/w") as tf.Tensor2D, bias: this.v("admin1/b") });
-    if (this.config.headSkip) logits = tf.add(logits, tf.matMul(f, this.v("admin1/skip") as tf.Tensor2D));
+    if (this.config.headSkip) logits = tf.add(logits, skip ?? this.admin1Skip(f));
     return tf.add(logits, tf.gather(this.chainMasks().countryAdmin1, country)) as tf.Tensor2D;
   }
 
@@ -216,10 +332,14 @@ export class GeoModel {
       return tf.fused.matMul({ a: f, b: this.v("cell/w") as tf.Tensor2D, bias: this.v("cell/b") }) as tf.Tensor2D;
     }
     if (!admin1) throw new Error("the chain head needs the admin-1 token to score places");
+    const mask = tf.gather(this.chainMasks().admin1Cell, admin1) as tf.Tensor2D;
+    // Every admin-1 class's one place: logit 0 there, the mask's −1e9 elsewhere (probability 1).
+    if (this.placeImplied) return mask;
     const h = this.conditioned(f, "admin1/emb", admin1, "cell");
     let logits = tf.fused.matMul({ a: h, b: this.v("cell/w") as tf.Tensor2D, bias: this.v("cell/b") });
     if (this.config.headSkip) logits = tf.add(logits, tf.matMul(f, this.v("cell/skip") as tf.Tensor2D));
-    return tf.add(logits, tf.gather(this.chainMasks().admin1Cell, admin1)) as tf.Tensor2D;
+    if (this.placeColumns) logits = tf.matMul(logits, this.scatterOfPlaces());
+    return tf.add(logits, mask) as tf.Tensor2D;
   }
 
   /**
@@ -266,5 +386,9 @@ export class GeoModel {
     this.masks?.countryAdmin1.dispose();
     this.masks?.admin1Cell.dispose();
     this.masks = null;
+    this.membership?.dispose();
+    this.membership = null;
+    this.placeScatter?.dispose();
+    this.placeScatter = null;
   }
 }

@@ -121,30 +121,36 @@ describe("admin-1 classes", () => {
     loaded.dispose();
   });
 
-  it("a checkpoint written before ModelConfig.headSkip existed loads without it; a missing variable is an error", async () => {
+  it("a checkpoint written before ModelConfig.headSkip, countryHead and placeHead existed loads as it was; a missing variable is an error", async () => {
     await selectBackend({ backend: "wasm" });
     const vocab = buildVocab(TRAIN, CELLS, "groups");
     const small = { convWidths: [4], convStrides: [2] as Array<1 | 2>, featureDim: 8, embedDim: 4, headHidden: 8 };
     assert.equal(ModelConfig.parse(small).headSkip, true, "new chain models have the skip term");
     const input = { height: 8, width: 8, channels: 3, mean: [0, 0, 0], std: [1, 1, 1] };
-    const save = async (headSkip: boolean) => {
-      const model = new GeoModel(ModelConfig.parse({ ...small, headSkip }), vocab, input, 1);
+    const save = async (headSkip: boolean, old = false) => {
+      const fields = old ? { countryHead: "linear" as const, placeHead: "always" as const } : {};
+      const model = new GeoModel(ModelConfig.parse({ ...small, headSkip, ...fields }), vocab, input, 1);
       const dir = path.join(tempDir("geor-skip-"), "checkpoint");
       await saveCheckpoint(dir, model, null, 0);
       model.dispose();
       const metaFile = path.join(dir, "checkpoint.json");
       return { dir, metaFile, meta: JSON.parse(readFileSync(metaFile, "utf8")) };
     };
-    const old = await save(false);
+    const old = await save(false, true);
     delete old.meta.model.headSkip;
+    delete old.meta.model.countryHead;
+    delete old.meta.model.placeHead;
     writeFileSync(old.metaFile, JSON.stringify(old.meta));
     const { model: loaded } = loadModel(old.dir);
     assert.equal(loaded.config.headSkip, false);
+    assert.equal(loaded.config.countryHead, "linear");
+    assert.equal(loaded.config.placeHead, "always");
+    assert.ok(loaded.variables.has("cell/w"), "an old chain keeps its place head");
     loaded.dispose();
     // A checkpoint that claims the skip term but has lost its weights is refused, not half-loaded.
     const cut = await save(true);
-    cut.meta.variables = cut.meta.variables.filter((e: { name: string }) => e.name !== "cell/skip");
+    cut.meta.variables = cut.meta.variables.filter((e: { name: string }) => e.name !== "admin1/skip");
     writeFileSync(cut.metaFile, JSON.stringify(cut.meta));
-    assert.throws(() => loadModel(cut.dir), /lacks the model's variable\(s\) cell\/skip/);
+    assert.throws(() => loadModel(cut.dir), /lacks the model's variable\(s\) admin1\/skip/);
   });
 });

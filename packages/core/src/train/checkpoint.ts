@@ -187,6 +187,8 @@ export function loadModel(dir: string): { model: GeoModel; meta: CheckpointMeta;
       ...meta.model,
       regions: meta.model.regions ?? "units",
       headSkip: meta.model.headSkip ?? false,
+      countryHead: meta.model.countryHead ?? "linear",
+      placeHead: meta.model.placeHead ?? "always",
     }),
     meta.vocab,
     meta.input,

@@ -92,10 +92,11 @@ export function policyTerms(model: GeoModel, x: tf.Tensor, a: ChainActions): Pol
   const country = col(0);
   const admin1 = col(1);
   const cell = col(2);
+  const skip = model.sharedSkip(f);
   return {
     levels: [
-      tf.logSoftmax(model.countryLogits(f)),
-      tf.logSoftmax(model.admin1Logits(f, country)),
+      tf.logSoftmax(model.countryLogits(f, skip)),
+      tf.logSoftmax(model.admin1Logits(f, country, skip)),
       tf.logSoftmax(model.cellLogits(f, admin1)),
     ],
     offsetMean: model.offset(f, cell, admin1),
