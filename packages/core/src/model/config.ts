@@ -53,10 +53,11 @@ export const ModelConfig = z.object({
    */
   countryHead: z.enum(["linear", "mlp", "regions"]).default("regions"),
   /**
-   * Chain head, the place level: "auto" = when every admin-1 class holds exactly one place (as on
-   * the Blue Marble sets with admin-1 groups), the place is implied by the admin-1 token, its
-   * level has probability 1 and no head, and a training step skips its layers and loss (which are
-   * exactly 0 there); "always" = the place head is built whatever the vocabulary.
+   * Chain head, the place level: "auto" = the place head scores only the places that share an
+   * admin-1 class with another place, and its loss is computed only on the rows whose admin-1
+   * class has such a choice (elsewhere the place follows from the admin-1 token with probability
+   * 1 and the loss is exactly 0); when no class holds two places (as on the 1° Blue Marble split)
+   * there are no place layers at all. "always" = a place head over every place.
    */
   placeHead: z.enum(["auto", "always"]).default("auto"),
   /**

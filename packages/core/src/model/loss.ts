@@ -32,12 +32,15 @@ function placeLoss(model: GeoModel, f: tf.Tensor2D, admin1: tf.Tensor1D, t: Targ
   const nK = model.vocab.cells.length;
   const r = tf.tensor1d(rows, "int32");
   const soft = t.soft?.cell;
+  let softRows: Float32Array | undefined;
+  if (soft) {
+    softRows = new Float32Array(rows.length * nK);
+    for (const [j, i] of rows.entries()) softRows.set(soft.subarray(i * nK, (i + 1) * nK), j * nK);
+  }
   const ce = crossEntropy(
     model.cellLogits(tf.gather(f, r), tf.gather(admin1, r)),
     Int32Array.from(rows, (i) => t.cell[i]),
-    soft
-      ? Float32Array.from({ length: rows.length * nK }, (_, j) => soft[rows[Math.floor(j / nK)] * nK + (j % nK)])
-      : undefined,
+    softRows,
   );
   return tf.mul(ce, scale) as tf.Scalar;
 }

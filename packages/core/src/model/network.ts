@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../util/random.ts";
 import { assertModelConfig, isFrozen, type ModelConfig } from "./config.ts";
-import { chainMasks, type Vocab } from "./vocab.ts";
+import { chainMasks, placesOfAdmin1, type Vocab } from "./vocab.ts";
 
 export interface InputSpec {
   /** Image input (for a frozen backbone: the backbone's image input). */
@@ -34,15 +34,13 @@ export interface InputSpec {
 }
 
 /**
- * The places that share an admin-1 class with another place, from the additive [admin-1 × places]
- * mask; null when they are most of the places (a head over all of them is then cheaper than
- * scattering its columns).
+ * The places that share an admin-1 class with another place, given each class's places; null
+ * when they are most of the places (a head over all of them is then cheaper than scattering its
+ * columns).
  */
-function contestedPlaces(mask: Float32Array, choice: Uint8Array, nK: number): Int32Array | null {
+function contestedPlaces(placesOf: number[][], nK: number): Int32Array | null {
   const contested = new Uint8Array(nK);
-  for (const [a, c] of choice.entries()) {
-    if (c === 1) for (let k = 0; k < nK; k++) if (mask[a * nK + k] === 0) contested[k] = 1;
-  }
+  for (const places of placesOf) if (places.length > 1) for (const k of places) contested[k] = 1;
   const cols = Int32Array.from({ length: nK }, (_, k) => k).filter((k) => contested[k] === 1);
   return cols.length * 2 > nK ? null : cols;
 }
@@ -112,15 +110,9 @@ export class GeoModel {
     const nC = vocab.countries.length;
     const nA = vocab.admin1.length;
     const nK = vocab.cells.length;
-    const admin1Cell = config.head === "chain" ? chainMasks(vocab).admin1Cell : null;
-    this.admin1Choice = new Uint8Array(nA);
-    for (let a = 0; admin1Cell && a < nA; a++) {
-      let open = 0;
-      for (let k = 0; k < nK && open < 2; k++) if (admin1Cell[a * nK + k] === 0) open++;
-      this.admin1Choice[a] = open > 1 ? 1 : 0;
-    }
-    this.placeColumns =
-      admin1Cell && config.placeHead === "auto" ? contestedPlaces(admin1Cell, this.admin1Choice, nK) : null;
+    const placesOf = config.head === "chain" ? placesOfAdmin1(vocab) : null;
+    this.admin1Choice = Uint8Array.from({ length: nA }, (_, a) => ((placesOf?.[a].length ?? 0) > 1 ? 1 : 0));
+    this.placeColumns = placesOf && config.placeHead === "auto" ? contestedPlaces(placesOf, nK) : null;
     const nP = this.placeColumns?.length ?? nK;
     if (config.head === "chain") {
       if (config.countryHead === "mlp") {
@@ -308,11 +300,12 @@ export class GeoModel {
 
   private countryMembership(): tf.Tensor2D {
     if (!this.membership) {
-      const m = chainMasks(this.vocab).countryAdmin1;
       const nC = this.vocab.countries.length;
       const nA = this.vocab.admin1.length;
       const out = new Float32Array(nA * nC);
-      for (let c = 0; c < nC; c++) for (let a = 0; a < nA; a++) if (m[c * nA + a] === 0) out[a * nC + c] = 1;
+      this.vocab.admin1.forEach((unit, a) => {
+        out[a * nC + unit.country] = 1;
+      });
       this.membership = tf.keep(tf.tensor2d(out, [nA, nC]));
     }
     return this.membership;

@@ -19,7 +19,7 @@
 import { haversineKmUnchecked, sphericalMean } from "@geor/geo";
 import type { Sample } from "../data/format.ts";
 import type { HeadKind } from "./config.ts";
-import { chainMasks, type Vocab, VocabIndex } from "./vocab.ts";
+import { placesOfAdmin1, type Vocab, VocabIndex } from "./vocab.ts";
 
 export interface SmoothingConfig {
   /** Share of the target spread over nearby classes; 0 = one-hot. */
@@ -62,19 +62,11 @@ export class DistanceSmoothing {
     const admin1Centres = points.map((p, a) =>
       p.length > 0 ? sphericalMean(p) : sphericalMean(vocab.cells.filter((c) => c.admin1.includes(a))),
     );
-    const nA = vocab.admin1.length;
-    const nK = vocab.cells.length;
-    const masks = chainMasks(vocab);
     const unitsOf: number[][] = vocab.countries.map(() => []);
     for (const [a, unit] of vocab.admin1.entries()) unitsOf[unit.country].push(a);
-    const placesOf: number[][] = Array.from({ length: nA }, (_, a) => {
-      const out: number[] = [];
-      for (let k = 0; k < nK; k++) if (masks.admin1Cell[a * nK + k] === 0) out.push(k);
-      return out;
-    });
     this.chain = {
       admin1: { centres: admin1Centres, allowed: unitsOf },
-      cell: { centres: cellCentres, allowed: placesOf },
+      cell: { centres: cellCentres, allowed: placesOfAdmin1(vocab) },
     };
   }
 

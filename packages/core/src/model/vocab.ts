@@ -174,10 +174,17 @@ export function chainMasks(vocab: Vocab): { countryAdmin1: Float32Array; admin1C
     countryAdmin1[a.country * nA + i] = 0;
   });
   const admin1Cell = new Float32Array(nA * nK).fill(-1e9);
+  for (const [a, places] of placesOfAdmin1(vocab).entries()) for (const k of places) admin1Cell[a * nK + k] = 0;
+  return { countryAdmin1, admin1Cell };
+}
+
+/** The places open under each admin-1 class, in place order: the open entries of chainMasks' admin1Cell rows. */
+export function placesOfAdmin1(vocab: Vocab): number[][] {
+  const out: number[][] = vocab.admin1.map(() => []);
   vocab.cells.forEach((cell, k) => {
     const parents =
       cell.admin1.length > 0 ? cell.admin1 : vocab.admin1.flatMap((a, i) => (a.country === cell.country ? [i] : []));
-    for (const a of parents) admin1Cell[a * nK + k] = 0;
+    for (const a of parents) out[a].push(k);
   });
-  return { countryAdmin1, admin1Cell };
+  return out;
 }
