@@ -45,8 +45,16 @@ function placeLoss(model: GeoModel, f: tf.Tensor2D, admin1: tf.Tensor1D, t: Targ
   return tf.mul(ce, scale) as tf.Scalar;
 }
 
-/** Total loss and its parts for one batch. Call inside tf.variableGrads / tf.tidy. */
-export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.Scalar; parts: LossParts } {
+/**
+ * Total loss and its parts for one batch. Call inside tf.variableGrads / tf.tidy. `weights`
+ * scales a part in the total (missing parts weigh 1); the parts themselves are unweighted.
+ */
+export function sftLoss(
+  model: GeoModel,
+  x: tf.Tensor,
+  t: Targets,
+  weights: Partial<Record<string, number>> = {},
+): { total: tf.Scalar; parts: LossParts } {
   const f = model.features(x);
   const parts: LossParts = {};
   if (model.config.head === "regress") {
@@ -67,6 +75,8 @@ export function sftLoss(model: GeoModel, x: tf.Tensor, t: Targets): { total: tf.
     parts.cell = crossEntropy(model.cellLogits(f), t.cell, t.soft?.cell);
   }
   parts.offset = tf.losses.huberLoss(tf.tensor2d(t.offset, [t.n, 2]), model.offset(f, cell, admin1)) as tf.Scalar;
-  const total = Object.values(parts).reduce((a, b) => tf.add(a, b) as tf.Scalar);
+  const total = Object.entries(parts)
+    .map(([k, v]) => ((weights[k] ?? 1) === 1 ? v : (tf.mul(v, weights[k] ?? 1) as tf.Scalar)))
+    .reduce((a, b) => tf.add(a, b) as tf.Scalar);
   return { total, parts };
 }

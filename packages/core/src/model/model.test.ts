@@ -246,6 +246,13 @@ describe("GeoModel", () => {
       assert.equal(implied.parts.cell, undefined);
       assert.ok((withHead.parts.cell.arraySync() as number) < 1e-6);
       assert.ok(Math.abs((implied.total.arraySync() as number) - (withHead.total.arraySync() as number)) < 1e-4);
+      // lossWeights scale a part in the total only; the parts are reported unweighted.
+      const weighted = sftLoss(model, x, t, { country: 2.5, offset: 0 });
+      const part = (r: typeof implied, k: string) => r.parts[k].arraySync() as number;
+      assert.ok(part(implied, "country") > 0);
+      assert.equal(part(weighted, "country"), part(implied, "country"));
+      const expected = 2.5 * part(implied, "country") + part(implied, "admin1");
+      assert.ok(Math.abs((weighted.total.arraySync() as number) - expected) < 1e-4);
     });
     full.dispose();
   });

@@ -49,6 +49,13 @@ export const TrainConfig = z
     valLimit: z.number().int().min(1).default(2000),
     augment: AugmentConfig.default({ brightness: 0.1, flip: false, rot90: false }),
     labelSmoothing: LabelSmoothingConfig.default({ epsilon: 0.3, km: 250 }),
+    /**
+     * Weight of each SFT loss part in the total (`country`, `admin1`, `cell`, `offset`, `xyz`);
+     * a part not named weighs 1. The logged `loss_<part>` values stay unweighted.
+     */
+    lossWeights: z
+      .partialRecord(z.enum(["country", "admin1", "cell", "offset", "xyz"]), z.number().min(0).max(100))
+      .default({}),
     /** Fraction of the train split kept out of SFT for a later stage (by a hash of the sample id). */
     holdoutFraction: z.number().min(0).max(0.9).default(0),
     /** train: the train split less the held-out part; holdout: only the held-out part (continued SFT). */

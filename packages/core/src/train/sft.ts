@@ -112,12 +112,13 @@ export function sftStep(
   optimizer: tf.Optimizer,
   x: () => tf.Tensor,
   t: Targets,
+  weights: Partial<Record<string, number>> = {},
 ): Record<string, number> {
   return tf.tidy(() => {
     const input = x();
     let kept: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {
-      const r = sftLoss(model, input, t);
+      const r = sftLoss(model, input, t, weights);
       kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(v)]));
       return r.total;
     }, model.variableList);
@@ -296,7 +297,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       cfg,
     );
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const parts = sftStep(model, optimizer, () => input(model, batchIdx, augment), t);
+    const parts = sftStep(model, optimizer, () => input(model, batchIdx, augment), t, cfg.lossWeights);
     if (!Number.isFinite(parts.loss)) {
       throw new Error(
         `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
