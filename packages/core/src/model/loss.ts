@@ -60,7 +60,7 @@ export function sftLoss(
   if (model.config.head === "regress") {
     const xyz = model.xyz(f);
     parts.xyz = tf.mean(tf.sum(tf.square(tf.sub(xyz, tf.tensor2d(t.xyz, [t.n, 3]))), 1)) as tf.Scalar;
-    return { total: parts.xyz, parts };
+    return { total: weightedSum(parts, weights), parts };
   }
   const cell = tf.tensor1d(t.cell, "int32");
   const admin1 = tf.tensor1d(t.admin1, "int32");
@@ -75,8 +75,11 @@ export function sftLoss(
     parts.cell = crossEntropy(model.cellLogits(f), t.cell, t.soft?.cell);
   }
   parts.offset = tf.losses.huberLoss(tf.tensor2d(t.offset, [t.n, 2]), model.offset(f, cell, admin1)) as tf.Scalar;
-  const total = Object.entries(parts)
+  return { total: weightedSum(parts, weights), parts };
+}
+
+function weightedSum(parts: LossParts, weights: Partial<Record<string, number>>): tf.Scalar {
+  return Object.entries(parts)
     .map(([k, v]) => ((weights[k] ?? 1) === 1 ? v : (tf.mul(v, weights[k] ?? 1) as tf.Scalar)))
     .reduce((a, b) => tf.add(a, b) as tf.Scalar);
-  return { total, parts };
 }
