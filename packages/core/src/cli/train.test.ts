@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -20,7 +21,6 @@ describe("geor train / eval / predict (CLI)", () => {
 
   it("trains, evaluates with --json and predicts a location and an image", async () => {
     const config = path.join(home, "small.json");
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(
       config,
       JSON.stringify({ model: { convWidths: [8, 16], convStrides: [2, 2], featureDim: 32, headHidden: 32 } }),
@@ -104,6 +104,17 @@ describe("geor train / eval / predict (CLI)", () => {
     const badReward = geor("train", "rl", "--from", "r1", "--out", "r1-bad", "--reward", "exp:0", "--backend", "wasm");
     assert.equal(badReward.status, 1);
     assert.match(badReward.stderr, /^geor: invalid config: reward: reward "exp:0": exp needs a positive scale/);
+    // A refused config leaves no run directory behind (SFT and RL).
+    assert.equal(existsSync(path.join(home, "runs", "r1-bad")), false);
+    const badWeights = path.join(home, "bad-weights.json");
+    writeFileSync(badWeights, JSON.stringify({ train: { lossWeights: { contry: 2, admin1: -1 } } }));
+    const badSft = geor("train", "sft", "--dataset", dataset, "--out", "r2-bad", "--config", badWeights);
+    assert.equal(badSft.status, 1);
+    assert.match(
+      badSft.stderr,
+      /^geor: invalid config: lossWeights\.admin1: Too small.*lossWeights: Unrecognized key: "contry"/,
+    );
+    assert.equal(existsSync(path.join(home, "runs", "r2-bad")), false);
 
     const missing = geor("eval", "--run", "nope", "--backend", "wasm");
     assert.equal(missing.status, 1);

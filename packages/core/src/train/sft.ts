@@ -169,7 +169,6 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   if (!resuming && existsSync(path.join(runDir, "run.json"))) {
     throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
   }
-  mkdirSync(runDir, { recursive: true });
 
   let model: GeoModel;
   let cfg: TrainConfig;
@@ -218,6 +217,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         cfg.steps ?? (cfg.epochs !== undefined ? Math.ceil(cfg.epochs * stepsPerEpoch) : Number.POSITIVE_INFINITY),
       elapsedMs: 0,
     };
+    // Created only once the config and the model are valid: a refused config leaves no empty run.
+    mkdirSync(runDir, { recursive: true });
     writeFileSync(
       path.join(runDir, "run.json"),
       `${JSON.stringify(

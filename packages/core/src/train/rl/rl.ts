@@ -147,7 +147,6 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
     throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
   }
   const ds = Dataset.open(opts.dataset ?? sft.dataset.dir);
-  mkdirSync(runDir, { recursive: true });
 
   let cfg: RlConfig;
   let state: RlState;
@@ -165,6 +164,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   } else {
     assertKnownKeys(opts.rl ?? {}, RlConfig, "rl");
     cfg = RlConfig.parse(opts.rl ?? {});
+    // Created only once the config is valid: a refused config leaves no empty run.
+    mkdirSync(runDir, { recursive: true });
     rmSync(refDir, { recursive: true, force: true });
     cpSync(path.join(fromDir, "checkpoint"), refDir, { recursive: true });
     policy = loadModel(refDir).model;
