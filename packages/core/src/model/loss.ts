@@ -9,6 +9,8 @@ import type { GeoModel } from "./network.ts";
 import type { Targets } from "./targets.ts";
 
 export type LossParts = Record<string, tf.Scalar>;
+/** A weight per loss part in the total (TrainConfig.lossWeights); a part not named weighs 1. */
+export type LossWeights = Partial<Record<string, number>>;
 
 /** Cross-entropy against the labels, or against soft targets [n × classes] when given. */
 function crossEntropy(logits: tf.Tensor2D, labels: Int32Array, soft?: Float32Array): tf.Scalar {
@@ -53,7 +55,7 @@ export function sftLoss(
   model: GeoModel,
   x: tf.Tensor,
   t: Targets,
-  weights: Partial<Record<string, number>> = {},
+  weights: LossWeights = {},
 ): { total: tf.Scalar; parts: LossParts } {
   const f = model.features(x);
   const parts: LossParts = {};
@@ -78,8 +80,11 @@ export function sftLoss(
   return { total: weightedSum(parts, weights), parts };
 }
 
-function weightedSum(parts: LossParts, weights: Partial<Record<string, number>>): tf.Scalar {
+function weightedSum(parts: LossParts, weights: LossWeights): tf.Scalar {
   return Object.entries(parts)
-    .map(([k, v]) => ((weights[k] ?? 1) === 1 ? v : (tf.mul(v, weights[k] ?? 1) as tf.Scalar)))
+    .map(([k, v]) => {
+      const w = weights[k] ?? 1;
+      return w === 1 ? v : (tf.mul(v, w) as tf.Scalar);
+    })
     .reduce((a, b) => tf.add(a, b) as tf.Scalar);
 }

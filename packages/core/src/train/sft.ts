@@ -18,7 +18,7 @@ import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
 import { datasetInput } from "../model/inputs.ts";
-import { sftLoss } from "../model/loss.ts";
+import { type LossWeights, sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder, type Targets } from "../model/targets.ts";
@@ -112,7 +112,7 @@ export function sftStep(
   optimizer: tf.Optimizer,
   x: () => tf.Tensor,
   t: Targets,
-  weights: Partial<Record<string, number>> = {},
+  weights: LossWeights = {},
 ): Record<string, number> {
   return tf.tidy(() => {
     const input = x();
