@@ -2,6 +2,7 @@
  * The image pipeline: decode, apply the EXIF orientation, centre-crop to a square and resize,
  * 8-bit RGB. Plus a small bounded-concurrency map for running it over many files.
  */
+import path from "node:path";
 import sharp from "sharp";
 
 export const IMPORT_CHANNELS = ["r", "g", "b"] as const;
@@ -28,17 +29,25 @@ export function heicSupported(): boolean {
  * with grey rows, yet still accepts the harmless warnings many Flickr JPEGs carry.
  */
 export async function decodeImage(file: string, size: number): Promise<Buffer> {
-  // libvips keeps its error text in a per-thread buffer that concurrent decodes can clear,
-  // leaving sharp with "Unknown error"; another attempt recovers the real reason (a single
-  // retry still lost it about once in ten test runs, so try a few times).
+  // libvips keeps its error text in a buffer that concurrent decodes share: a failure can come
+  // back as "Unknown error" (the text was cleared) or with another file's text (it names that
+  // file); another attempt recovers the real reason (a single retry still lost it about once in
+  // ten test runs, so try a few times).
   for (let attempt = 1; ; attempt++) {
     try {
       return await decodeOnce(file, size);
     } catch (err) {
-      if (shortError(err) !== "Unknown error" || attempt >= 5) throw err;
+      if (!errorTextLost(shortError(err), file) || attempt >= 5) throw err;
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
     }
   }
+}
+
+/** The error text is not this decode's own: cleared, or naming another file. */
+function errorTextLost(message: string, file: string): boolean {
+  if (message === "Unknown error") return true;
+  const named = /"([^"]+)"/.exec(message)?.[1];
+  return named !== undefined && path.isAbsolute(named) && path.resolve(named) !== path.resolve(file);
 }
 
 async function decodeOnce(file: string, size: number): Promise<Buffer> {
