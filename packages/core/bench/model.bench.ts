@@ -6,7 +6,7 @@
  * Writes bench/results/model.json. Usage:
  *   npm run bench:model -w @geor/core [-- --quick] [-- --sft-minutes 10 --dataset bluemarble-medium[,other]]
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,10 +15,12 @@ import { selectBackend } from "../src/backend/select.ts";
 import { Dataset } from "../src/data/store.ts";
 import { evaluateRun } from "../src/eval/run-eval.ts";
 import { ModelConfig } from "../src/model/config.ts";
-import { decodeChains, decodeMarginal, sampleChains } from "../src/model/decode.ts";
+import { type DecodeSpec, decodeChains, decodeMarginal, sampleChains } from "../src/model/decode.ts";
+import { DecodePool, defaultThreads } from "../src/model/decode-pool.ts";
 import { sftLoss } from "../src/model/loss.ts";
 import { GeoModel } from "../src/model/network.ts";
 import type { Targets } from "../src/model/targets.ts";
+import { saveCheckpoint } from "../src/train/checkpoint.ts";
 import { groupAdvantages } from "../src/train/rl/grpo.ts";
 import { parseReward } from "../src/train/rl/rewards.ts";
 import { chainRewards } from "../src/train/rl/rl.ts";
@@ -109,6 +111,39 @@ function rate(fn: (i: number) => void, n: number): number {
 const inference = rate(() => decodeChains(model, x), 256);
 // The chain head's evaluation default: the place summed over admin-1 units.
 const inferenceMarginal = rate(() => decodeMarginal(model, x), 256);
+
+// The same decoding on a pool of threads, one per core (what `geor eval` uses on large splits):
+// batches of 256 posted from this thread, two per decoding thread in flight.
+const poolDir = mkdtempSync(path.join(os.tmpdir(), "geor-pool-bench-"));
+await saveCheckpoint(poolDir, model, null, 0);
+const poolT0 = performance.now();
+const pool = await DecodePool.open({ checkpointDir: poolDir, threads: defaultThreads(), backend: "wasm" });
+const poolStartMs = performance.now() - poolT0;
+async function poolRate(spec: DecodeSpec): Promise<number> {
+  const perRound = reps * pool.threads * 2;
+  const round = async (batches: number) => {
+    const inFlight: Array<Promise<unknown>> = [];
+    for (let b = 0; b < batches; b++) {
+      if (inFlight.length >= 2 * pool.threads) await inFlight.shift();
+      inFlight.push(pool.decode({ kind: "pixels", data: images }, 256, spec));
+    }
+    await Promise.all(inFlight);
+  };
+  await round(2 * pool.threads);
+  const rounds: number[] = [];
+  for (let r = 0; r < (quick ? 1 : 7); r++) {
+    const t0 = performance.now();
+    await round(perRound);
+    rounds.push((perRound * 256) / ((performance.now() - t0) / 1000));
+  }
+  return rounds.sort((a, b) => a - b)[rounds.length >> 1];
+}
+const poolInference = await poolRate({ mode: "chains", beam: 1, topN: 1 });
+const poolMarginal = await poolRate({ mode: "marginal", rule: { kind: "mode" } });
+const poolThreads = pool.threads;
+await pool.close();
+rmSync(poolDir, { recursive: true, force: true });
+
 const x32 = model.prepare(images, 32);
 const chainsPerSec = rate((i) => sampleChains(model, x32, 8, 1, mulberry32(i)), 32 * 8);
 
@@ -148,6 +183,13 @@ const result: Record<string, unknown> = {
     decoding: "greedy chain + offset",
     target: 1000,
     placeMarginalImgsPerSec: Math.round(inferenceMarginal),
+    pool: {
+      threads: poolThreads,
+      imgsPerSec: Math.round(poolInference),
+      placeMarginalImgsPerSec: Math.round(poolMarginal),
+      overOneThread: Number((poolInference / inference).toFixed(2)),
+      startMs: Math.round(poolStartMs),
+    },
   },
   rl: {
     samplingChainsPerSec: Math.round(chainsPerSec),

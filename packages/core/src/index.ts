@@ -20,12 +20,21 @@ export {
   baselines,
   type EvalReport,
   predictSplit,
+  predictSplitParallel,
   type SamplePrediction,
   summarizePredictions,
 } from "./eval/evaluate.ts";
 export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
 export { type HeadKind, ModelConfig } from "./model/config.ts";
-export { type DecodedChain, decodeChains, type SampledChains, sampleChains } from "./model/decode.ts";
+export {
+  type DecodedChain,
+  type DecodeSpec,
+  decodeBatch,
+  decodeChains,
+  type SampledChains,
+  sampleChains,
+} from "./model/decode.ts";
+export { DecodePool, defaultThreads } from "./model/decode-pool.ts";
 export { GeoModel } from "./model/network.ts";
 export {
   type ImagePrediction,

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
 import { parseDecision } from "../eval/evaluate.ts";
-import { evaluateRun } from "../eval/run-eval.ts";
+import { AUTO_THREADS_MIN, evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
 import { trainSft } from "../train/sft.ts";
@@ -115,6 +115,11 @@ export function registerTrainCommands(program: Command): void {
     )
     .option("--checkpoint <which>", "latest | best (the best validation GeoScore of an RL run)", "latest")
     .option("--backend <name>", "auto | node-gpu | node | wasm | cpu", "auto")
+    .option(
+      "--threads <n>",
+      `decoding threads on wasm or cpu (default: one per core for splits of ${AUTO_THREADS_MIN.toLocaleString("en")}+ samples, else 1)`,
+      num,
+    )
     .option("--json", "print one JSON object")
     .action(async (o) => {
       const decision = o.decision !== undefined ? parseDecision(o.decision) : undefined;
@@ -128,6 +133,7 @@ export function registerTrainCommands(program: Command): void {
         decision,
         checkpoint: o.checkpoint,
         backend: o.backend,
+        threads: o.threads,
         onProgress: (done, total) => bar?.update(done, total, o.split),
       });
       bar?.stop();
@@ -140,7 +146,9 @@ export function registerTrainCommands(program: Command): void {
         `${name.padEnd(12)} ${m.medianKm.toFixed(0).padStart(8)} ${[1, 25, 200, 750, 2500]
           .map((t) => pct(m.acc[t as 1]).padStart(7))
           .join(" ")} ${m.geoScore.toFixed(0).padStart(7)}`;
-      console.log(`${r.dataset} / ${r.split}: ${r.metrics.n} samples, step ${r.step}, ${describeBackend(r.backend)}`);
+      console.log(
+        `${r.dataset} / ${r.split}: ${r.metrics.n} samples, step ${r.step}, ${describeBackend(r.backend)}${r.threads > 1 ? `, ${r.threads} decoding threads` : ""}`,
+      );
       console.log(`${"".padEnd(12)} ${"median km".padStart(8)}    @1km   @25km  @200km  @750km @2500km GeoScore`);
       console.log(row("model", r.metrics));
       if (r.baselines) {

@@ -8,8 +8,9 @@ import type { ChainOfRegion } from "@geor/geo";
 import { haversineKmUnchecked, type Metrics, sphericalMean, summarizeErrors } from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
-import { decodeChains, decodeMarginal, minimumRiskChain, type PlaceRule } from "../model/decode.ts";
-import type { BatchInput } from "../model/inputs.ts";
+import { type DecodedChain, type DecodeSpec, decodeBatch, minimumRiskChain, type PlaceRule } from "../model/decode.ts";
+import type { DecodePool } from "../model/decode-pool.ts";
+import type { BatchInput, RawBatch } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 import { admin1Unit } from "../model/vocab.ts";
 
@@ -84,72 +85,136 @@ export interface PredictOptions {
   input?: BatchInput;
 }
 
-/** Predicts every sample of a split. `cor` labels the regress head's coordinates. */
+/** The samples a prediction covers: the split's, or its first `limit`. */
+function splitIndices(ds: Dataset, opts: PredictOptions): Uint32Array {
+  const all = ds.indicesOf(opts.split);
+  const indices = opts.limit !== undefined ? all.subarray(0, Math.min(all.length, opts.limit)) : all;
+  if (indices.length === 0) throw new Error(`dataset ${ds.manifest.name} has no ${opts.split} samples to evaluate`);
+  return indices;
+}
+
+/** How `opts.decision` decodes a batch, and whether the answer is the minimum-risk chain of the beam. */
+function decodeSpecOf(model: GeoModel, opts: PredictOptions): { spec: DecodeSpec; mbr: boolean } {
+  const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
+  const mbr = decision === "mbr" && model.config.head !== "regress";
+  if (decision !== "argmax" && decision !== "mbr")
+    return { spec: { mode: "marginal", rule: placeRule(decision) }, mbr };
+  const beam = opts.beam ?? (mbr ? 5 : 1);
+  return { spec: { mode: "chains", beam, topN: mbr ? beam * beam : 1 }, mbr };
+}
+
+/** The predictions of one decoded batch: the answer of each sample beside its truth. */
+function samplePredictions(
+  model: GeoModel,
+  ds: Dataset,
+  cor: ChainOfRegion,
+  batch: ArrayLike<number>,
+  decoded: DecodedChain[][],
+  mbr: boolean,
+): SamplePrediction[] {
+  const vocab = model.vocab;
+  const unitAt = (lat: number, lon: number) => cor.admin1Of(lat, lon);
+  return decoded.map((chains, j) => {
+    const best = mbr ? minimumRiskChain(chains) : chains[0];
+    const s = ds.samples[batch[j]];
+    let predicted: SamplePrediction["predicted"];
+    let predictedCell: number;
+    if (model.config.head === "regress") {
+      const chain = cor.locate(best.lat, best.lon);
+      predictedCell = ds.geocells.assign(best.lat, best.lon, chain);
+      predicted = {
+        country: chain.country ? { ...chain.country, p: null } : null,
+        admin1: chain.admin1 ? { ...chain.admin1, p: null } : null,
+        place: { cell: predictedCell, name: ds.geocells.cells[predictedCell]?.name ?? "", p: null },
+        lat: best.lat,
+        lon: best.lon,
+        confidence: null,
+      };
+    } else {
+      predictedCell = best.cell;
+      const c = vocab.countries[best.country];
+      const a = admin1Unit(vocab, best.admin1, best.lat, best.lon, unitAt);
+      predicted = {
+        country: c ? { iso2: c.iso2, name: c.name, p: best.probs.country } : null,
+        admin1: a ? { code: a.code, name: a.name, p: best.probs.admin1 } : null,
+        place: { cell: best.cell, name: vocab.cells[best.cell].name, p: best.probs.cell },
+        lat: best.lat,
+        lon: best.lon,
+        confidence: best.probs.country * best.probs.admin1 * best.probs.cell,
+      };
+    }
+    const countryHit = predicted.country?.iso2 === s.chain.country?.iso2;
+    const admin1Hit = countryHit && predicted.admin1?.code === s.chain.admin1?.code;
+    return {
+      id: s.id,
+      split: s.split,
+      true: { lat: s.lat, lon: s.lon, chain: s.chain, cell: s.cell },
+      predicted,
+      errorKm: haversineKmUnchecked(s.lat, s.lon, best.lat, best.lon),
+      hits: { country: countryHit, admin1: admin1Hit, city: admin1Hit && predictedCell === s.cell },
+    };
+  });
+}
+
+/** Predicts every sample of a split on this thread. `cor` labels the regress head's coordinates. */
 export function predictSplit(
   model: GeoModel,
   ds: Dataset,
   cor: ChainOfRegion,
   opts: PredictOptions,
 ): SamplePrediction[] {
-  const all = ds.indicesOf(opts.split);
-  const indices = opts.limit !== undefined ? all.subarray(0, Math.min(all.length, opts.limit)) : all;
-  if (indices.length === 0) throw new Error(`dataset ${ds.manifest.name} has no ${opts.split} samples to evaluate`);
+  const indices = splitIndices(ds, opts);
   const batchSize = opts.batchSize ?? 256;
+  const { spec, mbr } = decodeSpecOf(model, opts);
   const out: SamplePrediction[] = [];
-  const vocab = model.vocab;
-  const unitAt = (lat: number, lon: number) => cor.admin1Of(lat, lon);
-  const decision = opts.decision ?? (model.config.head === "chain" ? "marginal" : "argmax");
-  const mbr = decision === "mbr" && model.config.head !== "regress";
-  const beam = opts.beam ?? (mbr ? 5 : 1);
   for (let start = 0; start < indices.length; start += batchSize) {
     const batch = indices.subarray(start, Math.min(indices.length, start + batchSize));
     const x = opts.input ? opts.input(model, batch) : model.prepare(ds.readPatches(batch), batch.length);
-    const decoded =
-      decision === "argmax" || decision === "mbr"
-        ? decodeChains(model, x, { beam, topN: mbr ? beam * beam : 1 })
-        : decodeMarginal(model, x, { rule: placeRule(decision) }).map((c) => [c]);
+    const decoded = decodeBatch(model, x, spec);
     x.dispose();
-    decoded.forEach((chains, j) => {
-      const best = mbr ? minimumRiskChain(chains) : chains[0];
-      const s = ds.samples[batch[j]];
-      let predicted: SamplePrediction["predicted"];
-      let predictedCell: number;
-      if (model.config.head === "regress") {
-        const chain = cor.locate(best.lat, best.lon);
-        predictedCell = ds.geocells.assign(best.lat, best.lon, chain);
-        predicted = {
-          country: chain.country ? { ...chain.country, p: null } : null,
-          admin1: chain.admin1 ? { ...chain.admin1, p: null } : null,
-          place: { cell: predictedCell, name: ds.geocells.cells[predictedCell]?.name ?? "", p: null },
-          lat: best.lat,
-          lon: best.lon,
-          confidence: null,
-        };
-      } else {
-        predictedCell = best.cell;
-        const c = vocab.countries[best.country];
-        const a = admin1Unit(vocab, best.admin1, best.lat, best.lon, unitAt);
-        predicted = {
-          country: c ? { iso2: c.iso2, name: c.name, p: best.probs.country } : null,
-          admin1: a ? { code: a.code, name: a.name, p: best.probs.admin1 } : null,
-          place: { cell: best.cell, name: vocab.cells[best.cell].name, p: best.probs.cell },
-          lat: best.lat,
-          lon: best.lon,
-          confidence: best.probs.country * best.probs.admin1 * best.probs.cell,
-        };
-      }
-      const countryHit = predicted.country?.iso2 === s.chain.country?.iso2;
-      const admin1Hit = countryHit && predicted.admin1?.code === s.chain.admin1?.code;
-      out.push({
-        id: s.id,
-        split: s.split,
-        true: { lat: s.lat, lon: s.lon, chain: s.chain, cell: s.cell },
-        predicted,
-        errorKm: haversineKmUnchecked(s.lat, s.lon, best.lat, best.lon),
-        hits: { country: countryHit, admin1: admin1Hit, city: admin1Hit && predictedCell === s.cell },
-      });
-    });
+    out.push(...samplePredictions(model, ds, cor, batch, decoded, mbr));
     opts.onProgress?.(Math.min(indices.length, start + batchSize), indices.length);
+  }
+  return out;
+}
+
+/**
+ * predictSplit on a DecodePool's threads (the same predictions, in the same order): batches are
+ * read here and decoded there, at most two per thread in flight. `raw` reads a batch before the
+ * tensor (default: the dataset's images, which suits the CNN backbone).
+ */
+export async function predictSplitParallel(
+  pool: DecodePool,
+  model: GeoModel,
+  ds: Dataset,
+  cor: ChainOfRegion,
+  opts: Omit<PredictOptions, "input"> & { raw?: (indices: ArrayLike<number>) => RawBatch },
+): Promise<SamplePrediction[]> {
+  const indices = splitIndices(ds, opts);
+  const batchSize = opts.batchSize ?? 256;
+  const { spec, mbr } = decodeSpecOf(model, opts);
+  const raw = opts.raw ?? ((batch: ArrayLike<number>): RawBatch => ({ kind: "pixels", data: ds.readPatches(batch) }));
+  const batches: Uint32Array[] = [];
+  for (let start = 0; start < indices.length; start += batchSize) {
+    batches.push(indices.subarray(start, Math.min(indices.length, start + batchSize)));
+  }
+  const decoded: Array<Promise<DecodedChain[][]>> = [];
+  const submit = (b: number) => {
+    if (b >= batches.length) return;
+    decoded[b] = pool.decode(raw(batches[b]), batches[b].length, spec);
+    // Awaited in order below; a later batch that fails while an earlier one is awaited is not unhandled.
+    decoded[b].catch(() => {});
+  };
+  const inFlight = 2 * pool.threads;
+  for (let b = 0; b < inFlight; b++) submit(b);
+  const out: SamplePrediction[] = [];
+  let done = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const chains = await decoded[b];
+    submit(b + inFlight);
+    out.push(...samplePredictions(model, ds, cor, batches[b], chains, mbr));
+    done += batches[b].length;
+    opts.onProgress?.(done, indices.length);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { loadChainOfRegion } from "@geor/geo";
 import { type BackendInfo, type BackendName, selectBackend } from "../backend/select.ts";
 import type { Split } from "../data/format.ts";
 import { Dataset } from "../data/store.ts";
+import { DecodePool, defaultThreads, POOL_BACKENDS } from "../model/decode-pool.ts";
 import { datasetInput } from "../model/inputs.ts";
 import { loadModel } from "../train/checkpoint.ts";
 import {
@@ -15,6 +16,7 @@ import {
   type DecisionRule,
   type EvalReport,
   predictSplit,
+  predictSplitParallel,
   type SamplePrediction,
   summarizePredictions,
 } from "./evaluate.ts";
@@ -35,6 +37,11 @@ export interface RunEvalOptions {
   /** latest (default): checkpoint/; best: best/, the best validation GeoScore of an RL run. */
   checkpoint?: "latest" | "best";
   backend?: BackendName | "auto";
+  /**
+   * Decoding threads (a DecodePool on the wasm or cpu backend; 1 = this thread). Default: one
+   * per core when the split has at least AUTO_THREADS_MIN samples, else 1.
+   */
+  threads?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -45,7 +52,15 @@ export interface RunEvalResult extends EvalReport {
   step: number;
   backend: BackendInfo;
   files: { report: string; predictions: string };
+  /** Threads that decoded the split. */
+  threads: number;
 }
+
+/**
+ * Below this many samples one thread decodes a split: starting a pool (a thread loads the backend
+ * and the checkpoint) costs about as long as decoding a few thousand images.
+ */
+export const AUTO_THREADS_MIN = 8192;
 
 /** Where evaluateRun writes a run's report (eval-<split>[-<tag>].json) or predictions (.jsonl). */
 export function evalFile(runDir: string, kind: "eval" | "predictions", split: Split, tag?: string): string {
@@ -66,16 +81,26 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
   const ds = Dataset.open(opts.dataset ?? run.dataset.dir);
   try {
     const cor = await loadChainOfRegion();
-    const { input, backbone } = await datasetInput(model.config, ds);
+    const { input, raw, backbone } = await datasetInput(model.config, ds);
     backbone?.dispose();
-    const predictions = predictSplit(model, ds, cor, {
-      input,
-      split: opts.split,
-      limit: opts.limit,
-      beam: opts.beam,
-      decision: opts.decision,
-      onProgress: opts.onProgress,
-    });
+    const size = ds.indicesOf(opts.split).length;
+    const n = opts.limit !== undefined ? Math.min(size, opts.limit) : size;
+    const threads =
+      opts.threads ?? (POOL_BACKENDS.includes(backend.name) && n >= AUTO_THREADS_MIN ? defaultThreads() : 1);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`threads must be a whole number ≥ 1, got ${threads}`);
+    const how = { split: opts.split, limit: opts.limit, beam: opts.beam, decision: opts.decision };
+    let predictions: SamplePrediction[];
+    if (threads > 1) {
+      const pool = await DecodePool.open({ checkpointDir: ckptDir, threads, backend: backend.name });
+      try {
+        predictions = await predictSplitParallel(pool, model, ds, cor, { ...how, raw, onProgress: opts.onProgress });
+      } finally {
+        await pool.close();
+      }
+    } else {
+      predictions = predictSplit(model, ds, cor, { ...how, input, onProgress: opts.onProgress });
+    }
     const report = summarizePredictions(predictions);
     report.baselines = baselines(ds, opts.split, opts.limit);
     const files = {
@@ -89,6 +114,7 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
       step: meta.step,
       backend,
       files,
+      threads,
       ...report,
     };
     writeFileSync(files.report, `${JSON.stringify(result, null, 2)}\n`);

@@ -155,6 +155,9 @@ describe("frozen backbones", () => {
     assert.ok(r.steps >= 120);
     const ev = await evaluateRun({ runDir: out, split: "val", backend: "wasm" });
     assert.ok(ev.levels.country >= 0.75, `country accuracy ${ev.levels.country} from colour-coded cities`);
+    // Decoding threads take the cached feature rows instead of images, with the same answers.
+    const pooled = await evaluateRun({ runDir: out, split: "val", backend: "wasm", threads: 2, tag: "pool" });
+    assert.deepEqual(pooled.predictions, ev.predictions);
     const photo = path.join(dir, "red.jpg");
     await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 230, g: 0, b: 0 } } })
       .jpeg()

@@ -210,6 +210,18 @@ export type PlaceRule =
    */
   | { kind: "median"; temperature: number };
 
+/**
+ * How a batch is decoded: the place chosen from its marginal distribution by a rule (one chain
+ * per image), or the `topN` best chains of a beam search of width `beam`.
+ */
+export type DecodeSpec = { mode: "marginal"; rule: PlaceRule } | { mode: "chains"; beam: number; topN: number };
+
+/** Decodes a batch input as `spec` says: one array of chains (best first) per image. */
+export function decodeBatch(model: GeoModel, x: tf.Tensor, spec: DecodeSpec): DecodedChain[][] {
+  if (spec.mode === "chains") return decodeChains(model, x, spec);
+  return decodeMarginal(model, x, { rule: spec.rule }).map((c) => [c]);
+}
+
 /** Places that carry the distribution in risk and within rules, and candidates among them. */
 const SUPPORT = 64;
 const CANDIDATES = 16;

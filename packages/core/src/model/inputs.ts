@@ -20,12 +20,26 @@ export function backboneSpec(config: ModelConfig): BackboneSpec {
   return { kind: config.backbone, path: config.backbonePath, layer: config.backboneLayer };
 }
 
-/** The batch input of a dataset; for a frozen backbone also the backbone (features cached on disk). */
+/**
+ * A batch before it becomes a tensor: uint8 images (CNN) or backbone feature rows (frozen
+ * backbone). Plain arrays, so a batch can be posted to a decoding thread.
+ */
+export type RawBatch = { kind: "pixels"; data: Uint8Array } | { kind: "features"; data: Float32Array };
+
+/** The model input of a raw batch of `n` samples. */
+export function rawToTensor(model: GeoModel, raw: RawBatch, n: number): tf.Tensor {
+  return raw.kind === "pixels" ? model.prepare(raw.data, n) : model.prepareFeatures(raw.data, n);
+}
+
+/**
+ * The batch input of a dataset (`input`: tensors; `raw`: the same batches before the tensor); for
+ * a frozen backbone also the backbone (features cached on disk).
+ */
 export async function datasetInput(
   config: ModelConfig,
   ds: Dataset,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ input: BatchInput; backbone: FrozenBackbone | null }> {
+): Promise<{ input: BatchInput; raw: (indices: ArrayLike<number>) => RawBatch; backbone: FrozenBackbone | null }> {
   if (!isFrozen(config)) {
     return {
       input: (model, indices, augment) => {
@@ -33,18 +47,21 @@ export async function datasetInput(
         augment?.(images);
         return model.prepare(images, indices.length);
       },
+      raw: (indices) => ({ kind: "pixels", data: ds.readPatches(indices) }),
       backbone: null,
     };
   }
   const backbone = await loadBackbone(backboneSpec(config));
   const features = await datasetFeatures(ds, backbone, onProgress);
   const d = backbone.featureDim;
+  const raw = (indices: ArrayLike<number>): RawBatch => {
+    const rows = new Float32Array(indices.length * d);
+    for (let k = 0; k < indices.length; k++) rows.set(features.subarray(indices[k] * d, (indices[k] + 1) * d), k * d);
+    return { kind: "features", data: rows };
+  };
   return {
-    input: (model, indices) => {
-      const rows = new Float32Array(indices.length * d);
-      for (let k = 0; k < indices.length; k++) rows.set(features.subarray(indices[k] * d, (indices[k] + 1) * d), k * d);
-      return model.prepareFeatures(rows, indices.length);
-    },
+    input: (model, indices) => rawToTensor(model, raw(indices), indices.length),
+    raw,
     backbone,
   };
 }

@@ -46,6 +46,12 @@ describe("SFT training", () => {
     assert.equal(lines.filter((l) => l.type === "step").length, r.steps);
     assert.ok(lines.some((l) => l.type === "epoch" && l.val.medianKm > 0));
     assert.equal(readFileSync(ev.files.predictions, "utf8").trim().split("\n").length, 150);
+    // Two decoding threads give the same predictions, in the same order, as this thread.
+    const pooled = await evaluateRun({ runDir: out, split: "val", backend: "wasm", threads: 2, tag: "pool" });
+    assert.equal(pooled.threads, 2);
+    assert.equal(ev.threads, 1);
+    assert.deepEqual(pooled.predictions, ev.predictions);
+    assert.deepEqual(pooled.metrics, ev.metrics);
   });
 
   it("resumes from a checkpoint to exactly the weights of an uninterrupted run", async () => {
