@@ -34,6 +34,31 @@ describe("geor dataset (CLI)", () => {
     assert.equal(json.counts.total, 200);
   });
 
+  it("builds finer or coarser geocells on request", () => {
+    const cells = (name: string) =>
+      (JSON.parse(geor("dataset", "show", name, "--json").stdout) as { geocells: Record<string, number> }).geocells;
+    const fine = geor("dataset", "build", "bluemarble", "--limit", "200", "--seed", "5", "--name", "fine");
+    assert.equal(fine.status, 0, fine.stderr);
+    const finer = geor(
+      ...["dataset", "build", "bluemarble", "--limit", "200", "--seed", "5", "--name", "finer"],
+      ...["--min-per-cell", "2", "--max-per-cell", "6"],
+    );
+    assert.equal(finer.status, 0, finer.stderr);
+    assert.equal(cells("finer").minPerCell, 2);
+    assert.equal(cells("finer").maxPerCell, 6);
+    assert.ok(cells("finer").count > cells("fine").count, `${cells("finer").count} vs ${cells("fine").count} geocells`);
+    const bad = geor("dataset", "build", "bluemarble", "--limit", "20", "--name", "bad", "--max-per-cell", "1");
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /maxPerCell/);
+    const crossed = geor(
+      ...["dataset", "build", "bluemarble", "--limit", "20", "--name", "bad"],
+      ...["--min-per-cell", "9", "--max-per-cell", "5"],
+    );
+    assert.equal(crossed.status, 1);
+    assert.match(crossed.stderr, /^geor: invalid config: .*minPerCell must be ≤ maxPerCell/);
+    assert.equal(existsSync(path.join(home, "datasets", "bad")), false);
+  });
+
   it("fails with one clear line for user errors", () => {
     const kind = geor("dataset", "build", "moon");
     assert.equal(kind.status, 1);

@@ -32,6 +32,8 @@ export function registerDatasetCommands(program: Command): void {
       "--no-split-guard",
       "let val/test patches overlap train patches (tests recognition of seen terrain, not extrapolation)",
     )
+    .option("--min-per-cell <n>", "merge admin-1 groups with fewer train samples than this (default 30)", int)
+    .option("--max-per-cell <n>", "split geocells with more train samples than this (default 300)", int)
     .action(
       async (
         kind: string,
@@ -43,6 +45,8 @@ export function registerDatasetCommands(program: Command): void {
           overwrite?: boolean;
           splitGuard: boolean;
           blockDeg?: number;
+          minPerCell?: number;
+          maxPerCell?: number;
         },
       ) => {
         if (kind !== "bluemarble") throw new Error(`unknown dataset kind "${kind}"; available: bluemarble`);
@@ -55,6 +59,8 @@ export function registerDatasetCommands(program: Command): void {
             splitGuard: o.splitGuard,
             ...(o.limit !== undefined ? { limit: o.limit } : {}),
             ...(o.blockDeg !== undefined ? { blockDeg: o.blockDeg } : {}),
+            ...(o.minPerCell !== undefined ? { minPerCell: o.minPerCell } : {}),
+            ...(o.maxPerCell !== undefined ? { maxPerCell: o.maxPerCell } : {}),
           },
           { name: o.name, overwrite: o.overwrite, onProgress: (p) => bar.update(p.done, p.total, p.stage) },
         );

@@ -41,7 +41,8 @@ export const BlueMarbleConfig = z
     minPerCell: z.number().int().min(1).default(30),
     maxPerCell: z.number().int().min(2).default(300),
   })
-  .refine((c) => c.trainFraction + c.valFraction <= 1, { message: "trainFraction + valFraction must be ≤ 1" });
+  .refine((c) => c.trainFraction + c.valFraction <= 1, { message: "trainFraction + valFraction must be ≤ 1" })
+  .refine((c) => c.minPerCell <= c.maxPerCell, { message: "minPerCell must be ≤ maxPerCell" });
 export type BlueMarbleConfig = z.infer<typeof BlueMarbleConfig>;
 
 export interface BuildProgress {
