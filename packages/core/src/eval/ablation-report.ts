@@ -1,5 +1,6 @@
 /** ablation.md: one table per section (mean ± std over seeds) and the RL-vs-control deltas. */
 import { THRESHOLDS_KM } from "@geor/geo";
+import jStat from "jstat";
 import type { AblationConfig, AblationRow, Section } from "./ablation.ts";
 
 const TITLES: Record<Section, string> = {
@@ -69,7 +70,36 @@ function table(rows: AblationRow[], arms: string[]): string[] {
   return out;
 }
 
-/** Per-seed deltas of arm `a` over arm `b` (a − b) for the headline metrics. */
+/** The headline metrics of a deltas table: label, value of a row, scale and decimals of its cell. */
+const DELTA_METRICS: [string, (r: AblationRow) => number, number, number][] = [
+  ["median km", (r) => r.metrics.medianKm, 1, 0],
+  ...[25, 200, 750, 2500].map((t): [string, (r: AblationRow) => number, number, number] => [
+    `acc@${t} pp`,
+    (r) => r.metrics.acc[t as keyof AblationRow["metrics"]["acc"]],
+    100,
+    1,
+  ]),
+  ["country pp", (r) => r.levels.country, 100, 1],
+  ["GeoScore", (r) => r.metrics.geoScore, 1, 0],
+];
+
+/**
+ * Paired t statistic and two-sided p-value of per-seed differences (null: mean difference 0).
+ * Undefined below two pairs or when every difference is the same (no spread to test against).
+ */
+export function pairedTest(diffs: number[]): { t: number; p: number } | undefined {
+  const n = diffs.length;
+  if (n < 2) return undefined;
+  const { mean, std } = meanStd(diffs);
+  if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) return undefined;
+  const t = mean / (std / Math.sqrt(n));
+  return { t, p: jStat.ttest(t, n, 2) };
+}
+
+/**
+ * Deltas of arm `a` over arm `b` (a − b, paired by seed) for the headline metrics: mean ± std,
+ * and from two seeds on the paired t (two-sided p) and the seeds in which `a` is ahead.
+ */
 function deltas(rows: AblationRow[], a: string, b: string): string[] {
   const pairs = rows
     .filter((r) => r.arm === a)
@@ -78,27 +108,24 @@ function deltas(rows: AblationRow[], a: string, b: string): string[] {
       return rb ? [[ra, rb] as const] : [];
     });
   if (pairs.length === 0) return [];
-  const d = (f: (r: AblationRow) => number, scale = 1, digits = 0) =>
-    cell(
-      pairs.map(([x, y]) => f(x) - f(y)),
-      scale,
-      digits,
-    );
-  return [
+  const diffs = DELTA_METRICS.map(([, f, scale]) => pairs.map(([x, y]) => (f(x) - f(y)) * scale));
+  const lines = [
     "",
     `Deltas \`${a}\` − \`${b}\` over ${pairs.length} seed(s) (negative km and positive accuracy favour \`${a}\`):`,
     "",
-    "| median km | acc@25 pp | acc@200 pp | acc@750 pp | acc@2500 pp | GeoScore |",
-    "|---|---|---|---|---|---|",
-    `| ${[
-      d((r) => r.metrics.medianKm),
-      d((r) => r.metrics.acc[25], 100, 1),
-      d((r) => r.metrics.acc[200], 100, 1),
-      d((r) => r.metrics.acc[750], 100, 1),
-      d((r) => r.metrics.acc[2500], 100, 1),
-      d((r) => r.metrics.geoScore),
-    ].join(" | ")} |`,
+    `| | ${DELTA_METRICS.map(([label]) => label).join(" | ")} |`,
+    `|---|${DELTA_METRICS.map(() => "---").join("|")}|`,
+    `| mean ± std | ${DELTA_METRICS.map(([, , , digits], i) => cell(diffs[i], 1, digits)).join(" | ")} |`,
   ];
+  if (pairs.length < 2) return lines;
+  const tests = diffs.map(pairedTest);
+  lines.push(
+    `| paired t (p) | ${tests.map((t) => (t ? `${t.t.toFixed(2)} (${t.p.toFixed(3)})` : "—")).join(" | ")} |`,
+    `| \`${a}\` ahead | ${diffs
+      .map((d, i) => `${d.filter((x) => (i === 0 ? x < 0 : x > 0)).length} of ${d.length}`)
+      .join(" | ")} |`,
+  );
+  return lines;
 }
 
 /** The report's budget sentence. */

@@ -86,7 +86,7 @@ export interface PredictOptions {
 }
 
 /** The samples a prediction covers: the split's, or its first `limit`. */
-function splitIndices(ds: Dataset, opts: PredictOptions): Uint32Array {
+export function splitIndices(ds: Dataset, opts: Pick<PredictOptions, "split" | "limit">): Uint32Array {
   const all = ds.indicesOf(opts.split);
   const indices = opts.limit !== undefined ? all.subarray(0, Math.min(all.length, opts.limit)) : all;
   if (indices.length === 0) throw new Error(`dataset ${ds.manifest.name} has no ${opts.split} samples to evaluate`);

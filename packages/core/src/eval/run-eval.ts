@@ -18,6 +18,7 @@ import {
   predictSplit,
   predictSplitParallel,
   type SamplePrediction,
+  splitIndices,
   summarizePredictions,
 } from "./evaluate.ts";
 
@@ -83,8 +84,7 @@ export async function evaluateRun(opts: RunEvalOptions): Promise<RunEvalResult &
     const cor = await loadChainOfRegion();
     const { input, raw, backbone } = await datasetInput(model.config, ds);
     backbone?.dispose();
-    const size = ds.indicesOf(opts.split).length;
-    const n = opts.limit !== undefined ? Math.min(size, opts.limit) : size;
+    const n = splitIndices(ds, opts).length;
     const threads =
       opts.threads ?? (POOL_BACKENDS.includes(backend.name) && n >= AUTO_THREADS_MIN ? defaultThreads() : 1);
     if (!Number.isInteger(threads) || threads < 1)
