@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildBlueMarble } from "../src/data/bluemarble/build.ts";
+import type { AblationRow } from "../src/eval/ablation.ts";
 
 let built: Promise<string> | null = null;
 
@@ -43,4 +44,27 @@ export function tinyOverlappingBlueMarble(): Promise<string> {
 /** A fresh temp directory. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** An ablation row of the heads section whose headline metrics are set (the rest fixed). */
+export function ablationRow(arm: string, seed: number, medianKm: number, acc750: number, country: number): AblationRow {
+  return {
+    arm,
+    section: "heads",
+    seed,
+    head: arm.slice(4),
+    stage: "sft",
+    reward: null,
+    group: null,
+    metrics: {
+      medianKm,
+      meanKm: medianKm * 2,
+      geoScore: 3000,
+      acc: { 1: 0, 25: 0.01, 200: 0.4, 750: acc750, 2500: 0.9 },
+    },
+    levels: { country, admin1: 0.3, city: 0.3 },
+    wallSeconds: 60,
+    steps: 700,
+    run: `/runs/${arm}-s${seed}`,
+  };
 }

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { buildBlueMarble } from "../data/bluemarble/build.ts";
 import { georHome, resolveDatasetDir } from "../data/store.ts";
 import { runAblation, SECTIONS, validateAblationConfig } from "../eval/ablation.ts";
+import { mergeAblations } from "../eval/ablation-merge.ts";
 import { num } from "./format.ts";
 import { progressBar } from "./progress.ts";
 
@@ -14,8 +15,26 @@ const list = (v: string) => v.split(",").map((s) => s.trim());
 const QUICK = { seeds: [0], sftMinutes: 1, rlMinutes: 0.4, chainsPerStep: 64, rl: { evalEvery: 50, valLimit: 300 } };
 
 export function registerAblateCommand(program: Command): void {
-  program
-    .command("ablate")
+  // Positional: `ablate` options before `merge` (both have --out and --decision), merge's after it.
+  const ablate = program.command("ablate").enablePositionalOptions();
+  ablate
+    .command("merge")
+    .description(
+      "pool ablations of one design run over different seeds (e.g. seeds added later) into one report, paired over every seed",
+    )
+    .argument("<dirs...>", "ablation output directories (each with ablation-config.json and ablation.json)")
+    .requiredOption("--out <dir>", "a new directory for the pooled ablation.md / ablation.json")
+    .option("--decision <rule>", "pool the reports scored with this decision rule (ablation-<rule>.*)")
+    .action((dirs: string[], o: { out: string; decision?: string }) => {
+      const result = mergeAblations(dirs, o.out, { decision: o.decision });
+      console.log(readFileSync(result.files.markdown, "utf8"));
+      console.log(
+        `wrote ${result.files.markdown} and ${result.files.json} (${result.rows.length} rows from ${result.sources
+          .map((s) => `${s.seeds.length} seed(s) of ${s.dir}`)
+          .join(", ")})`,
+      );
+    });
+  ablate
     .description("reproduce the method's comparisons (heads, SFT vs SFT+RL, rewards, group size) on a dataset")
     .option("--dataset <name>", "dataset (default bluemarble-medium; bluemarble-small with --quick, built if absent)")
     .option("--out <dir>", "where ablation.md, ablation.json and the runs go (default $GEOR_HOME/ablations/<dataset>)")

@@ -9,7 +9,10 @@ export function buildProgram(): Command {
   const program = new Command("geor")
     .description("Geo-R Lab: Chain-of-Region geolocalization — datasets, training, evaluation")
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // A command's options stop at its subcommand's name, so a subcommand may reuse an option name
+    // of its parent (`geor ablate --out` and `geor ablate merge --out`).
+    .enablePositionalOptions();
   registerDatasetCommands(program);
   registerTrainCommands(program);
   registerAblateCommand(program);

@@ -1,31 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AblationRow } from "./ablation.ts";
+import { ablationRow as row } from "../../test/fixtures.ts";
 import { AblationConfig } from "./ablation.ts";
 import { ablationMarkdown, pairedTest } from "./ablation-report.ts";
-
-/** A heads-section row whose metrics are set from a median and an acc@750. */
-function row(arm: string, seed: number, medianKm: number, acc750: number, country: number): AblationRow {
-  return {
-    arm,
-    section: "heads",
-    seed,
-    head: arm.slice(4),
-    stage: "sft",
-    reward: null,
-    group: null,
-    metrics: {
-      medianKm,
-      meanKm: medianKm * 2,
-      geoScore: 3000,
-      acc: { 1: 0, 25: 0.01, 200: 0.4, 750: acc750, 2500: 0.9 },
-    },
-    levels: { country, admin1: 0.3, city: 0.3 },
-    wallSeconds: 60,
-    steps: 700,
-    run: `/runs/${arm}-s${seed}`,
-  };
-}
 
 test("pairedTest: the t statistic and two-sided p of per-seed differences", () => {
   // mean 3, sd √2.5, n 5: t = 3 / (√2.5 / √5) = √18 ≈ 4.243; two-sided p with 4 dof ≈ 0.0132.

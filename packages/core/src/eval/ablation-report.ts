@@ -155,11 +155,14 @@ export function ablationMarkdown(
   rows: AblationRow[],
   cfg: AblationConfig,
   stepBudget: StepBudget | null = null,
+  /** Sentences for the head of the report (e.g. where pooled runs came from). */
+  notes: string[] = [],
 ): string {
   const lines = [
     "# Ablation",
     "",
     `Dataset \`${cfg.dataset}\`, ${cfg.split} split${cfg.evalLimit ? ` (first ${cfg.evalLimit} samples)` : ""}; seeds ${cfg.seeds.join(", ")}.`,
+    ...notes,
     ...budgetLines(cfg, stepBudget),
     ...(["model", "train", "rl"] as const)
       .filter((k) => Object.keys(cfg[k]).length > 0)
