@@ -21,6 +21,7 @@ import { sftLoss } from "../src/model/loss.ts";
 import { GeoModel } from "../src/model/network.ts";
 import type { Targets } from "../src/model/targets.ts";
 import { saveCheckpoint } from "../src/train/checkpoint.ts";
+import { GradPool } from "../src/train/grad-pool.ts";
 import { groupAdvantages } from "../src/train/rl/grpo.ts";
 import { parseReward } from "../src/train/rl/rewards.ts";
 import { chainRewards } from "../src/train/rl/rl.ts";
@@ -84,6 +85,30 @@ async function trainThroughput(backend: "wasm" | "cpu", steps: number, B = 64, w
 
 const wasmSteps = quick ? 10 : 40;
 const trainWasm = await trainThroughput("wasm", wasmSteps);
+
+/** The same SFT steps, data parallel over `threads` (a GradPool: shards of the batch per thread). */
+async function parallelThroughput(threads: number, steps: number, B = 64, warmup = 3) {
+  await selectBackend({ backend: "wasm" });
+  const model = new GeoModel(ModelConfig.parse({}), vocab, input, 1);
+  const opt = tf.train.adam(1e-3);
+  const { images, t } = batchOf(B);
+  const t0 = performance.now();
+  const pool = await GradPool.open(model, { threads, backend: "wasm" });
+  const startMs = performance.now() - t0;
+  try {
+    const step = () => pool.step(model, opt, { kind: "pixels", data: images }, t);
+    for (let i = 0; i < warmup; i++) await step();
+    const t1 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    return { imgsPerSec: (steps * B) / ((performance.now() - t1) / 1000), startMs };
+  } finally {
+    await pool.close();
+    model.dispose();
+    opt.dispose();
+  }
+}
+const sftThreads = defaultThreads();
+const trainParallel = sftThreads > 1 ? await parallelThroughput(sftThreads, wasmSteps) : null;
 // The pure-JS cpu backend trains at ~1 img/s: a smaller batch and one warm-up step keep this
 // reference under a minute (throughput per image barely depends on the batch there).
 const trainCpu = await trainThroughput("cpu", quick ? 1 : 2, 16, 1);
@@ -176,6 +201,12 @@ const result: Record<string, unknown> = {
     cpuBatch: 16,
     wasmOverCpu: Number((trainWasm / trainCpu).toFixed(1)),
     target: 150,
+    dataParallel: trainParallel && {
+      threads: sftThreads,
+      imgsPerSec: Math.round(trainParallel.imgsPerSec),
+      overOneThread: Number((trainParallel.imgsPerSec / trainWasm).toFixed(2)),
+      startMs: Math.round(trainParallel.startMs),
+    },
   },
   inference: {
     backend: "wasm",

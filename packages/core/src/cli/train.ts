@@ -24,6 +24,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--epochs <e>", "number of epochs (default 5 when no budget is given)", num)
     .option("--steps <n>", "a fixed number of optimizer steps (the schedule's length, load-proof)", num)
     .option("--seed <n>", "seed for init, data order and augmentation", num)
+    .option("--threads <n>", "threads computing each step's gradient, data parallel (wasm or cpu; default 1)", num)
     .option("--head <head>", "chain (default) | flat | regress")
     .option(
       "--regions <level>",
@@ -52,6 +53,7 @@ export function registerTrainCommands(program: Command): void {
         ["epochs", "epochs"],
         ["steps", "steps"],
         ["seed", "seed"],
+        ["threads", "threads"],
         ["batchSize", "batchSize"],
         ["lr", "lr"],
         ["checkpointEvery", "checkpointEvery"],

@@ -5,34 +5,15 @@
  * Every thread runs the same kernels on the same weights: its chains equal the main thread's.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { BackendName } from "../backend/select.ts";
+import { WorkerPool } from "../util/worker-pool.ts";
 import type { DecodedChain, DecodeSpec } from "./decode.ts";
 import type { RawBatch } from "./inputs.ts";
 
 export interface DecodeJob {
-  id: number;
   batch: RawBatch;
   n: number;
   spec: DecodeSpec;
-}
-
-export type DecodeReply =
-  | { ready: true }
-  | { failed: string }
-  | { id: number; chains: DecodedChain[][] }
-  | { id: number; error: string };
-
-interface Pending {
-  resolve: (chains: DecodedChain[][]) => void;
-  reject: (err: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  pending: Map<number, Pending>;
-  /** Set once the thread died or failed: later jobs are refused with it. */
-  dead: Error | null;
 }
 
 /** Backends whose pool threads each get a core: the node bindings already use every core. */
@@ -41,12 +22,18 @@ export const POOL_BACKENDS: readonly BackendName[] = ["wasm", "cpu"];
 /** Threads for a pool on this machine: one per core, at most `max`. */
 export const defaultThreads = (max = 8) => Math.max(1, Math.min(max, availableParallelism()));
 
+/** Refuses a thread pool on a backend that uses every core by itself. */
+export function assertPoolBackend(backend: BackendName, what: string): void {
+  if (!POOL_BACKENDS.includes(backend)) {
+    throw new Error(`${what} threads run on ${POOL_BACKENDS.join(" or ")}, not ${backend} (it uses every core itself)`);
+  }
+}
+
 export class DecodePool {
-  private nextId = 0;
-  private constructor(private readonly slots: Slot[]) {}
+  private constructor(private readonly pool: WorkerPool<DecodeJob, DecodedChain[][]>) {}
 
   get threads(): number {
-    return this.slots.length;
+    return this.pool.threads;
   }
 
   /**
@@ -55,64 +42,23 @@ export class DecodePool {
    * its reason and stops the others.
    */
   static async open(opts: { checkpointDir: string; threads: number; backend: BackendName }): Promise<DecodePool> {
-    if (!POOL_BACKENDS.includes(opts.backend)) {
-      throw new Error(
-        `decoding threads run on ${POOL_BACKENDS.join(" or ")}, not ${opts.backend} (it uses every core itself)`,
-      );
-    }
-    const entry = new URL("./decode-thread.mjs", import.meta.url);
-    const slots: Slot[] = [];
-    const started = Array.from({ length: Math.max(1, opts.threads) }, (_, t) => {
-      const worker = new Worker(entry, { workerData: { checkpointDir: opts.checkpointDir, backend: opts.backend } });
-      const slot: Slot = { worker, pending: new Map(), dead: null };
-      slots.push(slot);
-      return new Promise<void>((resolve, reject) => {
-        const fail = (err: Error) => {
-          slot.dead = err;
-          for (const p of slot.pending.values()) p.reject(err);
-          slot.pending.clear();
-          reject(err);
-        };
-        worker.on("message", (m: DecodeReply) => {
-          if ("ready" in m) resolve();
-          else if ("failed" in m) fail(new Error(`decoding thread ${t} could not start: ${m.failed}`));
-          else {
-            const p = slot.pending.get(m.id);
-            slot.pending.delete(m.id);
-            if ("error" in m) p?.reject(new Error(m.error));
-            else p?.resolve(m.chains);
-          }
-        });
-        worker.on("error", (err) => fail(new Error(`decoding thread ${t} failed: ${err.message}`)));
-        worker.on("exit", (code) => {
-          if (code !== 0) fail(new Error(`decoding thread ${t} exited with code ${code}`));
-          else fail(new Error(`decoding thread ${t} was closed`));
-        });
-      });
+    assertPoolBackend(opts.backend, "decoding");
+    const { pool } = await WorkerPool.open<DecodeJob, DecodedChain[][]>({
+      module: new URL("./decode-thread.ts", import.meta.url),
+      data: { checkpointDir: opts.checkpointDir, backend: opts.backend },
+      threads: opts.threads,
+      label: "decoding",
     });
-    const pool = new DecodePool(slots);
-    try {
-      await Promise.all(started);
-    } catch (err) {
-      await pool.close();
-      throw err;
-    }
-    return pool;
+    return new DecodePool(pool);
   }
 
   /** Decodes one raw batch of `n` samples on the least busy thread. */
   decode(batch: RawBatch, n: number, spec: DecodeSpec): Promise<DecodedChain[][]> {
-    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    if (slot.dead) return Promise.reject(slot.dead);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, batch, n, spec } satisfies DecodeJob);
-    });
+    return this.pool.run({ batch, n, spec });
   }
 
   /** Stops every thread; jobs still pending reject. */
-  async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

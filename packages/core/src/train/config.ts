@@ -43,6 +43,13 @@ export const TrainConfig = z
     minutes: z.number().positive().optional(),
     /** The clock of `minutes`: wall time, or this process's CPU time (equal compute on a loaded machine). */
     budgetClock: z.enum(["wall", "cpu"]).default("wall"),
+    /**
+     * Threads computing each step's gradient, data parallel: the batch is cut into one shard per
+     * thread, each with its own wasm (or cpu) backend, and the gradients summed before the step
+     * (see train/grad-pool.ts). 1 keeps the step on the main thread. A `cpu` clock counts every
+     * thread's time, so a CPU-minute budget buys the same compute on any number of threads.
+     */
+    threads: z.number().int().min(1).max(16).default(1),
     seed: z.number().int().min(0).default(0),
     checkpointEvery: z.number().int().min(1).default(200),
     /** Validation samples per epoch-end evaluation. */

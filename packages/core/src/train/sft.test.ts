@@ -5,7 +5,8 @@ import { before, describe, it } from "node:test";
 import { tempDir, tinyBlueMarble, tinyOverlappingBlueMarble } from "../../test/fixtures.ts";
 import { evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
-import { CheckpointError, readCheckpoint } from "./checkpoint.ts";
+import { CheckpointError, loadModel, readCheckpoint } from "./checkpoint.ts";
+import { GradPool } from "./grad-pool.ts";
 import { trainSft } from "./sft.ts";
 
 const SMALL = {
@@ -92,6 +93,62 @@ describe("SFT training", () => {
     assert.deepEqual(
       steps("split").map(([s]) => s),
       steps("straight").map(([s]) => s),
+    );
+  });
+
+  it("takes data-parallel steps on two threads: the gradient of the whole batch, and an exact resume", async () => {
+    const dir = tempDir("geor-threads-");
+    const train = { steps: 8, batchSize: 33, checkpointEvery: 3, seed: 2, warmupSteps: 2 };
+    const run = (name: string, threads: number, more: object = {}) =>
+      trainSft({
+        dataset,
+        out: path.join(dir, name),
+        model: SMALL,
+        train: { ...train, threads },
+        backend: "wasm",
+        ...more,
+      });
+    await run("one", 1);
+    const two = await run("two", 2);
+    assert.equal(two.steps, 8);
+    const losses = (name: string) =>
+      readFileSync(path.join(dir, name, "metrics.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === "step");
+    // Shards of 17 and 16 rows, each loss weighted by its share: the same loss and parts as one
+    // thread up to float summation order, step after step (the weights follow the same path).
+    const [a, b] = [losses("one"), losses("two")];
+    assert.equal(b.length, 8);
+    for (const [i, l] of a.entries()) {
+      for (const k of ["loss", "loss_country", "loss_admin1", "loss_offset"]) {
+        assert.ok(
+          Math.abs(l[k] - b[i][k]) < 1e-4 * Math.max(1, Math.abs(l[k])),
+          `step ${i + 1} ${k}: ${l[k]} vs ${b[i][k]}`,
+        );
+      }
+    }
+    const wa = readCheckpoint(path.join(dir, "one", "checkpoint")).weights;
+    const wb = readCheckpoint(path.join(dir, "two", "checkpoint")).weights;
+    let maxDiff = 0;
+    for (let i = 0; i < wa.length; i++) maxDiff = Math.max(maxDiff, Math.abs(wa[i] - wb[i]));
+    assert.ok(maxDiff < 1e-5, `one vs two threads: weights differ by up to ${maxDiff}`);
+    console.log(
+      "maxdiff",
+      maxDiff,
+      a.map((l, i) => l.loss - b[i].loss),
+    );
+    // Stopped after 4 steps and resumed (on two threads again, from run.json): bit for bit the same.
+    await run("split", 2, { stopAfterSteps: 4 });
+    await trainSft({ dataset, out: path.join(dir, "split"), backend: "wasm", resume: true });
+    assert.deepEqual(readCheckpoint(path.join(dir, "split", "checkpoint")).weights, wb);
+    const noSpeed = (ls: Record<string, number>[]) => ls.map(({ imgsPerSec: _, ...l }) => l);
+    assert.deepEqual(noSpeed(losses("split")), noSpeed(b));
+    // The node bindings use every core themselves: a pool there is refused, before any work.
+    await assert.rejects(
+      GradPool.open(loadModel(path.join(dir, "two", "checkpoint")).model, { threads: 2, backend: "node" }),
+      /training threads run on wasm or cpu, not node/,
     );
   });
 

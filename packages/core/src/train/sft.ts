@@ -17,7 +17,7 @@ import { type BackendInfo, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
-import { datasetInput } from "../model/inputs.ts";
+import { datasetInput, type RawBatch } from "../model/inputs.ts";
 import { type LossWeights, sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import { DistanceSmoothing } from "../model/smoothing.ts";
@@ -29,6 +29,7 @@ import { augmentBatch } from "./augment.ts";
 import { StepBudget } from "./budget.ts";
 import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
+import { GradPool } from "./grad-pool.ts";
 import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
 import type { RunOptions } from "./runs.ts";
 import { trainIndices } from "./subsets.ts";
@@ -104,6 +105,12 @@ export function targetBuilder(model: GeoModel, cfg: TrainConfig, ds: Dataset, tr
         )
       : null;
   return new TargetBuilder(model.vocab, smoothing);
+}
+
+/** A raw batch with the step's augmentation applied (images only; features are used as they are). */
+function augmented(r: RawBatch, augment: (images: Uint8Array) => void): RawBatch {
+  if (r.kind === "pixels") augment(r.data);
+  return r;
 }
 
 /** One optimizer step on the batch `x()` builds: the loss and its parts (`loss_<part>`). */
@@ -244,9 +251,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     writeFileSync(metricsFile, "");
   }
 
-  const { input, backbone } = await datasetInput(model.config, ds);
+  const { input, raw, backbone } = await datasetInput(model.config, ds);
   backbone?.dispose();
   const targets = targetBuilder(model, cfg, ds, train);
+  // Runs written before data-parallel steps have no threads field: one thread.
+  const threads = cfg.threads ?? 1;
+  const pool = threads > 1 ? await GradPool.open(model, { threads, backend: backend.name }) : null;
+  if (pool) log(`data-parallel steps on ${threads} threads`);
   const shape = ds.manifest.patch;
   // A time budget without an epoch count: the schedule length follows the measured speed.
   const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
@@ -276,62 +287,68 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
 
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
-  while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-    if (budget.exhausted()) break;
-    const epoch = Math.floor(state.step / state.stepsPerEpoch);
-    const inEpoch = state.step % state.stepsPerEpoch;
-    if (orderEpoch !== epoch) {
-      order = seededPermutation(train.length, hash32(`epoch:${epoch}`, cfg.seed));
-      orderEpoch = epoch;
-    }
-    const from = inEpoch * cfg.batchSize;
-    const batchIdx = Uint32Array.from(
-      order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
-      (j) => train[j],
-    );
-    const augment = (images: Uint8Array) =>
-      augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
-    const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
-    const lr = learningRate(
-      state.step,
-      Number.isFinite(state.totalSteps) ? state.totalSteps : 10 * state.stepsPerEpoch,
-      cfg,
-    );
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const parts = sftStep(model, optimizer, () => input(model, batchIdx, augment), t, cfg.lossWeights);
-    if (!Number.isFinite(parts.loss)) {
-      throw new Error(
-        `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
+  try {
+    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
+      if (budget.exhausted()) break;
+      const epoch = Math.floor(state.step / state.stepsPerEpoch);
+      const inEpoch = state.step % state.stepsPerEpoch;
+      if (orderEpoch !== epoch) {
+        order = seededPermutation(train.length, hash32(`epoch:${epoch}`, cfg.seed));
+        orderEpoch = epoch;
+      }
+      const from = inEpoch * cfg.batchSize;
+      const batchIdx = Uint32Array.from(
+        order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
+        (j) => train[j],
       );
+      const augment = (images: Uint8Array) =>
+        augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
+      const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
+      const lr = learningRate(
+        state.step,
+        Number.isFinite(state.totalSteps) ? state.totalSteps : 10 * state.stepsPerEpoch,
+        cfg,
+      );
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const parts = pool
+        ? await pool.step(model, optimizer, augmented(raw(batchIdx), augment), t, cfg.lossWeights)
+        : sftStep(model, optimizer, () => input(model, batchIdx, augment), t, cfg.lossWeights);
+      if (!Number.isFinite(parts.loss)) {
+        throw new Error(
+          `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
+        );
+      }
+      state.step++;
+      windowImages += batchIdx.length;
+      const now = performance.now();
+      if (now - windowStart > 2000) {
+        imgsPerSec = windowImages / ((now - windowStart) / 1000);
+        windowStart = now;
+        windowImages = 0;
+      }
+      // A time budget sets the schedule length from the measured speed (re-estimated as the run
+      // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
+      const estimate = budgetDriven ? budget.observe(state.step) : null;
+      if (estimate !== null) {
+        if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
+        state.totalSteps = estimate;
+      }
+      state.elapsedMs = now - started;
+      state.budgetMs = budget.elapsedMs();
+      appendMetrics(metricsFile, {
+        type: "step",
+        step: state.step,
+        epoch,
+        lr,
+        ...parts,
+        imgsPerSec: Math.round(imgsPerSec),
+      });
+      opts.onProgress?.({ step: state.step, totalSteps: state.totalSteps, epoch, loss: parts.loss, lr, imgsPerSec });
+      if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
+      if (state.step % cfg.checkpointEvery === 0) await checkpoint();
     }
-    state.step++;
-    windowImages += batchIdx.length;
-    const now = performance.now();
-    if (now - windowStart > 2000) {
-      imgsPerSec = windowImages / ((now - windowStart) / 1000);
-      windowStart = now;
-      windowImages = 0;
-    }
-    // A time budget sets the schedule length from the measured speed (re-estimated as the run
-    // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
-    const estimate = budgetDriven ? budget.observe(state.step) : null;
-    if (estimate !== null) {
-      if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
-      state.totalSteps = estimate;
-    }
-    state.elapsedMs = now - started;
-    state.budgetMs = budget.elapsedMs();
-    appendMetrics(metricsFile, {
-      type: "step",
-      step: state.step,
-      epoch,
-      lr,
-      ...parts,
-      imgsPerSec: Math.round(imgsPerSec),
-    });
-    opts.onProgress?.({ step: state.step, totalSteps: state.totalSteps, epoch, loss: parts.loss, lr, imgsPerSec });
-    if (state.step % state.stepsPerEpoch === 0) val = evaluate(epoch);
-    if (state.step % cfg.checkpointEvery === 0) await checkpoint();
+  } finally {
+    await pool?.close();
   }
   const finished = state.step >= state.totalSteps || budget.exhausted();
   if (finished) {

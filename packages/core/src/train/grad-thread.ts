@@ -1,0 +1,31 @@
+/**
+ * One gradient thread of a GradPool: builds the model from a checkpoint on its own TensorFlow.js
+ * backend, then for each job sets the weights it is sent and answers with the gradient of its
+ * shard (the buffer is moved to the main thread, not copied).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type BackendName, selectBackend } from "../backend/select.ts";
+import { rawToTensor } from "../model/inputs.ts";
+import { serveJobs } from "../util/worker-pool.ts";
+import { loadModel } from "./checkpoint.ts";
+import { flatten, type GradJob, type GradResult, shardGradients } from "./grad-pool.ts";
+
+await serveJobs(
+  async ({ checkpointDir, backend }: { checkpointDir: string; backend: BackendName }) => {
+    await selectBackend({ backend });
+    const { model } = loadModel(checkpointDir);
+    return { info: [...model.variables.keys()].join(","), state: model };
+  },
+  (model, job: GradJob): GradResult =>
+    tf.tidy(() => {
+      let o = 0;
+      for (const v of model.variableList) {
+        v.assign(tf.tensor(job.weights.subarray(o, o + v.size), v.shape));
+        o += v.size;
+      }
+      const x = rawToTensor(model, job.raw, job.t.n);
+      const { grads, parts } = shardGradients(model, x, job.t, job.scale, job.lossWeights);
+      return { grads: flatten(grads), parts };
+    }),
+  (result) => [result.grads.buffer as ArrayBuffer],
+);
