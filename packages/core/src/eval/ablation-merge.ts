@@ -127,7 +127,9 @@ export function mergeAblations(
   writeFileSync(named(outDir, "ablation-config"), `${JSON.stringify(cfg, null, 2)}\n`);
   writeFileSync(path.join(outDir, "merged-from.json"), `${JSON.stringify(merged, null, 2)}\n`);
   writeFileSync(files.json, `${JSON.stringify(rows, null, 2)}\n`);
-  const pooled = `Pooled by \`geor ablate merge\` from ${merged.map((m) => `\`${m.dir}\` (seeds ${m.seeds.join(", ")})`).join(", ")}.`;
+  // Sources named as seen from beside `out` (usually siblings), so the report reads anywhere.
+  const sourceName = (dir: string) => path.relative(path.dirname(outDir), dir) || ".";
+  const pooled = `Pooled by \`geor ablate merge\` from ${merged.map((m) => `\`${sourceName(m.dir)}\` (seeds ${m.seeds.join(", ")})`).join(", ")}.`;
   writeFileSync(files.markdown, ablationMarkdown(rows, cfg, first.budget, [pooled]));
   return { rows, files, sources: merged };
 }
