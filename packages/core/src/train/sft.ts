@@ -17,6 +17,7 @@ import { type BackendInfo, selectBackend } from "../backend/select.ts";
 import { Dataset } from "../data/store.ts";
 import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
+import { assertPoolBackend } from "../model/decode-pool.ts";
 import { datasetInput, type RawBatch } from "../model/inputs.ts";
 import { type LossWeights, sftLoss } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
@@ -212,6 +213,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     assertKnownKeys(opts.model ?? {}, ModelConfig, "model");
     assertKnownKeys(opts.train ?? {}, TrainConfig, "train");
     cfg = TrainConfig.parse(opts.train ?? {});
+    // Refused before the run directory exists, like any other bad setting.
+    if (cfg.threads > 1) assertPoolBackend(backend.name, "training");
     train = trainIndices(ds, cfg.holdoutFraction, cfg.data);
     logDropped(train.length);
     model = opts.init ? loadModel(path.resolve(opts.init)).model : await newModel(opts.model, cfg.seed, ds, train, log);
@@ -254,10 +257,6 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const { input, raw, backbone } = await datasetInput(model.config, ds);
   backbone?.dispose();
   const targets = targetBuilder(model, cfg, ds, train);
-  // Runs written before data-parallel steps have no threads field: one thread.
-  const threads = cfg.threads ?? 1;
-  const pool = threads > 1 ? await GradPool.open(model, { threads, backend: backend.name }) : null;
-  if (pool) log(`data-parallel steps on ${threads} threads`);
   const shape = ds.manifest.patch;
   // A time budget without an epoch count: the schedule length follows the measured speed.
   const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
@@ -287,6 +286,11 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
 
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
+  // Runs written before data-parallel steps have no threads field: one thread.
+  const threads = cfg.threads ?? 1;
+  const pool = threads > 1 ? await GradPool.open(model, { threads, backend: backend.name }) : null;
+  if (pool) log(`data-parallel steps on ${threads} threads`);
+  // The pool's threads would keep the process alive: closed however the loop ends.
   try {
     while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
       if (budget.exhausted()) break;
