@@ -64,3 +64,57 @@ export class StepBudget {
     return Math.max(step + 1, step + Math.floor(((1 - this.reserve) * (this.budgetMs - now)) / msPerStep));
   }
 }
+
+/** The clocks of a run that a checkpoint keeps (both trainers' state has them). */
+export interface ClockedState {
+  step: number;
+  totalSteps: number;
+  elapsedMs: number;
+  budgetMs?: number;
+}
+
+/**
+ * The per-step bookkeeping both trainers share: images per second over ~2 s windows, the
+ * schedule length a time budget sets as the run goes, and the clocks the checkpoint keeps.
+ */
+export class StepClock {
+  /** performance.now() at which the run (as if never interrupted) started. */
+  readonly started: number;
+  private windowStart = performance.now();
+  private windowImages = 0;
+  /** Images per second over the last full window (0 before the first). */
+  imgsPerSec = 0;
+
+  constructor(
+    readonly budget: StepBudget,
+    private readonly state: ClockedState,
+    /** A time budget without a fixed length: the schedule length follows the measured speed. */
+    private readonly budgetDriven: boolean,
+    private readonly announce: (estimate: number) => void,
+  ) {
+    this.started = performance.now() - state.elapsedMs;
+  }
+
+  /** After each optimizer step (state.step already advanced) of `images` images. */
+  stepDone(images: number): void {
+    this.windowImages += images;
+    const now = performance.now();
+    if (now - this.windowStart > 2000) {
+      this.imgsPerSec = this.windowImages / ((now - this.windowStart) / 1000);
+      this.windowStart = now;
+      this.windowImages = 0;
+    }
+    const estimate = this.budgetDriven ? this.budget.observe(this.state.step) : null;
+    if (estimate !== null) {
+      if (!Number.isFinite(this.state.totalSteps)) this.announce(estimate);
+      this.state.totalSteps = estimate;
+    }
+    this.state.elapsedMs = now - this.started;
+    this.state.budgetMs = this.budget.elapsedMs();
+  }
+
+  /** Seconds since the run started (interruptions excluded). */
+  seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+}

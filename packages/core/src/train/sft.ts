@@ -27,7 +27,7 @@ import { buildVocab } from "../model/vocab.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
-import { StepBudget } from "./budget.ts";
+import { StepBudget, StepClock } from "./budget.ts";
 import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
 import { GradPool } from "./grad-pool.ts";
@@ -262,10 +262,11 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
   const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
-  const started = performance.now() - state.elapsedMs;
-  let windowStart = performance.now();
-  let windowImages = 0;
-  let imgsPerSec = 0;
+  // A time budget sets the schedule length from the measured speed (re-estimated as the run
+  // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
+  const clock = new StepClock(budget, state, budgetDriven, (steps) =>
+    log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
+  );
   const checkpoint = checkpointer(ckptDir, model, optimizer, state, opts.onCheckpoint);
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
@@ -323,22 +324,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         );
       }
       state.step++;
-      windowImages += batchIdx.length;
-      const now = performance.now();
-      if (now - windowStart > 2000) {
-        imgsPerSec = windowImages / ((now - windowStart) / 1000);
-        windowStart = now;
-        windowImages = 0;
-      }
-      // A time budget sets the schedule length from the measured speed (re-estimated as the run
-      // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
-      const estimate = budgetDriven ? budget.observe(state.step) : null;
-      if (estimate !== null) {
-        if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
-        state.totalSteps = estimate;
-      }
-      state.elapsedMs = now - started;
-      state.budgetMs = budget.elapsedMs();
+      clock.stepDone(batchIdx.length);
+      const imgsPerSec = clock.imgsPerSec;
       appendMetrics(metricsFile, {
         type: "step",
         step: state.step,
@@ -360,7 +347,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
   }
   await checkpoint();
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = clock.seconds();
   model.dispose();
   optimizer.dispose();
   ds.close();

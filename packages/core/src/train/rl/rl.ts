@@ -21,7 +21,7 @@ import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
 import { assertKnownKeys } from "../../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
-import { StepBudget } from "../budget.ts";
+import { StepBudget, StepClock } from "../budget.ts";
 import { checkpointExists, checkpointer, loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
 import { learningRate } from "../config.ts";
 import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
@@ -234,10 +234,9 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
     const budgetDriven = cfg.minutes !== undefined && cfg.steps === undefined;
     const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
     const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
-    const started = performance.now() - state.elapsedMs;
-    let windowStart = performance.now();
-    let windowImages = 0;
-    let imgsPerSec = 0;
+    const clock = new StepClock(budget, state, budgetDriven, (steps) =>
+      log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
+    );
     let order: Uint32Array = new Uint32Array(0);
     let orderEpoch = -1;
     while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
@@ -290,20 +289,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         x.dispose();
       }
       state.step++;
-      windowImages += batchIdx.length;
-      const now = performance.now();
-      if (now - windowStart > 2000) {
-        imgsPerSec = windowImages / ((now - windowStart) / 1000);
-        windowStart = now;
-        windowImages = 0;
-      }
-      const estimate = budgetDriven ? budget.observe(state.step) : null;
-      if (estimate !== null) {
-        if (!Number.isFinite(state.totalSteps)) log(`time budget ${cfg.minutes} min ≈ ${estimate} steps`);
-        state.totalSteps = estimate;
-      }
-      state.elapsedMs = now - started;
-      state.budgetMs = budget.elapsedMs();
+      clock.stepDone(batchIdx.length);
+      const imgsPerSec = clock.imgsPerSec;
       const chainsPerSec = imgsPerSec * G;
       appendMetrics(metricsFile, {
         type: "step",
@@ -328,7 +315,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       if (state.step % cfg.evalEvery !== 0) await validate();
     }
     await checkpoint();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = clock.seconds();
     return {
       runDir,
       steps: state.step,
