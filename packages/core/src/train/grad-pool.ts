@@ -38,7 +38,11 @@ export interface GradResult {
   parts: Record<string, number>;
 }
 
-/** The scaled loss of a shard and its gradients (call inside tf.tidy). */
+/**
+ * The loss of a batch (or of a shard, scaled by its share of the batch; 1 leaves it as it is),
+ * its parts as `loss` / `loss_<part>` numbers, and every variable's gradient in `variableList`
+ * order. Call inside tf.tidy.
+ */
 export function shardGradients(
   model: GeoModel,
   x: tf.Tensor,
@@ -47,11 +51,12 @@ export function shardGradients(
   lossWeights: LossWeights,
 ): { grads: tf.Tensor[]; parts: Record<string, number> } {
   const vars = model.variableList;
+  const scaled = (v: tf.Scalar) => (scale === 1 ? v : (tf.mul(v, scale) as tf.Scalar));
   let kept: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const r = sftLoss(model, x, t, lossWeights);
-    kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(tf.mul(v, scale) as tf.Scalar)]));
-    return tf.mul(r.total, scale) as tf.Scalar;
+    kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(scaled(v))]));
+    return scaled(r.total);
   }, vars);
   const parts: Record<string, number> = { loss: value.dataSync()[0] };
   for (const [k, v] of Object.entries(kept)) {
@@ -70,6 +75,16 @@ export function flatten(tensors: tf.Tensor[]): Float32Array {
     o += t.size;
   }
   return out;
+}
+
+/** `flat` cut back into tensors shaped like `like` (the inverse of `flatten`). */
+export function unflatten(flat: Float32Array, like: tf.Tensor[]): tf.Tensor[] {
+  let o = 0;
+  return like.map((t) => {
+    const part = tf.tensor(flat.subarray(o, o + t.size), t.shape);
+    o += t.size;
+    return part;
+  });
 }
 
 /** Rows [from, to) of a batch of `n` rows: every per-row array cut the same way. */
@@ -111,6 +126,12 @@ export function shardBounds(n: number, k: number): [number, number][] {
     from += size;
   }
   return out.filter(([a, b]) => b > a);
+}
+
+/** An optimizer step with gradients given in `variableList` order. */
+export function applyGradients(model: GeoModel, optimizer: tf.Optimizer, grads: tf.Tensor[]): void {
+  const named = Object.fromEntries(model.variableList.map((v, i) => [v.name, grads[i]]));
+  optimizer.applyGradients(named as Parameters<typeof optimizer.applyGradients>[0]);
 }
 
 export class GradPool {
@@ -184,15 +205,9 @@ export class GradPool {
     for (const r of results) for (const [k, v] of Object.entries(r.parts)) parts[k] = (parts[k] ?? 0) + v;
     tf.tidy(() => {
       const vars = model.variableList;
-      let o = 0;
-      const grads: Record<string, tf.Tensor> = {};
-      vars.forEach((v, i) => {
-        let g = local.grads[i];
-        for (const r of results) g = tf.add(g, tf.tensor(r.grads.subarray(o, o + v.size), v.shape));
-        grads[v.name] = g;
-        o += v.size;
-      });
-      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+      const remoteGrads = results.map((r) => unflatten(r.grads, vars));
+      const grads = local.grads.map((g, i) => remoteGrads.reduce((sum, rg) => tf.add(sum, rg[i]), g));
+      applyGradients(model, optimizer, grads);
     });
     tf.dispose(local.grads);
     return parts;

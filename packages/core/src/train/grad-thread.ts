@@ -8,7 +8,7 @@ import { type BackendName, selectBackend } from "../backend/select.ts";
 import { rawToTensor } from "../model/inputs.ts";
 import { serveJobs } from "../util/worker-pool.ts";
 import { loadModel } from "./checkpoint.ts";
-import { flatten, type GradJob, type GradResult, shardGradients } from "./grad-pool.ts";
+import { flatten, type GradJob, type GradResult, shardGradients, unflatten } from "./grad-pool.ts";
 
 await serveJobs(
   async ({ checkpointDir, backend }: { checkpointDir: string; backend: BackendName }) => {
@@ -21,11 +21,10 @@ await serveJobs(
     // The result is set inside, not returned: tf.tidy would walk a returned Float32Array element
     // by element looking for tensors (~0.5 s for this model's gradient).
     tf.tidy(() => {
-      let o = 0;
-      for (const v of model.variableList) {
-        v.assign(tf.tensor(job.weights.subarray(o, o + v.size), v.shape));
-        o += v.size;
-      }
+      const vars = model.variableList;
+      unflatten(job.weights, vars).forEach((w, i) => {
+        vars[i].assign(w);
+      });
       const x = rawToTensor(model, job.raw, job.t.n);
       const { grads, parts } = shardGradients(model, x, job.t, job.scale, job.lossWeights);
       result = { grads: flatten(grads), parts };

@@ -19,7 +19,7 @@ import { predictSplit, summarizePredictions } from "../eval/evaluate.ts";
 import { isFrozen, ModelConfig } from "../model/config.ts";
 import { assertPoolBackend } from "../model/decode-pool.ts";
 import { datasetInput, type RawBatch } from "../model/inputs.ts";
-import { type LossWeights, sftLoss } from "../model/loss.ts";
+import type { LossWeights } from "../model/loss.ts";
 import { GeoModel, type InputSpec } from "../model/network.ts";
 import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder, type Targets } from "../model/targets.ts";
@@ -30,7 +30,7 @@ import { augmentBatch } from "./augment.ts";
 import { StepBudget, StepClock } from "./budget.ts";
 import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
-import { GradPool } from "./grad-pool.ts";
+import { applyGradients, GradPool, shardGradients } from "./grad-pool.ts";
 import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
 import type { RunOptions } from "./runs.ts";
 import { trainIndices } from "./subsets.ts";
@@ -123,20 +123,9 @@ export function sftStep(
   weights: LossWeights = {},
 ): Record<string, number> {
   return tf.tidy(() => {
-    const input = x();
-    let kept: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const r = sftLoss(model, input, t, weights);
-      kept = Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, tf.keep(v)]));
-      return r.total;
-    }, model.variableList);
-    optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
-    const out: Record<string, number> = { loss: value.dataSync()[0] };
-    for (const [k, v] of Object.entries(kept)) {
-      out[`loss_${k}`] = v.dataSync()[0];
-      v.dispose();
-    }
-    return out;
+    const { grads, parts } = shardGradients(model, x(), t, 1, weights);
+    applyGradients(model, optimizer, grads);
+    return parts;
   });
 }
 
