@@ -4,9 +4,9 @@
  * mean error, and GeoScore.
  */
 
-/** Accuracy thresholds in km: street, city, region, country, continent. */
-export const THRESHOLDS_KM = [1, 25, 200, 750, 2500] as const;
-export type ThresholdKm = (typeof THRESHOLDS_KM)[number];
+import { GEOSCORE_MAX, GEOSCORE_SCALE_KM, THRESHOLDS_KM, type ThresholdKm } from "./constants.ts";
+
+export { THRESHOLDS_KM, type ThresholdKm };
 
 /**
  * GeoGuessr's score for one guess, 5000·exp(−d/1492.7): 5000 points at 0 km, halved about
@@ -15,7 +15,7 @@ export type ThresholdKm = (typeof THRESHOLDS_KM)[number];
  */
 export function geoScore(km: number): number {
   if (!Number.isFinite(km) || km < 0) throw new RangeError(`distance ${String(km)} km must be a finite number ≥ 0`);
-  return 5000 * Math.exp(-km / 1492.7);
+  return GEOSCORE_MAX * Math.exp(-km / GEOSCORE_SCALE_KM);
 }
 
 /** Accuracy at each threshold, as a fraction in [0, 1]. */
