@@ -25,6 +25,14 @@ export {
   summarizePredictions,
 } from "./eval/evaluate.ts";
 export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
+export {
+  aheadCount,
+  meanStd,
+  type PairedComparison,
+  pairedComparison,
+  pairedTest,
+  type StdKind,
+} from "./eval/statistics.ts";
 export { type HeadKind, ModelConfig } from "./model/config.ts";
 export {
   type DecodedChain,

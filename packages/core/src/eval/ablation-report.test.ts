@@ -2,24 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ablationRow as row } from "../../test/fixtures.ts";
 import { AblationConfig } from "./ablation.ts";
-import { ablationMarkdown, pairedTest } from "./ablation-report.ts";
-
-test("pairedTest: the t statistic and two-sided p of per-seed differences", () => {
-  // mean 3, sd √2.5, n 5: t = 3 / (√2.5 / √5) = √18 ≈ 4.243; two-sided p with 4 dof ≈ 0.0132.
-  const r = pairedTest([1, 2, 3, 4, 5]);
-  assert.ok(r);
-  assert.ok(Math.abs(r.t - Math.sqrt(18)) < 1e-9, `t ${r.t}`);
-  assert.ok(Math.abs(r.p - 0.0132) < 5e-4, `p ${r.p}`);
-  // Symmetric: the sign flips t, not p.
-  const neg = pairedTest([-1, -2, -3, -4, -5]);
-  assert.ok(neg && Math.abs(neg.t + r.t) < 1e-9 && Math.abs(neg.p - r.p) < 1e-12);
-  // A large, consistent difference is far from chance; a zero-mean one is not.
-  assert.ok((pairedTest([10, 11, 9, 10, 10.5, 9.5])?.p ?? 1) < 1e-4);
-  assert.ok((pairedTest([1, -1, 2, -2])?.p ?? 0) > 0.99);
-  // Nothing to test: one pair, or no spread.
-  assert.equal(pairedTest([3]), undefined);
-  assert.equal(pairedTest([2, 2, 2]), undefined);
-});
+import { ablationMarkdown } from "./ablation-report.ts";
 
 test("ablationMarkdown: the deltas table gives mean ± std, the paired t and the seeds each arm leads", () => {
   const rows = [

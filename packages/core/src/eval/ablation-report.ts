@@ -1,7 +1,7 @@
 /** ablation.md: one table per section (mean ± std over seeds) and the RL-vs-control deltas. */
 import { THRESHOLDS_KM } from "@geor/geo";
-import jStat from "jstat";
 import type { AblationConfig, AblationRow, Section } from "./ablation.ts";
+import { meanStd, pairedTest } from "./statistics.ts";
 
 const TITLES: Record<Section, string> = {
   heads: "1. Direct coordinates vs geocells vs Chain of Region (SFT only)",
@@ -10,15 +10,12 @@ const TITLES: Record<Section, string> = {
   groups: "4. Group size G at the same number of sampled chains per step",
 };
 
-function meanStd(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
-  return { mean, std };
-}
-
-/** "mean ± std" (just the mean for one seed), with `digits` decimals after scaling. */
+/** "mean ± std" over seeds (sample std; just the mean for one seed), with `digits` decimals after scaling. */
 function cell(values: number[], scale = 1, digits = 0): string {
-  const { mean, std } = meanStd(values.map((v) => v * scale));
+  const { mean, std } = meanStd(
+    values.map((v) => v * scale),
+    "sample",
+  );
   return values.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
 }
 
@@ -82,19 +79,6 @@ const DELTA_METRICS: [string, (r: AblationRow) => number, number, number][] = [
   ["country pp", (r) => r.levels.country, 100, 1],
   ["GeoScore", (r) => r.metrics.geoScore, 1, 0],
 ];
-
-/**
- * Paired t statistic and two-sided p-value of per-seed differences (null: mean difference 0).
- * Undefined below two pairs or when every difference is the same (no spread to test against).
- */
-export function pairedTest(diffs: number[]): { t: number; p: number } | undefined {
-  const n = diffs.length;
-  if (n < 2) return undefined;
-  const { mean, std } = meanStd(diffs);
-  if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) return undefined;
-  const t = mean / (std / Math.sqrt(n));
-  return { t, p: jStat.ttest(t, n, 2) };
-}
 
 /**
  * Deltas of arm `a` over arm `b` (a − b, paired by seed) for the headline metrics: mean ± std,

@@ -16,6 +16,7 @@ import type { z } from "zod";
 import { type BackendInfo, selectBackend } from "../../backend/select.ts";
 import { Dataset } from "../../data/store.ts";
 import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/evaluate.ts";
+import { meanStd } from "../../eval/statistics.ts";
 import { sampleChains } from "../../model/decode.ts";
 import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
@@ -110,15 +111,6 @@ export function chainRewards(
     rewards[i] = r;
   }
   return { rewards, km };
-}
-
-function meanStd(x: ArrayLike<number>): { mean: number; std: number } {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length;
-  let v = 0;
-  for (let i = 0; i < x.length; i++) v += (x[i] - mean) ** 2;
-  return { mean, std: Math.sqrt(v / x.length) };
 }
 
 export async function trainRl(opts: RlOptions): Promise<RlResult> {
@@ -261,7 +253,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         const truth = Array.from(batchIdx, (i) => ds.samples[i]);
         const { rewards, km } = chainRewards(s.coords, s.tokens, truth, G, reward, countryIso2, cor);
         const adv = groupAdvantages(rewards, G);
-        const r = meanStd(rewards);
+        // The spread of exactly this batch's rewards: a population std.
+        const r = meanStd(rewards, "population");
         const lr = learningRate(state.step, Number.isFinite(state.totalSteps) ? state.totalSteps : 1000, cfg);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
         const update = grpoUpdate(policy, reference, optimizer, x, s, adv, G, { ...cfg, offsetSigma: sigma });
