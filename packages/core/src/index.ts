@@ -17,6 +17,15 @@ export {
   writeDataset,
 } from "./data/store.ts";
 export {
+  COMPARED_METRICS,
+  type ComparedMetric,
+  comparedMetric,
+  compareMetrics,
+  type MetricComparison,
+  pairBySeed,
+  type ScoredRun,
+} from "./eval/comparison.ts";
+export {
   baselines,
   type EvalReport,
   predictSplit,

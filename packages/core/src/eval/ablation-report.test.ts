@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { ablationRow as row } from "../../test/fixtures.ts";
 import { AblationConfig } from "./ablation.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
+import { comparedMetric, compareMetrics, pairBySeed } from "./comparison.ts";
 
 test("ablationMarkdown: the deltas table gives mean ± std, the paired t and the seeds each arm leads", () => {
   const rows = [
@@ -35,4 +36,15 @@ test("ablationMarkdown: the deltas table gives mean ± std, the paired t and the
   assert.equal(t[1], "—");
   assert.equal(t[5], "—");
   assert.deepEqual([ahead[0], ahead[3], ahead[5]], ["2 of 3", "3 of 3", "3 of 3"]);
+  // The report's numbers are those of compareMetrics (what any other comparison of these runs gives).
+  const [km, acc750] = compareMetrics(
+    pairBySeed(
+      rows.filter((r) => r.arm === "sft-chain"),
+      rows.filter((r) => r.arm === "sft-flat"),
+    ),
+    ["medianKm", "acc@750"].map(comparedMetric),
+  );
+  assert.equal(mean[0], `${km.meanDelta.toFixed(0)} ± ${km.stdDelta?.toFixed(0)}`);
+  assert.equal(t[3], `${acc750.t?.toFixed(2)} (${acc750.p?.toFixed(3)})`);
+  assert.equal(ahead[0], `${km.ahead} of ${km.n}`);
 });

@@ -1,7 +1,8 @@
 /** ablation.md: one table per section (mean ± std over seeds) and the RL-vs-control deltas. */
 import { THRESHOLDS_KM } from "@geor/geo";
 import type { AblationConfig, AblationRow, Section } from "./ablation.ts";
-import { meanStd, pairedTest } from "./statistics.ts";
+import { type ComparedMetric, comparedMetric, compareMetrics, pairBySeed } from "./comparison.ts";
+import { meanStd } from "./statistics.ts";
 
 const TITLES: Record<Section, string> = {
   heads: "1. Direct coordinates vs geocells vs Chain of Region (SFT only)",
@@ -10,13 +11,18 @@ const TITLES: Record<Section, string> = {
   groups: "4. Group size G at the same number of sampled chains per step",
 };
 
+/** "mean ± std" (just the mean for one value), with `digits` decimals. */
+function meanCell(mean: number, std: number | undefined, digits: number): string {
+  return std !== undefined ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+}
+
 /** "mean ± std" over seeds (sample std; just the mean for one seed), with `digits` decimals after scaling. */
 function cell(values: number[], scale = 1, digits = 0): string {
   const { mean, std } = meanStd(
     values.map((v) => v * scale),
     "sample",
   );
-  return values.length > 1 ? `${mean.toFixed(digits)} ± ${std.toFixed(digits)}` : mean.toFixed(digits);
+  return meanCell(mean, values.length > 1 ? std : undefined, digits);
 }
 
 function table(rows: AblationRow[], arms: string[]): string[] {
@@ -67,47 +73,44 @@ function table(rows: AblationRow[], arms: string[]): string[] {
   return out;
 }
 
-/** The headline metrics of a deltas table: label, value of a row, scale and decimals of its cell. */
-const DELTA_METRICS: [string, (r: AblationRow) => number, number, number][] = [
-  ["median km", (r) => r.metrics.medianKm, 1, 0],
-  ...[25, 200, 750, 2500].map((t): [string, (r: AblationRow) => number, number, number] => [
-    `acc@${t} pp`,
-    (r) => r.metrics.acc[t as keyof AblationRow["metrics"]["acc"]],
-    100,
-    1,
-  ]),
-  ["country pp", (r) => r.levels.country, 100, 1],
-  ["GeoScore", (r) => r.metrics.geoScore, 1, 0],
-];
+/** The headline metrics of a deltas table (the differences of accuracies in percentage points). */
+const DELTA_METRICS: readonly ComparedMetric[] = [
+  "medianKm",
+  "acc@25",
+  "acc@200",
+  "acc@750",
+  "acc@2500",
+  "country",
+  "geoScore",
+].map(comparedMetric);
+
+/** A deltas table's column head and decimals: "<label> pp" with one decimal for accuracies, else whole units. */
+const deltaLabel = (m: ComparedMetric) => (m.unit === "pp" ? `${m.label} pp` : m.label);
+const deltaDigits = (m: ComparedMetric) => (m.unit === "pp" ? 1 : 0);
 
 /**
  * Deltas of arm `a` over arm `b` (a − b, paired by seed) for the headline metrics: mean ± std,
  * and from two seeds on the paired t (two-sided p) and the seeds in which `a` is ahead.
  */
 function deltas(rows: AblationRow[], a: string, b: string): string[] {
-  const pairs = rows
-    .filter((r) => r.arm === a)
-    .flatMap((ra) => {
-      const rb = rows.find((r) => r.arm === b && r.seed === ra.seed);
-      return rb ? [[ra, rb] as const] : [];
-    });
+  const pairs = pairBySeed(
+    rows.filter((r) => r.arm === a),
+    rows.filter((r) => r.arm === b),
+  );
   if (pairs.length === 0) return [];
-  const diffs = DELTA_METRICS.map(([, f, scale]) => pairs.map(([x, y]) => (f(x) - f(y)) * scale));
+  const compared = compareMetrics(pairs, DELTA_METRICS);
   const lines = [
     "",
     `Deltas \`${a}\` − \`${b}\` over ${pairs.length} seed(s) (negative km and positive accuracy favour \`${a}\`):`,
     "",
-    `| | ${DELTA_METRICS.map(([label]) => label).join(" | ")} |`,
+    `| | ${DELTA_METRICS.map(deltaLabel).join(" | ")} |`,
     `|---|${DELTA_METRICS.map(() => "---").join("|")}|`,
-    `| mean ± std | ${DELTA_METRICS.map(([, , , digits], i) => cell(diffs[i], 1, digits)).join(" | ")} |`,
+    `| mean ± std | ${compared.map((c, i) => meanCell(c.meanDelta, c.stdDelta, deltaDigits(DELTA_METRICS[i]))).join(" | ")} |`,
   ];
   if (pairs.length < 2) return lines;
-  const tests = diffs.map(pairedTest);
   lines.push(
-    `| paired t (p) | ${tests.map((t) => (t ? `${t.t.toFixed(2)} (${t.p.toFixed(3)})` : "—")).join(" | ")} |`,
-    `| \`${a}\` ahead | ${diffs
-      .map((d, i) => `${d.filter((x) => (i === 0 ? x < 0 : x > 0)).length} of ${d.length}`)
-      .join(" | ")} |`,
+    `| paired t (p) | ${compared.map((c) => (c.t !== undefined && c.p !== undefined ? `${c.t.toFixed(2)} (${c.p.toFixed(3)})` : "—")).join(" | ")} |`,
+    `| \`${a}\` ahead | ${compared.map((c) => `${c.ahead} of ${c.n}`).join(" | ")} |`,
   );
   return lines;
 }
