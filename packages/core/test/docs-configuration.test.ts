@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { BlueMarbleConfig } from "../src/data/bluemarble/build.ts";
-import { AblationConfig } from "../src/eval/ablation.ts";
+import { AblationConfig } from "../src/eval/ablation-config.ts";
 import { ModelConfig } from "../src/model/config.ts";
 import { TrainConfig } from "../src/train/config.ts";
 import { RlConfig } from "../src/train/rl/config.ts";

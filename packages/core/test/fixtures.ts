@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildBlueMarble } from "../src/data/bluemarble/build.ts";
-import type { AblationRow } from "../src/eval/ablation.ts";
+import type { AblationRow } from "../src/eval/ablation-config.ts";
 
 let built: Promise<string> | null = null;
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ablationRow as row, tempDir } from "../../test/fixtures.ts";
-import { AblationConfig, type AblationRow } from "./ablation.ts";
+import { AblationConfig, type AblationRow } from "./ablation-config.ts";
 import { mergeAblations } from "./ablation-merge.ts";
 
 const bin = fileURLToPath(new URL("../../bin/geor.mjs", import.meta.url));

@@ -8,10 +8,11 @@ import {
   type AblationConfig,
   type AblationResult,
   type AblationRow,
-  stepBudgets,
+  type HeadStepBudgets,
+  headStepBudgets,
   validateAblationConfig,
-} from "./ablation.ts";
-import { ablationMarkdown, type StepBudget } from "./ablation-report.ts";
+} from "./ablation-config.ts";
+import { ablationMarkdown } from "./ablation-report.ts";
 import { decisionTag, parseDecision } from "./evaluate.ts";
 
 /** One pooled source: its directory and the seeds it gave. */
@@ -43,14 +44,14 @@ function readJson<T>(file: string): T {
 }
 
 /** The step budget a source's arms trained under (null for time budgets). */
-function stepBudgetOf(cfg: AblationConfig, dir: string): StepBudget | null {
+function stepBudgetOf(cfg: AblationConfig, dir: string): HeadStepBudgets | null {
   if (cfg.budgetClock !== "steps") return null;
   const costFile = path.join(dir, "step-cost.json");
   const relative =
     cfg.stepCost ??
     (existsSync(costFile) ? readJson<{ relative: Record<string, number> }>(costFile).relative : undefined);
   if (!relative) throw new Error(`${dir}: a step-budget ablation with neither stepCost nor step-cost.json`);
-  return { relative, steps: stepBudgets(cfg, relative) };
+  return headStepBudgets(cfg, relative);
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ablationRow as row } from "../../test/fixtures.ts";
-import { AblationConfig } from "./ablation.ts";
+import { AblationConfig } from "./ablation-config.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
 import { comparedMetric, compareMetrics, pairBySeed } from "./comparison.ts";
 

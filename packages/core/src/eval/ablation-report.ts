@@ -1,6 +1,6 @@
 /** ablation.md: one table per section (mean ± std over seeds) and the RL-vs-control deltas. */
-import { THRESHOLDS_KM } from "@geor/geo";
-import type { AblationConfig, AblationRow, Section } from "./ablation.ts";
+import { THRESHOLDS_KM } from "@geor/geo/constants";
+import type { AblationConfig, AblationRow, HeadStepBudgets, Section } from "./ablation-config.ts";
 import { type ComparedMetric, comparedMetric, compareMetrics, pairBySeed } from "./comparison.ts";
 import { meanStd } from "./statistics.ts";
 
@@ -116,7 +116,7 @@ function deltas(rows: AblationRow[], a: string, b: string): string[] {
 }
 
 /** The report's budget sentence. */
-function budgetLines(cfg: AblationConfig, stepBudget: StepBudget | null): string[] {
+function budgetLines(cfg: AblationConfig, stepBudget: HeadStepBudgets | null): string[] {
   if (stepBudget) {
     const { relative: costs, steps } = stepBudget;
     const heads = ["chain", ...cfg.heads];
@@ -132,16 +132,10 @@ function budgetLines(cfg: AblationConfig, stepBudget: StepBudget | null): string
   ];
 }
 
-/** A "steps" ablation's exchange rate: each head's step cost relative to the chain's, and its steps. */
-export interface StepBudget {
-  relative: Record<string, number>;
-  steps: Record<string, number>;
-}
-
 export function ablationMarkdown(
   rows: AblationRow[],
   cfg: AblationConfig,
-  stepBudget: StepBudget | null = null,
+  stepBudget: HeadStepBudgets | null = null,
   /** Sentences for the head of the report (e.g. where pooled runs came from). */
   notes: string[] = [],
 ): string {

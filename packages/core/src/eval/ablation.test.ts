@@ -5,7 +5,8 @@ import { before, describe, it } from "node:test";
 import { tempDir, tinyBlueMarble } from "../../test/fixtures.ts";
 import type { StepCosts } from "../train/step-cost.ts";
 import { userMessage } from "../util/errors.ts";
-import { type AblationProgress, type AblationRow, runAblation } from "./ablation.ts";
+import { type AblationProgress, runAblation } from "./ablation.ts";
+import type { AblationRow } from "./ablation-config.ts";
 
 const SMALL = { convWidths: [8, 16], convStrides: [2, 2], featureDim: 32, embedDim: 8, headHidden: 32 };
 
