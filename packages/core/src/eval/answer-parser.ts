@@ -10,9 +10,10 @@
  *
  *  1. json: a `{…}` object anywhere in the text, parsed as JSON; else as a Python literal (the
  *     `literal_eval` dicts: single quotes, None/True/False, tuples, trailing commas), rewritten
- *     to JSON by a small converter here; else by the `json5` package (unquoted keys, comments).
- *     JSON5 alone reads the single-quoted dicts too, but at about 60 µs each against 1-2 µs for
- *     the conversion, so it is the last resort, on at most 8 kB per scope. The coordinate is `Coordinates` (also `Coordinate`, `Coords`) or
+ *     to JSON by a small converter (python-literal.ts); else by the `json5` package (unquoted keys, comments).
+ *     JSON5 alone reads the single-quoted dicts too, but took about 60 µs a dict here against
+ *     about 4 µs for the whole parse through the conversion, so it is the last resort, on at most
+ *     8 kB per scope. The coordinate is `Coordinates` (also `Coordinate`, `Coords`) or
  *     `LOC` as `[lat, lon]`, as a string "48.85, 2.35", or as an object {lat, lon} /
  *     {latitude, longitude} (`lng`, `long` too); else `lat`/`lon` keys on the object itself.
  *     Objects nested up to 4 deep are searched ({"answer": {"Coordinates": …}}).
@@ -49,10 +50,14 @@
  * that does. Where two keys name the same level the earlier in that list wins. Only strings count; trimmed; "", "unknown", "N/A", "none",
  * "null", "-", "?" and the like (any case) are not stated.
  *
- * Cost: a few µs for a typical answer; on garbage it stays linear (no regex with adjacent
- * quantifiers over the same characters, at most 64 object parses per scope).
+ * Cost: about 2.5 µs of CPU for the bench's mix (bench/answers.bench.ts). On garbage it stays
+ * linear: no regex lets two quantifiers share a run of characters, at most 64 `{…}` spans are
+ * parsed per scope, and the parsers get a character budget per scope (so the 65th object, or an
+ * object past the budget, is not read). A failed JSON.parse is avoided where a glance shows it
+ * would fail, as it costs some 20 µs.
  */
 import JSON5 from "json5";
+import { PYTHON_HINT, pythonToJson } from "./python-literal.ts";
 
 export interface StatedNames {
   country: string | null;
@@ -79,12 +84,30 @@ const MAX_PARSES = 64;
 /** How deep nested objects are searched for a coordinate. */
 const MAX_DEPTH = 4;
 
-const COORD_KEYS = ["coordinates", "coordinate", "coords", "loc"];
-const LAT_KEYS = ["lat", "latitude"];
-const LON_KEYS = ["lon", "lng", "long", "longitude"];
-const COUNTRY_KEYS = ["country"];
-const ADMIN1_KEYS = ["state", "province", "region", "administrativeregion", "admin1"];
-const CITY_KEYS = ["city", "place"];
+/** The keys read, normalized (see slotOf), each list in order of preference. */
+const KEYS = {
+  coord: ["coordinates", "coordinate", "coords", "loc"],
+  lat: ["lat", "latitude"],
+  lon: ["lon", "lng", "long", "longitude"],
+  country: ["country"],
+  admin1: ["state", "province", "region", "administrativeregion", "admin1"],
+  city: ["city", "place"],
+};
+/** Each key read has a slot in the array slotValues returns. */
+const SLOTS = new Map(
+  Object.values(KEYS)
+    .flat()
+    .map((k, i) => [k, i]),
+);
+const slotsFor = (keys: string[]) => keys.map((k) => SLOTS.get(k)!);
+const COORD = slotsFor(KEYS.coord);
+const LAT = slotsFor(KEYS.lat);
+const LON = slotsFor(KEYS.lon);
+const COUNTRY = slotsFor(KEYS.country);
+const ADMIN1 = slotsFor(KEYS.admin1);
+const CITY = slotsFor(KEYS.city);
+/** Raw key → slot (-1: not read). Model answers reuse a handful of keys; short ones are kept. */
+const slotCache = new Map<string, number>();
 const NOT_STATED = new Set([
   "",
   "unknown",
@@ -102,6 +125,7 @@ const NOT_STATED = new Set([
   "--",
   "?",
 ]);
+const NOT_STATED_MAX = Math.max(...[...NOT_STATED].map((w) => w.length));
 
 // A number (ASCII or U+2212 sign), then optionally a degree sign and a hemisphere letter. Each
 // optional part starts with its own mandatory character after `\s*`, so no two quantifiers can
@@ -155,20 +179,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** The object's own keys normalized ("Administrative_Region" → "administrativeregion"); the first of equal keys wins. */
-function normalizedKeys(o: Record<string, unknown>): Map<string, unknown> {
-  const m = new Map<string, unknown>();
-  for (const k of Object.keys(o)) {
-    const n = k.toLowerCase().replace(KEY_NOISE, "");
-    if (!m.has(n)) m.set(n, o[k]);
-  }
-  return m;
+/** A key's slot, matched ignoring case and spaces/_/-/. ("Administrative_Region" → "administrativeregion"). */
+function slotOf(key: string): number {
+  const cached = slotCache.get(key);
+  if (cached !== undefined) return cached;
+  const slot = SLOTS.get(key.toLowerCase().replace(KEY_NOISE, "")) ?? -1;
+  if (key.length <= 40 && slotCache.size < 4096) slotCache.set(key, slot);
+  return slot;
 }
 
-function first<T>(m: Map<string, unknown>, keys: string[], read: (v: unknown) => T | null): T | null {
-  for (const k of keys) {
-    if (!m.has(k)) continue;
-    const r = read(m.get(k));
+/** The values of an object's keys that are read, by slot; of keys equal once normalized the first wins. */
+function slotValues(o: Record<string, unknown>): unknown[] {
+  const values: unknown[] = new Array(SLOTS.size);
+  for (const k of Object.keys(o)) {
+    const slot = slotOf(k);
+    if (slot >= 0 && values[slot] === undefined) values[slot] = o[k];
+  }
+  return values;
+}
+
+/** The first of `slots` (in order) whose value `read` accepts. */
+function first<T>(values: unknown[], slots: number[], read: (v: unknown) => T | null): T | null {
+  for (const slot of slots) {
+    const v = values[slot];
+    if (v === undefined) continue;
+    const r = read(v);
     if (r !== null) return r;
   }
   return null;
@@ -186,25 +221,25 @@ function coordinateOfValue(v: unknown): Coordinate | null {
     const m = TWO_NUMBERS.exec(v.trim());
     return m ? coordinateOf(part(m[1]!, m[2]), part(m[3]!, m[4]), true) : null;
   }
-  return isObject(v) ? latLonOf(normalizedKeys(v)) : null;
+  return isObject(v) ? latLonOf(slotValues(v)) : null;
 }
 
-function latLonOf(m: Map<string, unknown>): Coordinate | null {
-  const lat = first(m, LAT_KEYS, partOf);
-  const lon = first(m, LON_KEYS, partOf);
+function latLonOf(values: unknown[]): Coordinate | null {
+  const lat = first(values, LAT, partOf);
+  const lon = first(values, LON, partOf);
   return lat && lon ? coordinateOf(lat, lon, false) : null;
 }
 
 function nameOf(v: unknown): string | null {
   if (typeof v !== "string") return null;
   const s = v.trim();
-  return NOT_STATED.has(s.toLowerCase()) ? null : s;
+  return s.length <= NOT_STATED_MAX && NOT_STATED.has(s.toLowerCase()) ? null : s;
 }
 
-function statedOf(m: Map<string, unknown>): StatedNames | null {
-  const country = first(m, COUNTRY_KEYS, nameOf);
-  const admin1 = first(m, ADMIN1_KEYS, nameOf);
-  const city = first(m, CITY_KEYS, nameOf);
+function statedOf(values: unknown[]): StatedNames | null {
+  const country = first(values, COUNTRY, nameOf);
+  const admin1 = first(values, ADMIN1, nameOf);
+  const city = first(values, CITY, nameOf);
   return country === null && admin1 === null && city === null ? null : { country, admin1, city };
 }
 
@@ -224,13 +259,13 @@ function searchObject(
   depth: number,
   firstStated: { v: StatedNames | null },
 ): { coordinate: Coordinate; stated: StatedNames | null } | null {
-  const m = normalizedKeys(o);
-  const stated = statedOf(m);
+  const values = slotValues(o);
+  const stated = statedOf(values);
   if (firstStated.v === null) firstStated.v = stated;
-  const coordinate = first(m, COORD_KEYS, coordinateOfValue) ?? latLonOf(m);
+  const coordinate = first(values, COORD, coordinateOfValue) ?? latLonOf(values);
   if (coordinate) return { coordinate, stated };
   if (depth >= MAX_DEPTH) return null;
-  for (const v of m.values()) {
+  for (const v of Object.values(o)) {
     if (!isObject(v)) continue;
     const found = searchObject(v, depth + 1, firstStated);
     if (found) return found;
@@ -257,96 +292,44 @@ function braceSpans(s: string): { opens: number[]; closes: number[] } {
   return { opens, closes };
 }
 
-/** `s[i]` is a quote (' or "): that string as JSON text and the index after it; null if unterminated. */
-function requote(s: string, i: number): [string, number] | null {
-  const q = s[i];
-  let body = '"';
-  for (let j = i + 1; j < s.length; j++) {
-    const ch = s[j]!;
-    if (ch === q) return [`${body}"`, j + 1];
-    if (ch === "\\") {
-      const e = s[++j];
-      if (e === undefined) return null;
-      // A backslash before a newline is a line continuation: both go.
-      if (e === "\n") continue;
-      if (e === "'") body += "'";
-      else if (e === '"' || e === "\\" || "bfnrt".includes(e)) body += `\\${e}`;
-      else if (e === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(j + 1, j + 3))) {
-        body += `\\u00${s.slice(j + 1, j + 3)}`;
-        j += 2;
-      } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(j + 1, j + 5))) {
-        body += `\\u${s.slice(j + 1, j + 5)}`;
-        j += 4;
-      } else body += `\\\\${e}`; // Python keeps an unknown escape as written
-    } else if (ch === '"') body += '\\"';
-    else if (ch.charCodeAt(0) < 0x20) body += `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-    else body += ch;
-  }
-  return null;
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-const PY_WORDS: Record<string, string> = { None: "null", True: "true", False: "false" };
-
-/**
- * A Python literal (what `ast.literal_eval` reads) as JSON text: strings in either quote
- * re-quoted with JSON escapes (and a `u` prefix dropped), None/True/False, tuples as arrays,
- * trailing commas dropped. Null when a string is unterminated.
- */
-function pythonToJson(s: string): string | null {
-  let out = "";
-  let comma = -1; // where in `out` a comma stands that only whitespace has followed
-  for (let i = 0; i < s.length; ) {
-    const c = s.charCodeAt(i);
-    if (c === 39 || c === 34) {
-      const r = requote(s, i);
-      if (r === null) return null;
-      out += r[0];
-      i = r[1];
-      comma = -1;
-    } else if (c === 41 || c === 93 || c === 125) {
-      if (comma >= 0) out = out.slice(0, comma) + out.slice(comma + 1);
-      out += c === 41 ? "]" : s[i];
-      i++;
-      comma = -1;
-    } else if (isWordChar(c) && (c < 48 || c > 57)) {
-      let j = i + 1;
-      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-      const word = s.slice(i, j);
-      const next = s.charCodeAt(j);
-      if (!((word === "u" || word === "U") && (next === 39 || next === 34))) out += PY_WORDS[word] ?? word;
-      i = j;
-      comma = -1;
-    } else {
-      if (c === 44) comma = out.length;
-      else if (c !== 32 && (c < 9 || c > 13)) comma = -1;
-      out += c === 40 ? "[" : s[i];
-      i++;
-    }
-  }
-  return out;
-}
-
 /** How many characters a scope may hand to the parsers, so garbage full of braces stays cheap. */
 interface Budget {
   /** For JSON.parse and the Python-literal conversion (fast). */
   strict: number;
-  /** For JSON5 (about 0.6 µs a character), the last resort: unquoted keys, comments, `.5`, `+1`. */
+  /** For JSON5 (about 0.7 µs a character here), the last resort: unquoted keys, comments, `.5`, `+1`. */
   json5: number;
 }
 
+/**
+ * Whether `{…}` can be a JSON object: `{`, whitespace, then `"` or `}`. A failed JSON.parse costs
+ * some 20 µs (the error it builds), more than the whole parse of an answer, so the Python dicts
+ * skip it.
+ */
+function mayBeJson(src: string): boolean {
+  let i = 1;
+  while (i < src.length && (src.charCodeAt(i) === 32 || (src.charCodeAt(i) >= 9 && src.charCodeAt(i) <= 13))) i++;
+  return src.charCodeAt(i) === 34 || src.charCodeAt(i) === 125;
+}
+
+/**
+ * JSON, else the Python-literal conversion, else JSON5. JSON.parse and the conversion (with its
+ * parse) each charge the span's length to `budget.strict`, JSON5 to `budget.json5`; a stage the
+ * budget cannot pay is skipped.
+ */
 function parseLoose(src: string, budget: Budget): unknown {
   if (src.length > budget.strict) return undefined;
   budget.strict -= src.length;
-  try {
-    return JSON.parse(src);
-  } catch {}
-  const py = pythonToJson(src);
-  if (py !== null && py !== src) {
+  if (mayBeJson(src)) {
+    try {
+      return JSON.parse(src);
+    } catch {}
+  }
+  let py: string | null = null;
+  if (src.length <= budget.strict && PYTHON_HINT.test(src)) {
     budget.strict -= src.length;
+    py = pythonToJson(src);
+  }
+  if (py !== null && py !== src && mayBeJson(py)) {
     try {
       return JSON.parse(py);
     } catch {}
@@ -377,7 +360,7 @@ function readScope(s: string): ScopeResult {
   const firstStated = { v: null as StatedNames | null };
   let parses = 0;
   let readUntil = -1;
-  const budget: Budget = { strict: 4 * s.length + 4096, json5: 8192 };
+  const budget: Budget = { strict: 2 * s.length + 4096, json5: 8192 };
   if (s.includes("{")) {
     const { opens, closes } = braceSpans(s);
     for (let k = 0; k < opens.length; k++) {
