@@ -10,11 +10,11 @@
  *
  *  1. json: a `{…}` object anywhere in the text, parsed as JSON; else as a Python literal (the
  *     `literal_eval` dicts: single quotes, None/True/False, tuples, trailing commas), rewritten
- *     to JSON by a small converter (python-literal.ts); else by the `json5` package (unquoted keys, comments).
- *     JSON5 alone reads the single-quoted dicts too, but took about 60 µs a dict here against
- *     about 4 µs for the whole parse through the conversion, so it is the last resort, on at most
- *     8 kB per scope. The coordinate is `Coordinates` (also `Coordinate`, `Coords`) or
- *     `LOC` as `[lat, lon]`, as a string "48.85, 2.35", or as an object {lat, lon} /
+ *     to JSON by a small converter (python-literal.ts); else by the `json5` package (unquoted
+ *     keys, comments). JSON5 alone reads the single-quoted dicts too, but took about 60 µs a
+ *     dict here against about 4 µs for the whole parse through the conversion, so it is the
+ *     last resort, on at most 8 kB per scope. The coordinate is `Coordinates` (also
+ *     `Coordinate`, `Coords`) or `LOC` as `[lat, lon]`, as a string "48.85, 2.35", or as an object {lat, lon} /
  *     {latitude, longitude} (`lng`, `long` too); else `lat`/`lon` keys on the object itself.
  *     Objects nested up to 4 deep are searched ({"answer": {"Coordinates": …}}).
  *  2. pair: `(lat, lon)` in the text.
@@ -23,7 +23,7 @@
  * Where it differs from the reference, and why:
  *  - Scope. The reference hands the whole completion to `literal_eval`, so any prose makes it
  *    None. Here the last `<answer>` block is read first (the `findall(...)[-1]` convention of the
- *    reference's other rewards), from its opening tag to `</answer>` or, if cut off, the end of
+ *    reference's iou_reward), from its opening tag to `</answer>` or, if cut off, the end of
  *    the text; only when it gives no coordinate is the whole text read, so a `<think>` aside
  *    never outranks the answer. Within a scope json beats pair beats labelled, whatever their
  *    positions; within a form the first readable one wins.
@@ -47,11 +47,12 @@
  * Stated names (Country; State, Province, Region, Administrative Region, admin1; City, Place)
  * come from JSON objects only: the answer block's when it states any, else the whole text's;
  * within a scope, the object that gave the coordinate if it states any, else the first object
- * that does. Where two keys name the same level the earlier in that list wins. Only strings count; trimmed; "", "unknown", "N/A", "none",
- * "null", "-", "?" and the like (any case) are not stated.
+ * that does. Where two keys name the same level the earlier in that list wins. Only strings
+ * count, trimmed; "", "unknown", "N/A", "none", "null", "-", "?" and the like (any case) are not
+ * stated.
  *
- * Cost: about 2.5 µs of CPU for the bench's mix (bench/answers.bench.ts). On garbage it stays
- * linear: no regex lets two quantifiers share a run of characters, at most 64 `{…}` spans are
+ * Cost: about 2.6 µs of CPU time an answer for the mix in bench/answers.bench.ts (2 cores,
+ * Node 20). On garbage it stays linear: no regex lets two quantifiers share a run of characters, at most 64 `{…}` spans are
  * parsed per scope, and the parsers get a character budget per scope (so the 65th object, or an
  * object past the budget, is not read). A failed JSON.parse is avoided where a glance shows it
  * would fail, as it costs some 20 µs.
