@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-for (const bench of ["datasets.bench.ts", "model.bench.ts"]) {
+for (const bench of ["answers.bench.ts", "datasets.bench.ts", "model.bench.ts"]) {
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, bench), ...process.argv.slice(2)], {
     stdio: "inherit",
   });

@@ -16,6 +16,7 @@ export {
   resolveDatasetDir,
   writeDataset,
 } from "./data/store.ts";
+export { type ParsedAnswer, parseAnswer, type StatedNames } from "./eval/answer-parser.ts";
 export {
   COMPARED_METRICS,
   type ComparedMetric,
