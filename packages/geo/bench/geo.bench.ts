@@ -16,18 +16,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
 
 if (process.argv[2] === "--load-once") {
-  // Child mode: one cached load in a fresh process, reported as JSON.
+  // Child mode: one cached load (of the CoR index, or with "names" the place-name table) in a
+  // fresh process, reported as JSON.
   const rss0 = process.memoryUsage().rss;
   const t0 = performance.now();
-  await loadChainOfRegion({ cacheDir: process.argv[3] });
-  const loadMs = performance.now() - t0;
-  process.stdout.write(JSON.stringify({ loadMs, rssMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 }));
-  process.exit(0);
-}
-if (process.argv[2] === "--load-names-once") {
-  const rss0 = process.memoryUsage().rss;
-  const t0 = performance.now();
-  await loadPlaceNames({ cacheDir: process.argv[3] });
+  const cacheDir = process.argv[3];
+  await (process.argv[4] === "names" ? loadPlaceNames({ cacheDir }) : loadChainOfRegion({ cacheDir }));
   const loadMs = performance.now() - t0;
   process.stdout.write(JSON.stringify({ loadMs, rssMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 }));
   process.exit(0);
@@ -53,13 +47,17 @@ try {
   const t0 = performance.now();
   const cor = await loadChainOfRegion({ cacheDir, onProgress: () => {} });
   const buildMs = performance.now() - t0;
-  const loadOnce = (mode: string) =>
+  const loadOnce = (what: "cor" | "names") =>
     JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), mode, cacheDir], {
-        encoding: "utf8",
-      }),
+      execFileSync(
+        process.execPath,
+        ["--import", "tsx", fileURLToPath(import.meta.url), "--load-once", cacheDir, what],
+        {
+          encoding: "utf8",
+        },
+      ),
     ) as { loadMs: number; rssMiB: number };
-  const child = loadOnce("--load-once");
+  const child = loadOnce("cor");
 
   const n = quick ? 50_000 : 200_000;
   const { lats, lons } = uniformSphere(n, 12345);
@@ -83,7 +81,7 @@ try {
   const t4 = performance.now();
   const names = await loadPlaceNames({ cacheDir, onProgress: () => {} });
   const namesBuildMs = performance.now() - t4;
-  const namesChild = loadOnce("--load-names-once");
+  const namesChild = loadOnce("names");
   const rows = statedMix(cor, quick ? 50_000 : 200_000, 7);
   const distinct = new Set(rows.map((r) => JSON.stringify(r.stated))).size;
   const resolvePass = () => {

@@ -177,7 +177,7 @@ function admin1Names(p: Admin1Properties, code: string, group: number, u: number
   }
 }
 
-/** Builds the table from the packages' data (~5 s: it reads the 35 MB admin-1 GeoJSON). */
+/** Builds the table from the packages' data (about 5 s of CPU: it reads the 35 MB admin-1 GeoJSON). */
 export function buildPlaceNameTable(source = placeNamesSource()): PlaceNameTable {
   const admin = loadAdminData(admin1Source().file);
 

@@ -276,7 +276,7 @@ export class PlaceNames {
 const loaded = new Map<string, Promise<PlaceNames>>();
 
 /**
- * Loads the place-name resolver, building and caching its table on first use (~5 s once, for
+ * Loads the place-name resolver, building and caching its table on first use (about 5 s of CPU once, for
  * reading the admin-1 GeoJSON; later loads read one JSON file). Calls with the same cache
  * directory share one instance.
  * @example
