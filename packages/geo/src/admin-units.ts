@@ -46,7 +46,9 @@ export const CONTINENT_NAMES: Record<string, string> = {
  */
 const CONTINENT_OVERRIDES: Record<string, string> = { RU: "EU" };
 
-interface Admin1Properties {
+/** A feature's Natural Earth attributes; place-names.ts reads the name fields. */
+export interface Admin1Properties {
+  [field: string]: unknown;
   iso_a2: string;
   iso_3166_2: string;
   adm1_code: string;
@@ -96,6 +98,8 @@ export interface AdminData {
   units: AdminUnit[];
   /** One polygon per feature, labelled with its unit index. */
   polygons: LabelledPolygon[];
+  /** The attributes of each unit's features, in unit order. */
+  members: Admin1Properties[][];
 }
 
 /**
@@ -136,10 +140,12 @@ export function loadAdminData(file = admin1Source().file): AdminData {
   const codes = [...byCode.keys()].sort();
   const units: AdminUnit[] = [];
   const polygons: LabelledPolygon[] = [];
+  const memberProps: Admin1Properties[][] = [];
   codes.forEach((code, label) => {
     const members = byCode.get(code) ?? [];
     const largest = members.reduce((a, b) => (roughArea(b) > roughArea(a) ? b : a));
     const p = largest.properties;
+    memberProps.push(members.map((f) => f.properties));
     units.push({
       admin1: { code, name: p.name_en ?? p.name ?? code },
       country: { iso2: p.iso_a2, name: p.admin },
@@ -152,5 +158,5 @@ export function loadAdminData(file = admin1Source().file): AdminData {
       polygons.push({ label, rings });
     }
   });
-  return { units, polygons };
+  return { units, polygons, members: memberProps };
 }

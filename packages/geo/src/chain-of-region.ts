@@ -172,7 +172,8 @@ function markNearBoundary(region: RegionIndex, toleranceKm: number): Uint8Array 
   return mask;
 }
 
-function defaultCacheDir(): string {
+/** $GEOR_CACHE_DIR, else the package's .cache/: where the built indexes are cached. */
+export function defaultCacheDir(): string {
   if (process.env.GEOR_CACHE_DIR) return process.env.GEOR_CACHE_DIR;
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".cache");
 }

@@ -29,7 +29,7 @@ export interface City {
   population: number;
 }
 
-interface RawCity {
+export interface RawCity {
   cityId: number;
   name: string;
   country: string;
@@ -39,7 +39,7 @@ interface RawCity {
 }
 
 /** Populated-place codes that are not places a person would name today. */
-const EXCLUDED_FEATURES = new Set(["PPLH", "PPLQ", "PPLW", "PPLCH"]);
+export const EXCLUDED_FEATURES = new Set(["PPLH", "PPLQ", "PPLW", "PPLCH"]);
 const MAX_RADIUS_KM = 50;
 /** Softens the gravity score near a place's centre point (which stands for a whole town). */
 const GRAVITY_SOFTENING_KM = 2;

@@ -39,3 +39,13 @@ export {
   THRESHOLDS_KM,
   type ThresholdKm,
 } from "./metrics.ts";
+export { nameKey } from "./name-keys.ts";
+export {
+  loadPlaceNames,
+  PlaceNames,
+  type PlaceNamesOptions,
+  type StatedAdmin1,
+  type StatedCity,
+  type StatedNames,
+  type StatedUnits,
+} from "./place-names.ts";
