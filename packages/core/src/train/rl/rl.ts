@@ -16,7 +16,6 @@ import type { z } from "zod";
 import { type BackendInfo, selectBackend } from "../../backend/select.ts";
 import { Dataset } from "../../data/store.ts";
 import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/evaluate.ts";
-import { sampleChains } from "../../model/decode.ts";
 import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
 import { assertKnownKeys } from "../../util/errors.ts";
@@ -30,6 +29,7 @@ import { trainIndices } from "../subsets.ts";
 import { RlConfig } from "./config.ts";
 import { groupAdvantages } from "./grpo.ts";
 import { parseReward, type RewardSpec } from "./rewards.ts";
+import { sampleChains } from "./sample.ts";
 import { grpoUpdate } from "./update.ts";
 
 export interface RlOptions extends RunOptions<RlProgress> {
