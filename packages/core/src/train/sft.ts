@@ -8,7 +8,6 @@
  * permutation seeded by (seed, e) and step s's augmentation is seeded by (seed, s), so
  * `resume` continues exactly where a killed run stopped.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadChainOfRegion } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
@@ -27,11 +26,13 @@ import { buildVocab } from "../model/vocab.ts";
 import { assertKnownKeys } from "../util/errors.ts";
 import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
-import { StepBudget, StepClock } from "./budget.ts";
-import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
+import { type ClockedState, StepBudget, StepClock } from "./budget.ts";
+import { checkpointer, loadModel } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
 import { applyGradients, GradPool, shardGradients } from "./grad-pool.ts";
-import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
+import { appendMetrics } from "./metrics-log.ts";
+import { readRunTrainConfig } from "./run-config.ts";
+import { datasetRecord, openRunDir, resumeState, writeRunRecord } from "./run-dir.ts";
 import type { RunOptions } from "./runs.ts";
 import { trainIndices } from "./subsets.ts";
 
@@ -66,13 +67,8 @@ export interface SftResult {
   backend: BackendInfo;
 }
 
-interface RunState {
-  step: number;
-  totalSteps: number;
+interface SftState extends ClockedState {
   stepsPerEpoch: number;
-  elapsedMs: number;
-  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
-  budgetMs?: number;
 }
 
 /** Per-channel mean and std of the training images (over at most 2,000 of them). */
@@ -95,9 +91,8 @@ function inputSpec(ds: Dataset): InputSpec {
 
 /** The targets of SFT batches: one-hot, or smoothed by distance when the config says so. */
 export function targetBuilder(model: GeoModel, cfg: TrainConfig, ds: Dataset, train: Uint32Array): TargetBuilder {
-  // Runs written before label smoothing existed have no labelSmoothing field: one-hot.
   const smoothing =
-    (cfg.labelSmoothing?.epsilon ?? 0) > 0 && model.config.head !== "regress"
+    cfg.labelSmoothing.epsilon > 0 && model.config.head !== "regress"
       ? new DistanceSmoothing(
           model.vocab,
           model.config.head,
@@ -159,17 +154,11 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const log = opts.log ?? (() => {});
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
   const ds = Dataset.open(opts.dataset);
-  const runDir = path.resolve(opts.out);
-  const ckptDir = path.join(runDir, "checkpoint");
-  const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resuming = Boolean(opts.resume) && checkpointExists(ckptDir);
-  if (!resuming && existsSync(path.join(runDir, "run.json"))) {
-    throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
-  }
+  const run = openRunDir(opts.out, opts.resume);
 
   let model: GeoModel;
   let cfg: TrainConfig;
-  let state: RunState;
+  let state: SftState;
   let train: Uint32Array;
   const optimizer = tf.train.adam(1e-3);
   // A model started from another run (--init) knows only its own vocabulary.
@@ -186,18 +175,12 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     const dropped = ds.indicesOf("train").length - kept;
     if (dropped > 0) log(`training on ${kept} train samples (${dropped} without a country or held out)`);
   };
-  if (resuming) {
-    const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
-    const loaded = loadModel(ckptDir);
+  if (run.resuming) {
+    cfg = readRunTrainConfig(run.dir);
+    const loaded = loadModel(run.checkpoint);
     model = loaded.model;
-    cfg = run.train;
-    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction ?? 0, cfg.data ?? "train"));
-    await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
-    state = loaded.meta.state as unknown as RunState;
-    // JSON has no Infinity: an unfixed schedule length is stored as null.
-    state.totalSteps ??= Number.POSITIVE_INFINITY;
-    truncateMetrics(metricsFile, state.step);
-    log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
+    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction, cfg.data));
+    state = await resumeState<SftState>(run, loaded, optimizer, log);
   } else {
     assertKnownKeys(opts.model ?? {}, ModelConfig, "model");
     assertKnownKeys(opts.train ?? {}, TrainConfig, "train");
@@ -217,30 +200,20 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       elapsedMs: 0,
     };
     // Created only once the config and the model are valid: a refused config leaves no empty run.
-    mkdirSync(runDir, { recursive: true });
-    writeFileSync(
-      path.join(runDir, "run.json"),
-      `${JSON.stringify(
-        {
-          kind: "sft",
-          dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
-          model: model.config,
-          init: opts.init ? path.resolve(opts.init) : null,
-          train: cfg,
-          backend,
-          parameters: model.parameterCount,
-          vocab: {
-            countries: model.vocab.countries.length,
-            admin1: model.vocab.admin1.length,
-            places: model.vocab.cells.length,
-          },
-          createdAt: new Date().toISOString(),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    writeFileSync(metricsFile, "");
+    writeRunRecord(run, {
+      kind: "sft",
+      dataset: datasetRecord(ds),
+      model: model.config,
+      init: opts.init ? path.resolve(opts.init) : null,
+      train: cfg,
+      backend,
+      parameters: model.parameterCount,
+      vocab: {
+        countries: model.vocab.countries.length,
+        admin1: model.vocab.admin1.length,
+        places: model.vocab.cells.length,
+      },
+    });
   }
 
   const { input, raw, backbone } = await datasetInput(model.config, ds);
@@ -249,20 +222,20 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const shape = ds.manifest.patch;
   // A time budget without an epoch count: the schedule length follows the measured speed.
   const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
-  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
+  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock, state.budgetMs ?? state.elapsedMs);
   const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   // A time budget sets the schedule length from the measured speed (re-estimated as the run
   // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
   const clock = new StepClock(budget, state, budgetDriven, (steps) =>
     log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
   );
-  const checkpoint = checkpointer(ckptDir, model, optimizer, state, opts.onCheckpoint);
+  const checkpoint = checkpointer(run.checkpoint, model, optimizer, state, opts.onCheckpoint);
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
   const evaluate = (epoch: number) => {
     const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit, input });
     const report = summarizePredictions(preds);
-    appendMetrics(metricsFile, {
+    appendMetrics(run.metrics, {
       type: "epoch",
       step: state.step,
       epoch,
@@ -276,10 +249,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
 
   let order: Uint32Array = new Uint32Array(0);
   let orderEpoch = -1;
-  // Runs written before data-parallel steps have no threads field: one thread.
-  const threads = cfg.threads ?? 1;
-  const pool = threads > 1 ? await GradPool.open(model, { threads, backend: backend.name }) : null;
-  if (pool) log(`data-parallel steps on ${threads} threads`);
+  const pool = cfg.threads > 1 ? await GradPool.open(model, { threads: cfg.threads, backend: backend.name }) : null;
+  if (pool) log(`data-parallel steps on ${cfg.threads} threads`);
   // The pool's threads would keep the process alive: closed however the loop ends.
   try {
     while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
@@ -309,13 +280,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         : sftStep(model, optimizer, () => input(model, batchIdx, augment), t, cfg.lossWeights);
       if (!Number.isFinite(parts.loss)) {
         throw new Error(
-          `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
+          `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${run.checkpoint}`,
         );
       }
       state.step++;
       clock.stepDone(batchIdx.length);
       const imgsPerSec = clock.imgsPerSec;
-      appendMetrics(metricsFile, {
+      appendMetrics(run.metrics, {
         type: "step",
         step: state.step,
         epoch,
@@ -341,7 +312,7 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   optimizer.dispose();
   ds.close();
   return {
-    runDir,
+    runDir: run.dir,
     steps: state.step,
     totalSteps: state.totalSteps,
     seconds,
