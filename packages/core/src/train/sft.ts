@@ -24,15 +24,17 @@ import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder, type Targets } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { assertKnownKeys } from "../util/errors.ts";
-import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
+import { hash32, mulberry32 } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
-import { type ClockedState, StepBudget, StepClock } from "./budget.ts";
+import type { ClockedState } from "./budget.ts";
 import { checkpointer, loadModel } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
+import { EpochOrder } from "./epoch-order.ts";
 import { applyGradients, GradPool, shardGradients } from "./grad-pool.ts";
 import { appendMetrics } from "./metrics-log.ts";
 import { readRunTrainConfig } from "./run-config.ts";
 import { datasetRecord, openRunDir, resumeState, writeRunRecord } from "./run-dir.ts";
+import { RunLoop } from "./run-loop.ts";
 import type { RunOptions } from "./runs.ts";
 import { trainIndices } from "./subsets.ts";
 
@@ -220,15 +222,18 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   backbone?.dispose();
   const targets = targetBuilder(model, cfg, ds, train);
   const shape = ds.manifest.patch;
-  // A time budget without an epoch count: the schedule length follows the measured speed.
-  const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
-  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock, state.budgetMs ?? state.elapsedMs);
-  const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   // A time budget sets the schedule length from the measured speed (re-estimated as the run
-  // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
-  const clock = new StepClock(budget, state, budgetDriven, (steps) =>
-    log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
-  );
+  // goes, see StepBudget) unless an epoch count or steps fix it; the end-of-epoch validation is
+  // budgeted at 10%.
+  const loop = new RunLoop(state, {
+    minutes: cfg.minutes,
+    budgetClock: cfg.budgetClock,
+    reserve: 0.1,
+    budgetDriven: cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined,
+    stopAfterSteps: opts.stopAfterSteps,
+    signal: opts.signal,
+    log,
+  });
   const checkpoint = checkpointer(run.checkpoint, model, optimizer, state, opts.onCheckpoint);
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
@@ -247,25 +252,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     return report;
   };
 
-  let order: Uint32Array = new Uint32Array(0);
-  let orderEpoch = -1;
+  const order = new EpochOrder(train, cfg.batchSize, state.stepsPerEpoch, cfg.seed, "epoch");
   const pool = cfg.threads > 1 ? await GradPool.open(model, { threads: cfg.threads, backend: backend.name }) : null;
   if (pool) log(`data-parallel steps on ${cfg.threads} threads`);
   // The pool's threads would keep the process alive: closed however the loop ends.
   try {
-    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-      if (budget.exhausted()) break;
-      const epoch = Math.floor(state.step / state.stepsPerEpoch);
-      const inEpoch = state.step % state.stepsPerEpoch;
-      if (orderEpoch !== epoch) {
-        order = seededPermutation(train.length, hash32(`epoch:${epoch}`, cfg.seed));
-        orderEpoch = epoch;
-      }
-      const from = inEpoch * cfg.batchSize;
-      const batchIdx = Uint32Array.from(
-        order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
-        (j) => train[j],
-      );
+    while (loop.running()) {
+      const { epoch, indices: batchIdx } = order.batch(state.step);
       const augment = (images: Uint8Array) =>
         augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
       const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
@@ -284,8 +277,8 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         );
       }
       state.step++;
-      clock.stepDone(batchIdx.length);
-      const imgsPerSec = clock.imgsPerSec;
+      loop.clock.stepDone(batchIdx.length);
+      const imgsPerSec = loop.clock.imgsPerSec;
       appendMetrics(run.metrics, {
         type: "step",
         step: state.step,
@@ -301,13 +294,14 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   } finally {
     await pool?.close();
   }
-  const finished = state.step >= state.totalSteps || budget.exhausted();
-  if (finished) {
-    state.totalSteps = state.step;
-    if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
-  }
-  await checkpoint();
-  const seconds = clock.seconds();
+  const finished = await loop.finish(
+    state.stepsPerEpoch,
+    () => {
+      val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
+    },
+    checkpoint,
+  );
+  const seconds = loop.clock.seconds();
   model.dispose();
   optimizer.dispose();
   ds.close();

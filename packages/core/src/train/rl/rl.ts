@@ -19,13 +19,15 @@ import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/
 import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
 import { assertKnownKeys } from "../../util/errors.ts";
-import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
-import { type ClockedState, StepBudget, StepClock } from "../budget.ts";
+import { hash32, mulberry32 } from "../../util/random.ts";
+import type { ClockedState } from "../budget.ts";
 import { checkpointExists, checkpointer, loadModel, saveCheckpoint } from "../checkpoint.ts";
 import { learningRate } from "../config.ts";
+import { EpochOrder } from "../epoch-order.ts";
 import { appendMetrics } from "../metrics-log.ts";
 import { readRunRlConfig, readRunTrainConfig } from "../run-config.ts";
 import { datasetRecord, openRunDir, readRunRecord, resumeState, writeRunRecord } from "../run-dir.ts";
+import { RunLoop } from "../run-loop.ts";
 import type { RunOptions } from "../runs.ts";
 import { trainIndices } from "../subsets.ts";
 import { RlConfig } from "./config.ts";
@@ -203,24 +205,19 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   }
 
   async function rlLoop(): Promise<RlResult> {
-    // A time budget without a step count: the schedule length follows the measured speed.
-    const budgetDriven = cfg.minutes !== undefined && cfg.steps === undefined;
-    const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock, state.budgetMs ?? state.elapsedMs);
-    const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
-    const clock = new StepClock(budget, state, budgetDriven, (steps) =>
-      log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
-    );
-    let order: Uint32Array = new Uint32Array(0);
-    let orderEpoch = -1;
-    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-      if (budget.exhausted()) break;
-      const epoch = Math.floor(state.step / stepsPerEpoch);
-      if (orderEpoch !== epoch) {
-        order = seededPermutation(train.length, hash32(`rl-epoch:${epoch}`, cfg.seed));
-        orderEpoch = epoch;
-      }
-      const from = (state.step % stepsPerEpoch) * B;
-      const batchIdx = Uint32Array.from(order.subarray(from, from + B), (j) => train[j]);
+    const loop = new RunLoop(state, {
+      minutes: cfg.minutes,
+      budgetClock: cfg.budgetClock,
+      reserve: 0.15,
+      // A time budget without a step count: the schedule length follows the measured speed.
+      budgetDriven: cfg.minutes !== undefined && cfg.steps === undefined,
+      stopAfterSteps: opts.stopAfterSteps,
+      signal: opts.signal,
+      log,
+    });
+    const order = new EpochOrder(train, B, stepsPerEpoch, cfg.seed, "rl-epoch");
+    while (loop.running()) {
+      const { indices: batchIdx } = order.batch(state.step);
       const rand = mulberry32(hash32(`rl-step:${state.step}`, cfg.seed));
       const x = tf.keep(input(policy, batchIdx));
       let stats: Record<string, number>;
@@ -262,8 +259,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         x.dispose();
       }
       state.step++;
-      clock.stepDone(batchIdx.length);
-      const imgsPerSec = clock.imgsPerSec;
+      loop.clock.stepDone(batchIdx.length);
+      const imgsPerSec = loop.clock.imgsPerSec;
       const chainsPerSec = imgsPerSec * G;
       appendMetrics(run.metrics, {
         type: "step",
@@ -282,13 +279,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       if (state.step % cfg.evalEvery === 0) await validate();
       if (state.step % cfg.checkpointEvery === 0) await checkpoint();
     }
-    const finished = state.step >= state.totalSteps || budget.exhausted();
-    if (finished) {
-      state.totalSteps = state.step;
-      if (state.step % cfg.evalEvery !== 0) await validate();
-    }
-    await checkpoint();
-    const seconds = clock.seconds();
+    const finished = await loop.finish(cfg.evalEvery, validate, checkpoint);
+    const seconds = loop.clock.seconds();
     return {
       runDir: run.dir,
       steps: state.step,
