@@ -44,14 +44,9 @@ export {
   type StdKind,
 } from "./eval/statistics.ts";
 export { type HeadKind, ModelConfig } from "./model/config.ts";
-export {
-  type DecodedChain,
-  type DecodeSpec,
-  decodeBatch,
-  decodeChains,
-  type SampledChains,
-  sampleChains,
-} from "./model/decode.ts";
+export { type DecodeSpec, decodeBatch } from "./model/decode/batch.ts";
+export { decodeChains } from "./model/decode/beam-search.ts";
+export type { DecodedChain } from "./model/decode/decoded-chain.ts";
 export { DecodePool, defaultThreads } from "./model/decode-pool.ts";
 export { GeoModel } from "./model/network.ts";
 export {
@@ -67,6 +62,7 @@ export { type MetricsRow, readMetrics } from "./train/metrics-log.ts";
 export { RlConfig } from "./train/rl/config.ts";
 export { parseReward, type RewardSpec } from "./train/rl/rewards.ts";
 export { RlDivergedError, type RlOptions, type RlProgress, type RlResult, trainRl } from "./train/rl/rl.ts";
+export { type SampledChains, sampleChains } from "./train/rl/sample.ts";
 export { type RunOptions, resolveRunDir } from "./train/runs.ts";
 export { type SftOptions, type SftProgress, type SftResult, trainSft } from "./train/sft.ts";
 export { assertKnownKeys, unknownKeys } from "./util/errors.ts";

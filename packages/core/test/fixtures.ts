@@ -2,8 +2,13 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { selectBackend } from "../src/backend/select.ts";
 import { buildBlueMarble } from "../src/data/bluemarble/build.ts";
+import { Dataset } from "../src/data/store.ts";
 import type { AblationRow } from "../src/eval/ablation-config.ts";
+import { ModelConfig } from "../src/model/config.ts";
+import { GeoModel } from "../src/model/network.ts";
+import { buildVocab } from "../src/model/vocab.ts";
 
 let built: Promise<string> | null = null;
 
@@ -39,6 +44,33 @@ export function tinyOverlappingBlueMarble(): Promise<string> {
     return dir;
   })();
   return overlapping;
+}
+
+/** The model tests' small network: a two-layer CNN and narrow heads, quick on the wasm backend. */
+export const SMALL_MODEL = {
+  convWidths: [8, 16],
+  convStrides: [2, 2] as Array<1 | 2>,
+  featureDim: 32,
+  embedDim: 8,
+  headHidden: 32,
+};
+
+/**
+ * The tiny dataset and an untrained small chain model (seed 7) over its train samples'
+ * vocabulary, with admin-1 groups (each holds one place, so the place is implied), on wasm.
+ */
+export async function tinyChainModel(): Promise<{ ds: Dataset; model: GeoModel }> {
+  await selectBackend({ backend: "wasm" });
+  const ds = Dataset.open(await tinyBlueMarble());
+  const train = Array.from(ds.indicesOf("train"), (i) => ds.samples[i]);
+  const vocab = buildVocab(train, ds.geocells.cells, "groups");
+  const model = new GeoModel(
+    ModelConfig.parse(SMALL_MODEL),
+    vocab,
+    { height: 32, width: 32, channels: 5, mean: [100, 100, 100, 20, 50], std: [50, 50, 50, 30, 40] },
+    7,
+  );
+  return { ds, model };
 }
 
 /** A fresh temp directory. */

@@ -7,7 +7,8 @@
 import { availableParallelism } from "node:os";
 import type { BackendName } from "../backend/select.ts";
 import { WorkerPool } from "../util/worker-pool.ts";
-import type { DecodedChain, DecodeSpec } from "./decode.ts";
+import type { DecodeSpec } from "./decode/batch.ts";
+import type { DecodedChain } from "./decode/decoded-chain.ts";
 import type { RawBatch } from "./inputs.ts";
 
 export interface DecodeJob {

@@ -5,7 +5,7 @@
 import { type BackendName, selectBackend } from "../backend/select.ts";
 import { loadModel } from "../train/checkpoint.ts";
 import { serveJobs } from "../util/worker-pool.ts";
-import { decodeBatch } from "./decode.ts";
+import { decodeBatch } from "./decode/batch.ts";
 import type { DecodeJob } from "./decode-pool.ts";
 import { rawToTensor } from "./inputs.ts";
 

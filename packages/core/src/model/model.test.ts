@@ -1,33 +1,19 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { tinyBlueMarble } from "../../test/fixtures.ts";
-import { selectBackend } from "../backend/select.ts";
-import { Dataset } from "../data/store.ts";
-import { mulberry32 } from "../util/random.ts";
+import { SMALL_MODEL as SMALL, tinyChainModel } from "../../test/fixtures.ts";
+import type { Dataset } from "../data/store.ts";
 import { ModelConfig } from "./config.ts";
-import { choosePlace, decodeChains, decodeMarginal, placeMean, placeMedian, sampleChains } from "./decode.ts";
+import { decodeChains } from "./decode/beam-search.ts";
 import { sftLoss } from "./loss.ts";
 import { GeoModel } from "./network.ts";
 import { TargetBuilder } from "./targets.ts";
-import { buildVocab, type Vocab } from "./vocab.ts";
-
-const SMALL = { convWidths: [8, 16], convStrides: [2, 2] as Array<1 | 2>, featureDim: 32, embedDim: 8, headHidden: 32 };
 
 describe("GeoModel", () => {
   let ds: Dataset;
   let model: GeoModel;
   before(async () => {
-    await selectBackend({ backend: "wasm" });
-    ds = Dataset.open(await tinyBlueMarble());
-    const train = Array.from(ds.indicesOf("train"), (i) => ds.samples[i]);
-    const vocab = buildVocab(train, ds.geocells.cells, "groups");
-    model = new GeoModel(
-      ModelConfig.parse(SMALL),
-      vocab,
-      { height: 32, width: 32, channels: 5, mean: [100, 100, 100, 20, 50], std: [50, 50, 50, 30, 40] },
-      7,
-    );
+    ({ ds, model } = await tinyChainModel());
   });
 
   it("gives every head the right shape", () => {
@@ -267,56 +253,6 @@ describe("GeoModel", () => {
     other.dispose();
   });
 
-  it("decodes consistent chains: the admin-1 is in the country, the place in the admin-1", () => {
-    const x = model.prepare(ds.readPatches([3, 4, 5, 6]), 4);
-    for (const beam of [1, 3]) {
-      for (const [best] of decodeChains(model, x, { beam })) {
-        assert.equal(model.vocab.admin1[best.admin1].country, best.country);
-        assert.ok(model.vocab.cells[best.cell].admin1.includes(best.admin1));
-        assert.ok(best.probs.country > 0 && best.probs.country <= 1);
-        assert.ok(Math.abs(best.logProb - Math.log(best.probs.country * best.probs.admin1 * best.probs.cell)) < 1e-4);
-      }
-    }
-    const beams = decodeChains(model, x, { beam: 3, topN: 3 });
-    for (const chains of beams) {
-      assert.equal(chains.length, 3);
-      assert.ok(chains[0].logProb >= chains[1].logProb && chains[1].logProb >= chains[2].logProb);
-    }
-    x.dispose();
-  });
-
-  it("samples G chains per image with log-probabilities that add up over the levels", () => {
-    const x = model.prepare(ds.readPatches([0, 1]), 2);
-    const s = sampleChains(model, x, 5, 1, mulberry32(3));
-    assert.equal(s.n, 10);
-    for (let i = 0; i < s.n; i++) {
-      const [c, a, k] = s.tokens.subarray(3 * i, 3 * i + 3);
-      assert.equal(model.vocab.admin1[a].country, c);
-      assert.ok(model.vocab.cells[k].admin1.includes(a));
-      const sum = s.levelLogProbs[3 * i] + s.levelLogProbs[3 * i + 1] + s.levelLogProbs[3 * i + 2];
-      assert.ok(Math.abs(sum - s.logProbs[i]) < 1e-4);
-      assert.ok(Math.abs(s.coords[2 * i]) <= 90 && Math.abs(s.coords[2 * i + 1]) <= 180);
-    }
-    // A near-zero temperature samples the greedy chain.
-    const cold = sampleChains(model, x, 3, 1e-3, mulberry32(4));
-    const [greedy] = decodeChains(model, x, { beam: 1 })[0];
-    assert.equal(cold.tokens[0], greedy.country);
-    x.dispose();
-  });
-
-  it("decodes and samples without leaving a tensor behind", () => {
-    const x = model.prepare(ds.readPatches([0, 1, 2]), 3);
-    // Warm-up: the chain masks are made (and kept) on first use.
-    decodeChains(model, x, { beam: 2 });
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) {
-      decodeChains(model, x, { beam: 2, topN: 2 });
-      sampleChains(model, x, 4, 1, mulberry32(i), { offsetSigma: 0.2 });
-    }
-    assert.equal(tf.memory().numTensors, before);
-    x.dispose();
-  });
-
   it("lowers the loss on a fixed batch with a few Adam steps", () => {
     const idx = Array.from(ds.indicesOf("train").subarray(0, 32));
     const t = new TargetBuilder(model.vocab).build(idx.map((i) => ds.samples[i]));
@@ -367,93 +303,5 @@ describe("GeoModel", () => {
     const [b0, c0, b1, c1] = two(model);
     assert.deepEqual([b0, c0], [b1, c1]);
     assert.deepEqual(model.v("offset/h").shape, [32 + 8, 32]);
-  });
-
-  it("decodes the place with the most probability over all its admin-1 units (place-marginal)", () => {
-    // One country; place A holds unit 0 (p 0.4), place B units 1 and 2 (p 0.3 each). The greedy
-    // chain follows unit 0 into A; B is more probable (0.6).
-    const vocab: Vocab = {
-      countries: [{ iso2: "XX", name: "X" }],
-      admin1: [0, 1, 2].map((i) => ({ code: `XX-${i}`, name: `unit ${i}`, country: 0 })),
-      cells: [
-        { id: 0, name: "A", lat: 10, lon: 10, admin1: [0], country: 0 },
-        { id: 1, name: "B", lat: -10, lon: -10, admin1: [1, 2], country: 0 },
-      ],
-    };
-    const m = new GeoModel(
-      ModelConfig.parse({ ...SMALL, headSkip: false, countryHead: "linear" }),
-      vocab,
-      model.input,
-      3,
-    );
-    m.v("admin1/w").assign(tf.zerosLike(m.v("admin1/w")));
-    m.v("admin1/b").assign(tf.tensor1d([0.4, 0.3, 0.3].map(Math.log)));
-    const x = m.prepare(ds.readPatches([0]), 1);
-    const [greedy] = decodeChains(m, x)[0];
-    const [marginal] = decodeMarginal(m, x);
-    assert.equal(vocab.cells[greedy.cell].name, "A");
-    assert.equal(vocab.cells[marginal.cell].name, "B");
-    assert.ok([1, 2].includes(marginal.admin1), "the chain goes through a unit of the chosen place");
-    assert.ok(Math.abs(marginal.probs.admin1 - 0.3) < 1e-4);
-    x.dispose();
-    m.dispose();
-  });
-
-  it("chooses the place by mode, least expected distance or most probability within a radius", () => {
-    // A (0.4) alone at 0°E; B (0.3) and C (0.3) 111 km apart near 10°E (~1,110 km from A).
-    const cells = [
-      { lat: 0, lon: 0 },
-      { lat: 0, lon: 10 },
-      { lat: 0, lon: 11 },
-    ];
-    const p = Float64Array.from([0.9, 0.4, 0.3, 0.3]);
-    assert.equal(choosePlace(p, 1, 3, cells, { kind: "mode" }), 0);
-    // Expected km: A 0.3·1112 + 0.3·1223 = 700; B 0.4·1112 + 0.3·111 = 478; C 0.4·1223 + 0.3·111 = 523.
-    assert.equal(choosePlace(p, 1, 3, cells, { kind: "risk" }), 1);
-    // Within 500 km: A holds 0.4, B and C 0.6 each; a tie keeps the more probable candidate (B).
-    assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 500 }), 1);
-    // Within 50 km each place holds only itself: the mode again.
-    assert.equal(choosePlace(p, 1, 3, cells, { kind: "within", km: 50 }), 0);
-    // The mean hedges between A and B/C; a low temperature pulls it to the mode, a high one to the middle.
-    const mean = placeMean(p, 1, 3, cells, 1);
-    assert.ok(Math.abs(mean.lat) < 1e-9 && mean.lon > 5.5 && mean.lon < 6.5, JSON.stringify(mean));
-    assert.ok(placeMean(p, 1, 3, cells, 0.05).lon < 0.1);
-    const flat = placeMean(p, 1, 3, cells, 100).lon;
-    assert.ok(flat > mean.lon && Math.abs(flat - 7) < 0.1, String(flat));
-    // The median: on a line it is the point where half the weight lies on each side, B (A 0.4 | B 0.3 | C 0.3).
-    const median = placeMedian(p, 1, 3, cells, 1);
-    assert.equal(median.place, 1, JSON.stringify(median));
-    assert.ok(Math.abs(median.lat) < 1e-9 && Math.abs(median.lon - 10) < 1e-9, JSON.stringify(median));
-    assert.equal(choosePlace(p, 1, 3, cells, { kind: "median", temperature: 1 }), 1);
-    // Sharpened (p^(1/0.2)), A holds more than half: the median is A itself.
-    assert.equal(placeMedian(p, 1, 3, cells, 0.2).place, 0);
-  });
-
-  it("decodes the flat head from its place distribution like its most probable chain", () => {
-    const flat = new GeoModel(ModelConfig.parse({ ...SMALL, head: "flat" }), model.vocab, model.input, 5);
-    const x = flat.prepare(ds.readPatches([0, 1, 2, 3]), 4);
-    const greedy = decodeChains(flat, x).map((c) => c[0]);
-    const fromPlaces = decodeMarginal(flat, x);
-    fromPlaces.forEach((c, i) => {
-      assert.equal(c.cell, greedy[i].cell);
-      assert.equal(c.country, greedy[i].country);
-      assert.ok(Math.abs(c.probs.country - greedy[i].probs.country) < 1e-5);
-      assert.ok(Math.abs(c.lat - greedy[i].lat) < 1e-6 && Math.abs(c.lon - greedy[i].lon) < 1e-6);
-    });
-    // The risk rule answers with a place among the likely ones, and a consistent chain.
-    for (const c of decodeMarginal(flat, x, { rule: { kind: "risk" } })) {
-      assert.equal(flat.vocab.cells[c.cell].country, c.country);
-    }
-    // So does the median rule; a very sharp one answers like the mode.
-    for (const c of decodeMarginal(flat, x, { rule: { kind: "median", temperature: 1 } })) {
-      assert.equal(flat.vocab.cells[c.cell].country, c.country);
-      assert.ok(Number.isFinite(c.lat) && Number.isFinite(c.lon));
-    }
-    decodeMarginal(flat, x, { rule: { kind: "median", temperature: 0.01 } }).forEach((c, i) => {
-      assert.equal(c.cell, greedy[i].cell);
-      assert.ok(Math.abs(c.lat - greedy[i].lat) < 1e-6 && Math.abs(c.lon - greedy[i].lon) < 1e-6);
-    });
-    x.dispose();
-    flat.dispose();
   });
 });

@@ -14,7 +14,7 @@ import type { DatasetManifest } from "../data/format.ts";
 import { loadModel } from "../train/checkpoint.ts";
 import { loadBackbone } from "./backbones.ts";
 import { isFrozen } from "./config.ts";
-import { decodeChains } from "./decode.ts";
+import { decodeChains } from "./decode/beam-search.ts";
 import { backboneSpec } from "./inputs.ts";
 import type { GeoModel } from "./network.ts";
 import { admin1Unit } from "./vocab.ts";

@@ -8,7 +8,6 @@
  * permutation seeded by (seed, e) and step s's augmentation is seeded by (seed, s), so
  * `resume` continues exactly where a killed run stopped.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadChainOfRegion } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
@@ -25,13 +24,17 @@ import { DistanceSmoothing } from "../model/smoothing.ts";
 import { TargetBuilder, type Targets } from "../model/targets.ts";
 import { buildVocab } from "../model/vocab.ts";
 import { assertKnownKeys } from "../util/errors.ts";
-import { hash32, mulberry32, seededPermutation } from "../util/random.ts";
+import { hash32, mulberry32 } from "../util/random.ts";
 import { augmentBatch } from "./augment.ts";
-import { StepBudget, StepClock } from "./budget.ts";
-import { checkpointExists, checkpointer, loadModel, restoreOptimizer } from "./checkpoint.ts";
+import type { ClockedState } from "./budget.ts";
+import { checkpointer, loadModel } from "./checkpoint.ts";
 import { learningRate, TrainConfig } from "./config.ts";
+import { EpochOrder } from "./epoch-order.ts";
 import { applyGradients, GradPool, shardGradients } from "./grad-pool.ts";
-import { appendMetrics, truncateMetrics } from "./metrics-log.ts";
+import { appendMetrics } from "./metrics-log.ts";
+import { readRunTrainConfig } from "./run-config.ts";
+import { datasetRecord, openRunDir, resumeState, writeRunRecord } from "./run-dir.ts";
+import { RunLoop } from "./run-loop.ts";
 import type { RunOptions } from "./runs.ts";
 import { trainIndices } from "./subsets.ts";
 
@@ -66,13 +69,8 @@ export interface SftResult {
   backend: BackendInfo;
 }
 
-interface RunState {
-  step: number;
-  totalSteps: number;
+interface SftState extends ClockedState {
   stepsPerEpoch: number;
-  elapsedMs: number;
-  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
-  budgetMs?: number;
 }
 
 /** Per-channel mean and std of the training images (over at most 2,000 of them). */
@@ -95,9 +93,8 @@ function inputSpec(ds: Dataset): InputSpec {
 
 /** The targets of SFT batches: one-hot, or smoothed by distance when the config says so. */
 export function targetBuilder(model: GeoModel, cfg: TrainConfig, ds: Dataset, train: Uint32Array): TargetBuilder {
-  // Runs written before label smoothing existed have no labelSmoothing field: one-hot.
   const smoothing =
-    (cfg.labelSmoothing?.epsilon ?? 0) > 0 && model.config.head !== "regress"
+    cfg.labelSmoothing.epsilon > 0 && model.config.head !== "regress"
       ? new DistanceSmoothing(
           model.vocab,
           model.config.head,
@@ -159,17 +156,11 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   const log = opts.log ?? (() => {});
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
   const ds = Dataset.open(opts.dataset);
-  const runDir = path.resolve(opts.out);
-  const ckptDir = path.join(runDir, "checkpoint");
-  const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resuming = Boolean(opts.resume) && checkpointExists(ckptDir);
-  if (!resuming && existsSync(path.join(runDir, "run.json"))) {
-    throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
-  }
+  const run = openRunDir(opts.out, opts.resume);
 
   let model: GeoModel;
   let cfg: TrainConfig;
-  let state: RunState;
+  let state: SftState;
   let train: Uint32Array;
   const optimizer = tf.train.adam(1e-3);
   // A model started from another run (--init) knows only its own vocabulary.
@@ -186,18 +177,12 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     const dropped = ds.indicesOf("train").length - kept;
     if (dropped > 0) log(`training on ${kept} train samples (${dropped} without a country or held out)`);
   };
-  if (resuming) {
-    const run = JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { train: TrainConfig };
-    const loaded = loadModel(ckptDir);
+  if (run.resuming) {
+    cfg = readRunTrainConfig(run.dir);
+    const loaded = loadModel(run.checkpoint);
     model = loaded.model;
-    cfg = run.train;
-    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction ?? 0, cfg.data ?? "train"));
-    await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
-    state = loaded.meta.state as unknown as RunState;
-    // JSON has no Infinity: an unfixed schedule length is stored as null.
-    state.totalSteps ??= Number.POSITIVE_INFINITY;
-    truncateMetrics(metricsFile, state.step);
-    log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
+    train = fitVocab(model, trainIndices(ds, cfg.holdoutFraction, cfg.data));
+    state = await resumeState<SftState>(run, loaded, optimizer, log);
   } else {
     assertKnownKeys(opts.model ?? {}, ModelConfig, "model");
     assertKnownKeys(opts.train ?? {}, TrainConfig, "train");
@@ -217,52 +202,45 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
       elapsedMs: 0,
     };
     // Created only once the config and the model are valid: a refused config leaves no empty run.
-    mkdirSync(runDir, { recursive: true });
-    writeFileSync(
-      path.join(runDir, "run.json"),
-      `${JSON.stringify(
-        {
-          kind: "sft",
-          dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
-          model: model.config,
-          init: opts.init ? path.resolve(opts.init) : null,
-          train: cfg,
-          backend,
-          parameters: model.parameterCount,
-          vocab: {
-            countries: model.vocab.countries.length,
-            admin1: model.vocab.admin1.length,
-            places: model.vocab.cells.length,
-          },
-          createdAt: new Date().toISOString(),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    writeFileSync(metricsFile, "");
+    writeRunRecord(run, {
+      kind: "sft",
+      dataset: datasetRecord(ds),
+      model: model.config,
+      init: opts.init ? path.resolve(opts.init) : null,
+      train: cfg,
+      backend,
+      parameters: model.parameterCount,
+      vocab: {
+        countries: model.vocab.countries.length,
+        admin1: model.vocab.admin1.length,
+        places: model.vocab.cells.length,
+      },
+    });
   }
 
   const { input, raw, backbone } = await datasetInput(model.config, ds);
   backbone?.dispose();
   const targets = targetBuilder(model, cfg, ds, train);
   const shape = ds.manifest.patch;
-  // A time budget without an epoch count: the schedule length follows the measured speed.
-  const budgetDriven = cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined;
-  const budget = new StepBudget(cfg.minutes, 0.1, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
-  const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
   // A time budget sets the schedule length from the measured speed (re-estimated as the run
-  // goes, see StepBudget); the end-of-epoch validation is budgeted at 10%.
-  const clock = new StepClock(budget, state, budgetDriven, (steps) =>
-    log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
-  );
-  const checkpoint = checkpointer(ckptDir, model, optimizer, state, opts.onCheckpoint);
+  // goes, see StepBudget) unless an epoch count or steps fix it; the end-of-epoch validation is
+  // budgeted at 10%.
+  const loop = new RunLoop(state, {
+    minutes: cfg.minutes,
+    budgetClock: cfg.budgetClock,
+    reserve: 0.1,
+    budgetDriven: cfg.minutes !== undefined && cfg.epochs === undefined && cfg.steps === undefined,
+    stopAfterSteps: opts.stopAfterSteps,
+    signal: opts.signal,
+    log,
+  });
+  const checkpoint = checkpointer(run.checkpoint, model, optimizer, state, opts.onCheckpoint);
   let val: SftResult["val"] = null;
   const cor = await loadChainOfRegion();
   const evaluate = (epoch: number) => {
     const preds = predictSplit(model, ds, cor, { split: "val", limit: cfg.valLimit, input });
     const report = summarizePredictions(preds);
-    appendMetrics(metricsFile, {
+    appendMetrics(run.metrics, {
       type: "epoch",
       step: state.step,
       epoch,
@@ -274,27 +252,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
     return report;
   };
 
-  let order: Uint32Array = new Uint32Array(0);
-  let orderEpoch = -1;
-  // Runs written before data-parallel steps have no threads field: one thread.
-  const threads = cfg.threads ?? 1;
-  const pool = threads > 1 ? await GradPool.open(model, { threads, backend: backend.name }) : null;
-  if (pool) log(`data-parallel steps on ${threads} threads`);
+  const order = new EpochOrder(train, cfg.batchSize, state.stepsPerEpoch, cfg.seed, "epoch");
+  const pool = cfg.threads > 1 ? await GradPool.open(model, { threads: cfg.threads, backend: backend.name }) : null;
+  if (pool) log(`data-parallel steps on ${cfg.threads} threads`);
   // The pool's threads would keep the process alive: closed however the loop ends.
   try {
-    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-      if (budget.exhausted()) break;
-      const epoch = Math.floor(state.step / state.stepsPerEpoch);
-      const inEpoch = state.step % state.stepsPerEpoch;
-      if (orderEpoch !== epoch) {
-        order = seededPermutation(train.length, hash32(`epoch:${epoch}`, cfg.seed));
-        orderEpoch = epoch;
-      }
-      const from = inEpoch * cfg.batchSize;
-      const batchIdx = Uint32Array.from(
-        order.subarray(from, Math.min(order.length, from + cfg.batchSize)),
-        (j) => train[j],
-      );
+    while (loop.running()) {
+      const { epoch, indices: batchIdx } = order.batch(state.step);
       const augment = (images: Uint8Array) =>
         augmentBatch(images, batchIdx.length, shape, cfg.augment, mulberry32(hash32(`step:${state.step}`, cfg.seed)));
       const t = targets.build(Array.from(batchIdx, (i) => ds.samples[i]));
@@ -309,13 +273,13 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
         : sftStep(model, optimizer, () => input(model, batchIdx, augment), t, cfg.lossWeights);
       if (!Number.isFinite(parts.loss)) {
         throw new Error(
-          `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${ckptDir}`,
+          `training diverged at step ${state.step} (loss ${parts.loss}); the last good checkpoint is ${run.checkpoint}`,
         );
       }
       state.step++;
-      clock.stepDone(batchIdx.length);
-      const imgsPerSec = clock.imgsPerSec;
-      appendMetrics(metricsFile, {
+      loop.clock.stepDone(batchIdx.length);
+      const imgsPerSec = loop.clock.imgsPerSec;
+      appendMetrics(run.metrics, {
         type: "step",
         step: state.step,
         epoch,
@@ -330,18 +294,19 @@ export async function trainSft(opts: SftOptions): Promise<SftResult> {
   } finally {
     await pool?.close();
   }
-  const finished = state.step >= state.totalSteps || budget.exhausted();
-  if (finished) {
-    state.totalSteps = state.step;
-    if (state.step % state.stepsPerEpoch !== 0) val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
-  }
-  await checkpoint();
-  const seconds = clock.seconds();
+  const finished = await loop.finish(
+    state.stepsPerEpoch,
+    () => {
+      val = evaluate(Math.floor(state.step / state.stepsPerEpoch));
+    },
+    checkpoint,
+  );
+  const seconds = loop.clock.seconds();
   model.dispose();
   optimizer.dispose();
   ds.close();
   return {
-    runDir,
+    runDir: run.dir,
     steps: state.step,
     totalSteps: state.totalSteps,
     seconds,

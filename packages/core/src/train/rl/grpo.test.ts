@@ -3,7 +3,6 @@ import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../backend/select.ts";
 import { ModelConfig } from "../../model/config.ts";
-import { sampleChains } from "../../model/decode.ts";
 import { GeoModel } from "../../model/network.ts";
 import type { Vocab } from "../../model/vocab.ts";
 import { mulberry32 } from "../../util/random.ts";
@@ -18,6 +17,7 @@ import {
 } from "./grpo.ts";
 import { rewardGeor } from "./rewards.ts";
 import { chainRewards } from "./rl.ts";
+import { sampleChains } from "./sample.ts";
 import { grpoUpdate } from "./update.ts";
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);

@@ -8,7 +8,7 @@
  * (seed, s), so a resumed run continues exactly) and best/ (the weights with the best
  * validation GeoScore seen so far, the SFT start included).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { type ChainOfRegion, haversineKmUnchecked, loadChainOfRegion } from "@geor/geo";
 import * as tf from "@tensorflow/tfjs";
@@ -17,20 +17,24 @@ import { type BackendInfo, selectBackend } from "../../backend/select.ts";
 import { Dataset } from "../../data/store.ts";
 import { type EvalReport, predictSplit, summarizePredictions } from "../../eval/evaluate.ts";
 import { meanStd } from "../../eval/statistics.ts";
-import { sampleChains } from "../../model/decode.ts";
 import { datasetInput } from "../../model/inputs.ts";
 import type { GeoModel } from "../../model/network.ts";
 import { assertKnownKeys } from "../../util/errors.ts";
-import { hash32, mulberry32, seededPermutation } from "../../util/random.ts";
-import { StepBudget, StepClock } from "../budget.ts";
-import { checkpointExists, checkpointer, loadModel, restoreOptimizer, saveCheckpoint } from "../checkpoint.ts";
+import { hash32, mulberry32 } from "../../util/random.ts";
+import type { ClockedState } from "../budget.ts";
+import { checkpointExists, checkpointer, loadModel, saveCheckpoint } from "../checkpoint.ts";
 import { learningRate } from "../config.ts";
-import { appendMetrics, truncateMetrics } from "../metrics-log.ts";
+import { EpochOrder } from "../epoch-order.ts";
+import { appendMetrics } from "../metrics-log.ts";
+import { readRunRlConfig, readRunTrainConfig } from "../run-config.ts";
+import { datasetRecord, openRunDir, readRunRecord, resumeState, writeRunRecord } from "../run-dir.ts";
+import { RunLoop } from "../run-loop.ts";
 import type { RunOptions } from "../runs.ts";
 import { trainIndices } from "../subsets.ts";
 import { RlConfig } from "./config.ts";
 import { groupAdvantages } from "./grpo.ts";
 import { parseReward, type RewardSpec } from "./rewards.ts";
+import { sampleChains } from "./sample.ts";
 import { grpoUpdate } from "./update.ts";
 
 export interface RlOptions extends RunOptions<RlProgress> {
@@ -74,12 +78,7 @@ export interface RlResult {
   backend: BackendInfo;
 }
 
-interface RlState {
-  step: number;
-  totalSteps: number;
-  elapsedMs: number;
-  /** Budget used so far on the budget's clock (wall or CPU ms); absent in older checkpoints. */
-  budgetMs?: number;
+interface RlState extends ClockedState {
   best: { step: number; geoScore: number } | null;
 }
 
@@ -117,76 +116,52 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   const log = opts.log ?? (() => {});
   const backend = await selectBackend({ backend: opts.backend ?? "auto" });
   const fromDir = path.resolve(opts.from);
-  const fromRun = path.join(fromDir, "run.json");
-  if (!existsSync(fromRun) || !checkpointExists(path.join(fromDir, "checkpoint"))) {
+  if (!existsSync(path.join(fromDir, "run.json")) || !checkpointExists(path.join(fromDir, "checkpoint"))) {
     throw new Error(`no SFT run with a checkpoint at ${fromDir} (train one with \`geor train sft\`)`);
   }
-  const sft = JSON.parse(readFileSync(fromRun, "utf8")) as {
-    dataset: { dir: string };
-    model: { head: string };
-    train?: { holdoutFraction?: number };
-  };
+  const sft = readRunRecord<{ dataset: { dir: string }; model: { head: string } }>(fromDir);
   if (sft.model.head !== "chain") {
     throw new Error(`RL needs a chain-head run; ${fromDir} was trained with head "${sft.model.head}"`);
   }
-  const runDir = path.resolve(opts.out);
-  const ckptDir = path.join(runDir, "checkpoint");
-  const refDir = path.join(runDir, "reference");
-  const bestDir = path.join(runDir, "best");
-  const metricsFile = path.join(runDir, "metrics.jsonl");
-  const resuming = Boolean(opts.resume) && checkpointExists(ckptDir);
-  if (!resuming && existsSync(path.join(runDir, "run.json"))) {
-    throw new Error(`run directory ${runDir} already holds a run (use --resume to continue it, or another --out)`);
-  }
+  const run = openRunDir(opts.out, opts.resume);
+  const refDir = path.join(run.dir, "reference");
+  const bestDir = path.join(run.dir, "best");
   const ds = Dataset.open(opts.dataset ?? sft.dataset.dir);
 
   let cfg: RlConfig;
   let state: RlState;
   const optimizer = tf.train.adam(1e-4);
   let policy: GeoModel;
-  if (resuming) {
-    cfg = (JSON.parse(readFileSync(path.join(runDir, "run.json"), "utf8")) as { rl: RlConfig }).rl;
-    const loaded = loadModel(ckptDir);
+  if (run.resuming) {
+    cfg = readRunRlConfig(run.dir);
+    const loaded = loadModel(run.checkpoint);
     policy = loaded.model;
-    await restoreOptimizer(optimizer, loaded.meta, loaded.weights);
-    state = loaded.meta.state as unknown as RlState;
-    state.totalSteps ??= Number.POSITIVE_INFINITY;
-    truncateMetrics(metricsFile, state.step);
-    log(`resuming ${runDir} at step ${state.step}/${state.totalSteps}`);
+    state = await resumeState<RlState>(run, loaded, optimizer, log);
   } else {
     assertKnownKeys(opts.rl ?? {}, RlConfig, "rl");
     cfg = RlConfig.parse(opts.rl ?? {});
     // Created only once the config is valid: a refused config leaves no empty run.
-    mkdirSync(runDir, { recursive: true });
+    mkdirSync(run.dir, { recursive: true });
     rmSync(refDir, { recursive: true, force: true });
     cpSync(path.join(fromDir, "checkpoint"), refDir, { recursive: true });
     policy = loadModel(refDir).model;
     state = { step: 0, totalSteps: cfg.steps ?? Number.POSITIVE_INFINITY, elapsedMs: 0, best: null };
-    writeFileSync(
-      path.join(runDir, "run.json"),
-      `${JSON.stringify(
-        {
-          kind: "rl",
-          from: fromDir,
-          dataset: { name: ds.manifest.name, dir: ds.dir, contentHash: ds.manifest.contentHash },
-          model: policy.config,
-          rl: cfg,
-          backend,
-          parameters: policy.parameterCount,
-          createdAt: new Date().toISOString(),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    writeFileSync(metricsFile, "");
+    writeRunRecord(run, {
+      kind: "rl",
+      from: fromDir,
+      dataset: datasetRecord(ds),
+      model: policy.config,
+      rl: cfg,
+      backend,
+      parameters: policy.parameterCount,
+    });
   }
   const reference = loadModel(refDir).model;
   const reward = parseReward(cfg.reward);
   const cor = await loadChainOfRegion();
   const { input, backbone } = await datasetInput(policy.config, ds);
   backbone?.dispose();
-  const train = trainIndices(ds, sft.train?.holdoutFraction ?? 0, cfg.data);
+  const train = trainIndices(ds, readRunTrainConfig(fromDir).holdoutFraction, cfg.data);
   const hasVal = ds.indicesOf("val").length > 0;
   const G = cfg.group;
   const B = Math.min(cfg.imagesPerStep, train.length);
@@ -199,7 +174,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
     if (!hasVal) return;
     const report = summarizePredictions(predictSplit(policy, ds, cor, { split: "val", limit: cfg.valLimit, input }));
     val = report;
-    appendMetrics(metricsFile, { type: "val", step: state.step, val: { ...report.metrics, levels: report.levels } });
+    appendMetrics(run.metrics, { type: "val", step: state.step, val: { ...report.metrics, levels: report.levels } });
     const improved = state.best === null || report.metrics.geoScore > state.best.geoScore;
     if (improved) {
       state.best = { step: state.step, geoScore: report.metrics.geoScore };
@@ -209,8 +184,8 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       `step ${state.step}: val median ${report.metrics.medianKm.toFixed(0)} km, GeoScore ${report.metrics.geoScore.toFixed(0)}, acc@750 ${(report.metrics.acc[750] * 100).toFixed(1)}%${improved ? " (best)" : ""}`,
     );
   };
-  const checkpoint = checkpointer(ckptDir, policy, optimizer, state, opts.onCheckpoint);
-  if (!resuming) await validate();
+  const checkpoint = checkpointer(run.checkpoint, policy, optimizer, state, opts.onCheckpoint);
+  if (!run.resuming) await validate();
 
   try {
     return await rlLoop();
@@ -222,24 +197,19 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
   }
 
   async function rlLoop(): Promise<RlResult> {
-    // A time budget without a step count: the schedule length follows the measured speed.
-    const budgetDriven = cfg.minutes !== undefined && cfg.steps === undefined;
-    const budget = new StepBudget(cfg.minutes, 0.15, cfg.budgetClock ?? "wall", state.budgetMs ?? state.elapsedMs);
-    const stopAt = opts.stopAfterSteps !== undefined ? state.step + opts.stopAfterSteps : Number.POSITIVE_INFINITY;
-    const clock = new StepClock(budget, state, budgetDriven, (steps) =>
-      log(`time budget ${cfg.minutes} min ≈ ${steps} steps`),
-    );
-    let order: Uint32Array = new Uint32Array(0);
-    let orderEpoch = -1;
-    while (state.step < state.totalSteps && state.step < stopAt && !opts.signal?.aborted) {
-      if (budget.exhausted()) break;
-      const epoch = Math.floor(state.step / stepsPerEpoch);
-      if (orderEpoch !== epoch) {
-        order = seededPermutation(train.length, hash32(`rl-epoch:${epoch}`, cfg.seed));
-        orderEpoch = epoch;
-      }
-      const from = (state.step % stepsPerEpoch) * B;
-      const batchIdx = Uint32Array.from(order.subarray(from, from + B), (j) => train[j]);
+    const loop = new RunLoop(state, {
+      minutes: cfg.minutes,
+      budgetClock: cfg.budgetClock,
+      reserve: 0.15,
+      // A time budget without a step count: the schedule length follows the measured speed.
+      budgetDriven: cfg.minutes !== undefined && cfg.steps === undefined,
+      stopAfterSteps: opts.stopAfterSteps,
+      signal: opts.signal,
+      log,
+    });
+    const order = new EpochOrder(train, B, stepsPerEpoch, cfg.seed, "rl-epoch");
+    while (loop.running()) {
+      const { indices: batchIdx } = order.batch(state.step);
       const rand = mulberry32(hash32(`rl-step:${state.step}`, cfg.seed));
       const x = tf.keep(input(policy, batchIdx));
       let stats: Record<string, number>;
@@ -247,7 +217,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         const s = sampleChains(policy, x, G, cfg.temperature, rand, { offsetSigma: sigma });
         if (!s.logProbs.every(Number.isFinite) || !s.offsets.every(Number.isFinite)) {
           throw new RlDivergedError(
-            `RL diverged at step ${state.step}: the policy gives non-finite probabilities or offsets; the last good checkpoint is ${ckptDir}`,
+            `RL diverged at step ${state.step}: the policy gives non-finite probabilities or offsets; the last good checkpoint is ${run.checkpoint}`,
           );
         }
         const truth = Array.from(batchIdx, (i) => ds.samples[i]);
@@ -260,7 +230,7 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         const update = grpoUpdate(policy, reference, optimizer, x, s, adv, G, { ...cfg, offsetSigma: sigma });
         if (!update.finite) {
           throw new RlDivergedError(
-            `RL diverged at step ${state.step} (loss ${update.loss}, gradient norm ${update.gradNorm}); the weights were not updated and the last good checkpoint is ${ckptDir}`,
+            `RL diverged at step ${state.step} (loss ${update.loss}, gradient norm ${update.gradNorm}); the weights were not updated and the last good checkpoint is ${run.checkpoint}`,
           );
         }
         stats = {
@@ -282,10 +252,10 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
         x.dispose();
       }
       state.step++;
-      clock.stepDone(batchIdx.length);
-      const imgsPerSec = clock.imgsPerSec;
+      loop.clock.stepDone(batchIdx.length);
+      const imgsPerSec = loop.clock.imgsPerSec;
       const chainsPerSec = imgsPerSec * G;
-      appendMetrics(metricsFile, {
+      appendMetrics(run.metrics, {
         type: "step",
         step: state.step,
         ...stats,
@@ -302,15 +272,10 @@ export async function trainRl(opts: RlOptions): Promise<RlResult> {
       if (state.step % cfg.evalEvery === 0) await validate();
       if (state.step % cfg.checkpointEvery === 0) await checkpoint();
     }
-    const finished = state.step >= state.totalSteps || budget.exhausted();
-    if (finished) {
-      state.totalSteps = state.step;
-      if (state.step % cfg.evalEvery !== 0) await validate();
-    }
-    await checkpoint();
-    const seconds = clock.seconds();
+    const finished = await loop.finish(cfg.evalEvery, validate, checkpoint);
+    const seconds = loop.clock.seconds();
     return {
-      runDir,
+      runDir: run.dir,
       steps: state.step,
       totalSteps: state.totalSteps,
       seconds,

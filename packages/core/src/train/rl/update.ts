@@ -4,7 +4,6 @@
  * or the gradient is not finite (the caller stops the run).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { SampledChains } from "../../model/decode.ts";
 import type { GeoModel } from "../../model/network.ts";
 import {
   activeMean,
@@ -17,6 +16,7 @@ import {
   offsetKl,
   policyTerms,
 } from "./grpo.ts";
+import type { SampledChains } from "./sample.ts";
 
 export interface GrpoUpdateOptions {
   clip: number;
