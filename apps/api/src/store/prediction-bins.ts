@@ -10,8 +10,7 @@ import { THRESHOLDS_KM } from "@geor/geo";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import { applyFilter, hitColumn } from "./prediction-filter.ts";
-import type { AccuracySummary, CountryRow } from "./predictions.ts";
-import type { PredictionFilter } from "./types.ts";
+import type { AccuracySummary, CountryRow, PredictionFilter } from "./types.ts";
 
 type Db = Kysely<Database>;
 

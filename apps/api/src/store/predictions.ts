@@ -4,8 +4,8 @@
  */
 import { THRESHOLDS_KM } from "@geor/geo";
 import type SQLite from "better-sqlite3";
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
-import type { Database, PredictionTable } from "../db/tables.ts";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import type { Database } from "../db/tables.ts";
 import {
   addBinsSql,
   binsCover,
@@ -18,17 +18,21 @@ import {
 } from "./prediction-bins.ts";
 import { applyFilter, experimentSeq } from "./prediction-filter.ts";
 import {
+  type AccuracySummary,
+  type CountryRow,
   decodeCursor,
+  type ErrorBin,
   encodeCursor,
+  type NewPrediction,
   type Page,
   type PredictionFilter,
   type PredictionOrder,
+  type PredictionRow,
   TERMINAL_STATUSES,
 } from "./types.ts";
 
-/** A stored prediction, with its experiment's id in place of the experiment's number. */
-export type PredictionRow = Omit<Selectable<PredictionTable>, "exp"> & { experiment_id: string };
-export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
+// The jobs (jobs/protocol.ts, jobs/thread.ts) import NewPrediction from this module.
+export type { NewPrediction } from "./types.ts";
 
 /** Aggregate results kept in memory per process. */
 const CACHED_RESULTS = 500;
@@ -63,32 +67,6 @@ export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" |
   ["hit_admin1", "int4"],
   ["hit_city", "int4"],
 ];
-
-export interface ErrorBin {
-  loKm: number;
-  hiKm: number;
-  count: number;
-}
-
-export interface AccuracySummary {
-  n: number;
-  medianKm: number | null;
-  meanKm: number | null;
-  geoScore: number | null;
-  /** Fraction with error ≤ km, per threshold of THRESHOLDS_KM. */
-  accuracy: Array<{ km: number; accuracy: number }>;
-  levels: { country: number; admin1: number; city: number };
-}
-
-export interface CountryRow {
-  iso2: string;
-  name: string;
-  n: number;
-  medianKm: number;
-  meanKm: number;
-  accuracy: Array<{ km: number; accuracy: number }>;
-  countryAccuracy: number;
-}
 
 /** SUM(CASE WHEN error_km <= t THEN 1 ELSE 0 END) for each threshold, as acc_<t>. */
 function thresholdSums(eb: ExpressionBuilder<Database, "predictions">) {

@@ -1,4 +1,7 @@
 /** The store's vocabulary: what it takes and returns, independent of GraphQL. */
+import type { Selectable } from "kysely";
+import type { PredictionTable } from "../db/tables.ts";
+
 export const EXPERIMENT_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly ExperimentStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
@@ -21,6 +24,42 @@ export interface PredictionFilter {
   /** With `hit`: only predictions whose chain is right (true) or wrong (false) at this level. */
   level?: Level | null;
   hit?: boolean | null;
+}
+
+/** A stored prediction, with its experiment's id in place of the experiment's number. */
+export type PredictionRow = Omit<Selectable<PredictionTable>, "exp"> & { experiment_id: string };
+/** A prediction to store: what an evaluation (or any other scorer) writes. */
+export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
+
+export interface ThresholdAccuracy {
+  km: number;
+  accuracy: number;
+}
+
+export interface ErrorBin {
+  loKm: number;
+  hiKm: number;
+  count: number;
+}
+
+export interface AccuracySummary {
+  n: number;
+  medianKm: number | null;
+  meanKm: number | null;
+  geoScore: number | null;
+  /** Fraction with error ≤ km, per threshold of THRESHOLDS_KM. */
+  accuracy: ThresholdAccuracy[];
+  levels: { country: number; admin1: number; city: number };
+}
+
+export interface CountryRow {
+  iso2: string;
+  name: string;
+  n: number;
+  medianKm: number;
+  meanKm: number;
+  accuracy: ThresholdAccuracy[];
+  countryAccuracy: number;
 }
 
 export const PREDICTION_ORDERS = ["ID", "ERROR_ASC", "ERROR_DESC"] as const;
