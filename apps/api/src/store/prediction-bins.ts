@@ -6,7 +6,7 @@
  * medians are exact: the bins say which fine bin holds the middle rank, and one index seek
  * inside that bin reads the row.
  */
-import { THRESHOLDS_KM } from "@geor/geo";
+import { GEOSCORE_MAX, GEOSCORE_SCALE_KM, THRESHOLDS_KM } from "@geor/geo/constants";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import { applyFilter, hitColumn } from "./prediction-filter.ts";
@@ -21,7 +21,8 @@ const BELOW_FLOOR_BIN = -61; // floor(log10(0.001) × 20) − 1
 /** Arms of one UNION ALL of median seeks (SQLite allows 500). */
 const SEEKS_PER_QUERY = 200;
 
-export const GEOSCORE_SQL = "5000 * exp(-error_km / 1492.7)";
+/** GeoScore of one prediction row, GEOSCORE_MAX · exp(−error_km / GEOSCORE_SCALE_KM), as SQL. */
+export const GEOSCORE_SQL = `${GEOSCORE_MAX} * exp(-error_km / ${GEOSCORE_SCALE_KM})`;
 const FINE_BIN_SQL = `case when error_km < ${FLOOR_KM} then ${BELOW_FLOOR_BIN} else cast(floor(log10(error_km) * ${FINE_BINS_PER_DECADE}) as integer) end`;
 /** How many thresholds the error exceeds: error_km <= THRESHOLDS_KM[i] exactly when band <= i. */
 const BAND_SQL = THRESHOLDS_KM.map((t) => `case when error_km > ${t} then 1 else 0 end`).join(" + ");

@@ -2,7 +2,7 @@
  * Predictions: batched ingest, filtered keyset pages, and the aggregates, all computed in SQL:
  * from the experiment's bins (prediction-bins.ts) when they answer the filter, else from the rows.
  */
-import { THRESHOLDS_KM } from "@geor/geo";
+import { THRESHOLDS_KM } from "@geor/geo/constants";
 import type SQLite from "better-sqlite3";
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
