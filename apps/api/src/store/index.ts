@@ -20,5 +20,6 @@ export class Store {
 
 export * from "./experiments.ts";
 export * from "./prediction-points.ts";
+export { PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./types.ts";

@@ -1,13 +1,13 @@
 /**
- * Predictions: batched ingest, filtered keyset pages, and the aggregates, all computed in SQL:
- * from the experiment's bins (prediction-bins.ts) when they answer the filter, else from the rows.
+ * Predictions: ingest through the batch + bins writer (prediction-writer.ts), filtered keyset
+ * pages, and the aggregates, all computed in SQL: from the experiment's bins
+ * (prediction-bins.ts) when they answer the filter, else from the rows.
  */
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import type SQLite from "better-sqlite3";
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import {
-  addBinsSql,
   binsCover,
   binsCoverHistogram,
   countFromBins,
@@ -16,7 +16,8 @@ import {
   histogramFromBins,
   summaryFromBins,
 } from "./prediction-bins.ts";
-import { applyFilter, experimentSeq } from "./prediction-filter.ts";
+import { applyFilter } from "./prediction-filter.ts";
+import { PredictionWriter } from "./prediction-writer.ts";
 import {
   type AccuracySummary,
   type CountryRow,
@@ -36,37 +37,6 @@ export type { NewPrediction } from "./types.ts";
 
 /** Aggregate results kept in memory per process. */
 const CACHED_RESULTS = 500;
-
-/** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
-export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
-  ["sample_id", "text"],
-  ["split", "text"],
-  ["true_lat", "float8"],
-  ["true_lon", "float8"],
-  ["true_continent", "text"],
-  ["true_country", "text"],
-  ["true_country_name", "text"],
-  ["true_admin1", "text"],
-  ["true_admin1_name", "text"],
-  ["true_city", "text"],
-  ["true_cell", "int4"],
-  ["pred_country", "text"],
-  ["pred_country_name", "text"],
-  ["pred_country_p", "float8"],
-  ["pred_admin1", "text"],
-  ["pred_admin1_name", "text"],
-  ["pred_admin1_p", "float8"],
-  ["pred_cell", "int4"],
-  ["pred_place_name", "text"],
-  ["pred_place_p", "float8"],
-  ["pred_lat", "float8"],
-  ["pred_lon", "float8"],
-  ["confidence", "float8"],
-  ["error_km", "float8"],
-  ["hit_country", "int4"],
-  ["hit_admin1", "int4"],
-  ["hit_city", "int4"],
-];
 
 /** SUM(CASE WHEN error_km <= t THEN 1 ELSE 0 END) for each threshold, as acc_<t>. */
 function thresholdSums(eb: ExpressionBuilder<Database, "predictions">) {
@@ -115,65 +85,23 @@ export class PredictionStore {
     return value;
   }
 
-  private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
+  private readonly writer: PredictionWriter;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database | null,
   ) {
-    if (sqlite) {
-      // One prepared single-row statement, run for every row inside one transaction: no SQL
-      // text to build or parse per batch (Kysely would compile and prepare a statement per call).
-      const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
-      const insert = sqlite.prepare(
-        `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
-      );
-      // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
-      const addBins = sqlite.prepare(
-        addBinsSql("(select ? as experiment_id, * from predictions where exp = ? and id >= ?)"),
-      );
-      const seqOf = sqlite.prepare("select seq from experiments where id = ?").pluck();
-      const values: unknown[] = new Array(names.length);
-      this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
-        const seq = seqOf.get(experimentId);
-        if (seq == null) throw new Error(`no experiment ${experimentId} to add predictions to`);
-        values[0] = seq;
-        let firstId = 0;
-        for (const r of rows) {
-          for (let c = 0; c < PREDICTION_COLUMNS.length; c++) values[c + 1] = r[PREDICTION_COLUMNS[c][0]];
-          const { lastInsertRowid } = insert.run(values);
-          if (firstId === 0) firstId = Number(lastInsertRowid);
-        }
-        addBins.run(experimentId, seq, firstId);
-      });
-    }
+    this.writer = new PredictionWriter(db, sqlite);
   }
 
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
-  async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
-    if (rows.length === 0) return;
-    const sqliteInsert = this.sqliteInsert;
-    if (sqliteInsert) {
-      // Holding Kysely's connection keeps its own queries out while the transaction runs.
-      await this.db.connection().execute(async () => sqliteInsert(experimentId, rows));
-      return;
-    }
-    // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
-    // 27 parameters for any batch size, and the bins of the rows it returns.
-    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
-    await sql`with batch as (
-        insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
-        select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
-        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
-      ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
+    return this.writer.insertBatch(experimentId, rows);
   }
 
   /** Deletes an experiment's predictions and bins (an EVAL that starts again). */
-  async deleteFor(experimentId: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom("predictions").where("exp", "=", experimentSeq(experimentId)).execute();
-      await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();
-    });
+  deleteFor(experimentId: string): Promise<void> {
+    return this.writer.deleteFor(experimentId);
   }
 
   /**
