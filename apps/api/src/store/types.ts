@@ -62,6 +62,25 @@ export interface CountryRow {
   countryAccuracy: number;
 }
 
+/**
+ * One way of computing the aggregates of a filter's predictions: from the per-experiment bins
+ * (store/aggregates-bins.ts, for the filters and widths they cover) or from the rows
+ * (store/aggregates-rows.ts, any filter). Both give the same answers where both apply.
+ */
+export interface AggregateSource {
+  count(filter: PredictionFilter): Promise<number>;
+  /** n, median, mean, GeoScore, accuracy per threshold and per chain level. */
+  summary(filter: PredictionFilter): Promise<AccuracySummary>;
+  /** Per true country (iso2 '' for none), largest first, then by iso2. */
+  countries(filter: PredictionFilter): Promise<CountryRow[]>;
+  /**
+   * Counts per log-spaced bin: bin k holds errors in [10^(k/b), 10^((k+1)/b)) km for b bins per
+   * decade; errors under minKm share the first bin. Every bin from minKm to the largest error,
+   * empty ones with count 0.
+   */
+  histogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]>;
+}
+
 export const PREDICTION_ORDERS = ["ID", "ERROR_ASC", "ERROR_DESC"] as const;
 export type PredictionOrder = (typeof PREDICTION_ORDERS)[number];
 
