@@ -1,7 +1,8 @@
 /**
  * The aggregates of a filter's predictions: which source computes them (the bins when they
  * cover the filter, else the rows) and the results kept in memory for ended experiments. Every
- * aggregate the API answers goes through PredictionAggregates.
+ * aggregate the API answers goes through PredictionAggregates; compareBreakdowns joins two
+ * experiments' per-country rows.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/tables.ts";
@@ -11,6 +12,7 @@ import { binsCover, binsCoverHistogram } from "./prediction-bins.ts";
 import {
   type AccuracySummary,
   type AggregateSource,
+  type CountryDelta,
   type CountryRow,
   type ErrorBin,
   type PredictionFilter,
@@ -105,4 +107,34 @@ export class PredictionAggregates {
       source.histogram(filter, binsPerDecade, minKm),
     );
   }
+}
+
+/**
+ * Experiment b's per-country rows against a's: one delta per true country in either, b − a,
+ * null where one experiment has no prediction there; by combined count, then iso2.
+ */
+export function compareBreakdowns(a: CountryRow[], b: CountryRow[]): CountryDelta[] {
+  const byA = new Map(a.map((c) => [c.iso2, c]));
+  const byB = new Map(b.map((c) => [c.iso2, c]));
+  const isos = [...new Set([...byA.keys(), ...byB.keys()])];
+  return isos
+    .map((iso2): CountryDelta => {
+      const x = byA.get(iso2);
+      const y = byB.get(iso2);
+      return {
+        iso2,
+        name: x?.name ?? y?.name ?? iso2,
+        nA: x?.n ?? 0,
+        nB: y?.n ?? 0,
+        medianKmA: x?.medianKm ?? null,
+        medianKmB: y?.medianKm ?? null,
+        deltaMedianKm: x && y ? y.medianKm - x.medianKm : null,
+        thresholds: (x ?? y)!.accuracy.map((t, i) => {
+          const av = x ? x.accuracy[i].accuracy : null;
+          const bv = y ? y.accuracy[i].accuracy : null;
+          return { km: t.km, a: av, b: bv, delta: av !== null && bv !== null ? bv - av : null };
+        }),
+      };
+    })
+    .sort((p, q) => q.nA + q.nB - (p.nA + p.nB) || p.iso2.localeCompare(q.iso2));
 }

@@ -18,6 +18,7 @@ export class Store {
   }
 }
 
+export { compareBreakdowns } from "./aggregates.ts";
 export * from "./experiments.ts";
 export * from "./prediction-points.ts";
 export { PREDICTION_COLUMNS } from "./prediction-writer.ts";

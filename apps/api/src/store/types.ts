@@ -62,6 +62,18 @@ export interface CountryRow {
   countryAccuracy: number;
 }
 
+/** One true country in two experiments' breakdowns; deltas are b − a, null where one has no row. */
+export interface CountryDelta {
+  iso2: string;
+  name: string;
+  nA: number;
+  nB: number;
+  medianKmA: number | null;
+  medianKmB: number | null;
+  deltaMedianKm: number | null;
+  thresholds: Array<{ km: number; a: number | null; b: number | null; delta: number | null }>;
+}
+
 /**
  * One way of computing the aggregates of a filter's predictions: from the per-experiment bins
  * (store/aggregates-bins.ts, for the filters and widths they cover) or from the rows
