@@ -1,4 +1,5 @@
 /** Test harness: an API server on 127.0.0.1 (SQLite or a fresh PostgreSQL database), a GraphQL client, a subscription client. */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -265,4 +266,22 @@ export function predictionRow(fields: Partial<NewPrediction> & Pick<NewPredictio
     hit_city: 0,
     ...fields,
   };
+}
+
+/** Deep equality, numbers to 1e-9 relative (sums and averages add in different orders). */
+export function assertClose(actual: unknown, expected: unknown, where: string): void {
+  if (typeof expected === "number" && typeof actual === "number") {
+    assert.ok(
+      Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
+      `${where}: ${actual} ≠ ${expected}`,
+    );
+  } else if (expected && typeof expected === "object") {
+    assert.equal(typeof actual, "object", where);
+    const keys = Object.keys(expected as object);
+    assert.deepEqual(Object.keys(actual as object), keys, where);
+    for (const k of keys)
+      assertClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${where}.${k}`);
+  } else {
+    assert.equal(actual, expected, where);
+  }
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openDatabase } from "../src/db/connect.ts";
 import { type NewPrediction, type PredictionFilter, Store } from "../src/store/index.ts";
-import { createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
+import { assertClose, createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 function prediction(
   country: string | null,
@@ -50,24 +50,6 @@ const FILTERS: Array<Omit<PredictionFilter, "experimentId">> = [
   { level: "ADMIN1", hit: true },
   { level: "COUNTRY", hit: false, split: "test" },
 ];
-
-/** Deep equality, numbers to 1e-9 relative (sums and averages add in different orders). */
-function assertClose(actual: unknown, expected: unknown, where: string): void {
-  if (typeof expected === "number" && typeof actual === "number") {
-    assert.ok(
-      Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
-      `${where}: ${actual} ≠ ${expected}`,
-    );
-  } else if (expected && typeof expected === "object") {
-    assert.equal(typeof actual, "object", where);
-    const keys = Object.keys(expected as object);
-    assert.deepEqual(Object.keys(actual as object), keys, where);
-    for (const k of keys)
-      assertClose((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${where}.${k}`);
-  } else {
-    assert.equal(actual, expected, where);
-  }
-}
 
 for (const dialect of DIALECTS) {
   describe(`prediction bins on ${dialect}`, () => {

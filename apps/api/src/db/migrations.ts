@@ -5,7 +5,7 @@
  */
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { addBinsSql, BIN_KEY } from "../store/prediction-bins.ts";
-import { PREDICTION_COLUMNS } from "../store/predictions.ts";
+import { PREDICTION_COLUMNS } from "../store/prediction-writer.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is

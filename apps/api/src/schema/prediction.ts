@@ -15,7 +15,12 @@ import {
   Root,
   registerEnumType,
 } from "type-graphql";
-import type { CountryRow, PredictionRow, AccuracySummary as StoreSummary } from "../store/index.ts";
+import {
+  type CountryRow,
+  compareBreakdowns,
+  type PredictionRow,
+  type AccuracySummary as StoreSummary,
+} from "../store/index.ts";
 import { CursorError, LEVELS, PREDICTION_ORDERS, type PredictionFilter as StoreFilter } from "../store/types.ts";
 import {
   badInput,
@@ -338,30 +343,7 @@ export class PredictionResolver {
       preds.countryBreakdown(fa),
       preds.countryBreakdown(fb),
     ]);
-    const byA = new Map(ca.map((c) => [c.iso2, c]));
-    const byB = new Map(cb.map((c) => [c.iso2, c]));
-    const isos = [...new Set([...byA.keys(), ...byB.keys()])];
-    const countries = isos
-      .map((iso2): CountryDelta => {
-        const x = byA.get(iso2);
-        const y = byB.get(iso2);
-        return {
-          iso2,
-          name: x?.name ?? y?.name ?? iso2,
-          nA: x?.n ?? 0,
-          nB: y?.n ?? 0,
-          medianKmA: x?.medianKm ?? null,
-          medianKmB: y?.medianKm ?? null,
-          deltaMedianKm: x && y ? y.medianKm - x.medianKm : null,
-          thresholds: (x ?? y)!.accuracy.map((t, i) => {
-            const av = x ? x.accuracy[i].accuracy : null;
-            const bv = y ? y.accuracy[i].accuracy : null;
-            return { km: t.km, a: av, b: bv, delta: av !== null && bv !== null ? bv - av : null };
-          }),
-        };
-      })
-      .sort((p, q) => q.nA + q.nB - (p.nA + p.nB) || p.iso2.localeCompare(q.iso2));
-    return { a: toSummary(sa), b: toSummary(sb), countries };
+    return { a: toSummary(sa), b: toSummary(sb), countries: compareBreakdowns(ca, cb) };
   }
 }
 

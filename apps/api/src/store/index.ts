@@ -18,7 +18,9 @@ export class Store {
   }
 }
 
+export { compareBreakdowns } from "./aggregates.ts";
 export * from "./experiments.ts";
 export * from "./prediction-points.ts";
+export { PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./types.ts";

@@ -1,4 +1,7 @@
 /** The store's vocabulary: what it takes and returns, independent of GraphQL. */
+import type { Selectable } from "kysely";
+import type { PredictionTable } from "../db/tables.ts";
+
 export const EXPERIMENT_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly ExperimentStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
@@ -21,6 +24,73 @@ export interface PredictionFilter {
   /** With `hit`: only predictions whose chain is right (true) or wrong (false) at this level. */
   level?: Level | null;
   hit?: boolean | null;
+}
+
+/** A stored prediction, with its experiment's id in place of the experiment's number. */
+export type PredictionRow = Omit<Selectable<PredictionTable>, "exp"> & { experiment_id: string };
+/** A prediction to store: what an evaluation (or any other scorer) writes. */
+export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
+
+export interface ThresholdAccuracy {
+  km: number;
+  accuracy: number;
+}
+
+export interface ErrorBin {
+  loKm: number;
+  hiKm: number;
+  count: number;
+}
+
+export interface AccuracySummary {
+  n: number;
+  medianKm: number | null;
+  meanKm: number | null;
+  geoScore: number | null;
+  /** Fraction with error ≤ km, per threshold of THRESHOLDS_KM. */
+  accuracy: ThresholdAccuracy[];
+  levels: { country: number; admin1: number; city: number };
+}
+
+export interface CountryRow {
+  iso2: string;
+  name: string;
+  n: number;
+  medianKm: number;
+  meanKm: number;
+  accuracy: ThresholdAccuracy[];
+  countryAccuracy: number;
+}
+
+/** One true country in two experiments' breakdowns; deltas are b − a, null where one has no row. */
+export interface CountryDelta {
+  iso2: string;
+  name: string;
+  nA: number;
+  nB: number;
+  medianKmA: number | null;
+  medianKmB: number | null;
+  deltaMedianKm: number | null;
+  thresholds: Array<{ km: number; a: number | null; b: number | null; delta: number | null }>;
+}
+
+/**
+ * One way of computing the aggregates of a filter's predictions: from the per-experiment bins
+ * (store/aggregates-bins.ts, for the filters and widths they cover) or from the rows
+ * (store/aggregates-rows.ts, any filter). Both give the same answers where both apply.
+ */
+export interface AggregateSource {
+  count(filter: PredictionFilter): Promise<number>;
+  /** n, median, mean, GeoScore, accuracy per threshold and per chain level. */
+  summary(filter: PredictionFilter): Promise<AccuracySummary>;
+  /** Per true country (iso2 '' for none), largest first, then by iso2. */
+  countries(filter: PredictionFilter): Promise<CountryRow[]>;
+  /**
+   * Counts per log-spaced bin: bin k holds errors in [10^(k/b), 10^((k+1)/b)) km for b bins per
+   * decade; errors under minKm share the first bin. Every bin from minKm to the largest error,
+   * empty ones with count 0.
+   */
+  histogram(filter: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]>;
 }
 
 export const PREDICTION_ORDERS = ["ID", "ERROR_ASC", "ERROR_DESC"] as const;

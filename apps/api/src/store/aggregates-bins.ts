@@ -1,0 +1,230 @@
+/**
+ * The aggregates from the prediction bins (prediction-bins.ts), for the filters and histogram
+ * widths they cover: sums from the bins, exact medians by one index seek into the fine bin that
+ * holds each middle rank.
+ */
+import { THRESHOLDS_KM } from "@geor/geo/constants";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../db/tables.ts";
+import { firstHistogramBin, histogramBins, snapshot } from "./aggregates-shared.ts";
+import { BELOW_FLOOR_BIN, FINE_BIN_SQL, FINE_BINS_PER_DECADE, FLOOR_KM } from "./prediction-bins.ts";
+import { applyFilter, hitColumn } from "./prediction-filter.ts";
+import type { AccuracySummary, AggregateSource, CountryRow, ErrorBin, PredictionFilter } from "./types.ts";
+
+type Db = Kysely<Database>;
+
+/** Arms of one UNION ALL of median seeks (SQLite allows 500). */
+const SEEKS_PER_QUERY = 200;
+
+interface Cell {
+  country: string;
+  name: string;
+  bin: number;
+  band: number;
+  n: number;
+  hitCountry: number;
+  hitAdmin1: number;
+  hitCity: number;
+  sumKm: number;
+  sumGeo: number;
+}
+
+/** The filter's bins in error order (bin, then band), summed over countries unless byCountry. */
+async function readCells(db: Db, f: PredictionFilter, byCountry: boolean): Promise<Cell[]> {
+  let q = db.selectFrom("prediction_bins").where("experiment_id", "=", f.experimentId);
+  if (f.split) q = q.where("split", "=", f.split);
+  if (f.trueCountry) q = q.where("true_country", "=", f.trueCountry.toUpperCase());
+  if (f.level && f.hit != null) q = q.where(hitColumn(f.level), "=", f.hit ? 1 : 0);
+  const rows = await q
+    .select((eb) => [
+      "bin",
+      "band",
+      eb.fn.sum<number>("n").as("n"),
+      eb.fn.sum<number>(sql`n * hit_country`).as("hit_country"),
+      eb.fn.sum<number>(sql`n * hit_admin1`).as("hit_admin1"),
+      eb.fn.sum<number>(sql`n * hit_city`).as("hit_city"),
+      eb.fn.sum<number>("sum_km").as("sum_km"),
+      eb.fn.sum<number>("sum_geo").as("sum_geo"),
+    ])
+    .$if(byCountry, (qb) =>
+      qb.select((eb) => ["true_country", eb.fn.max("true_country_name").as("name")]).groupBy("true_country"),
+    )
+    .groupBy(["bin", "band"])
+    .orderBy("bin")
+    .orderBy("band")
+    .execute();
+  return rows.map((r) => ({
+    country: r.true_country ?? "",
+    name: r.name ?? "",
+    bin: Number(r.bin),
+    band: Number(r.band),
+    n: Number(r.n),
+    hitCountry: Number(r.hit_country),
+    hitAdmin1: Number(r.hit_admin1),
+    hitCity: Number(r.hit_city),
+    sumKm: Number(r.sum_km),
+    sumGeo: Number(r.sum_geo),
+  }));
+}
+
+function tally(cells: Cell[]) {
+  const t = { n: 0, sumKm: 0, sumGeo: 0, hitCountry: 0, hitAdmin1: 0, hitCity: 0, name: "" };
+  const within = THRESHOLDS_KM.map(() => 0);
+  for (const c of cells) {
+    t.n += c.n;
+    t.sumKm += c.sumKm;
+    t.sumGeo += c.sumGeo;
+    t.hitCountry += c.hitCountry;
+    t.hitAdmin1 += c.hitAdmin1;
+    t.hitCity += c.hitCity;
+    if (c.name > t.name) t.name = c.name;
+    for (let i = c.band; i < within.length; i++) within[i] += c.n;
+  }
+  const accuracy = THRESHOLDS_KM.map((km, i) => ({ km, accuracy: t.n === 0 ? 0 : within[i] / t.n }));
+  return { ...t, accuracy };
+}
+
+/** Where a median seek looks: `limit` rows from `offset` of one fine bin, in error order. */
+interface Seek {
+  group: number;
+  /** The true country ('' for none), or null for all. */
+  country: string | null;
+  bin: number;
+  offset: number;
+  limit: number;
+}
+
+function seekQuery(db: Db, f: PredictionFilter, s: Seek) {
+  let q = applyFilter(db.selectFrom("predictions").select([sql<number>`${sql.lit(s.group)}`.as("grp"), "error_km"]), f);
+  if (s.country !== null)
+    q = s.country === "" ? q.where("true_country", "is", null) : q.where("true_country", "=", s.country);
+  if (s.bin === BELOW_FLOOR_BIN) q = q.where("error_km", "<", FLOOR_KM);
+  else {
+    // A range slightly wider than the bin lets the index seek; the bin expression itself decides.
+    q = q
+      .where("error_km", ">=", 10 ** (s.bin / FINE_BINS_PER_DECADE) * (1 - 1e-9))
+      .where("error_km", "<", 10 ** ((s.bin + 1) / FINE_BINS_PER_DECADE) * (1 + 1e-9))
+      .where(sql<number>`${sql.raw(FINE_BIN_SQL)}`, "=", s.bin);
+  }
+  return db.selectFrom(q.orderBy("error_km").limit(s.limit).offset(s.offset).as("s")).select(["grp", "error_km"]);
+}
+
+/**
+ * The exact median of each group (its cells in error order): the bins give the fine bin and
+ * the offset inside it of the one or two middle ranks; the rows are read by index seeks, all
+ * groups in one UNION ALL.
+ */
+async function medians(db: Db, f: PredictionFilter, groups: Array<{ country: string | null; cells: Cell[] }>) {
+  const seeks: Seek[] = [];
+  groups.forEach(({ country, cells }, group) => {
+    const n = cells.reduce((s, c) => s + c.n, 0);
+    const ranks = n % 2 === 1 ? [(n - 1) / 2] : [n / 2 - 1, n / 2];
+    let before = 0;
+    let i = 0;
+    for (const rank of ranks) {
+      // Cells of one bin are adjacent (ordered by bin, then band).
+      while (before + binCount(cells, i) <= rank) {
+        before += binCount(cells, i);
+        i = nextBin(cells, i);
+      }
+      const last = seeks[seeks.length - 1];
+      if (last && last.group === group && last.bin === cells[i].bin) last.limit++;
+      else seeks.push({ group, country, bin: cells[i].bin, offset: rank - before, limit: 1 });
+    }
+  });
+  const values: number[][] = groups.map(() => []);
+  for (let start = 0; start < seeks.length; start += SEEKS_PER_QUERY) {
+    const arms = seeks.slice(start, start + SEEKS_PER_QUERY).map((s) => seekQuery(db, f, s));
+    const rows = await arms
+      .slice(1)
+      .reduce((u, arm) => u.unionAll(arm), arms[0])
+      .execute();
+    for (const r of rows) values[Number(r.grp)].push(r.error_km);
+  }
+  return values.map((v) => v.reduce((a, b) => a + b, 0) / v.length);
+}
+
+function binCount(cells: Cell[], i: number): number {
+  let n = 0;
+  for (let j = i; j < cells.length && cells[j].bin === cells[i].bin; j++) n += cells[j].n;
+  return n;
+}
+
+function nextBin(cells: Cell[], i: number): number {
+  let j = i;
+  while (j < cells.length && cells[j].bin === cells[i].bin) j++;
+  return j;
+}
+
+/** The aggregates of filters that binsCover, histograms of widths that binsCoverHistogram. */
+export class BinAggregates implements AggregateSource {
+  constructor(private readonly db: Db) {}
+
+  async count(f: PredictionFilter): Promise<number> {
+    return tally(await readCells(this.db, f, false)).n;
+  }
+
+  async histogram(f: PredictionFilter, binsPerDecade: number, minKm: number): Promise<ErrorBin[]> {
+    const kMin = firstHistogramBin(binsPerDecade, minKm);
+    const fineBinsPerBin = FINE_BINS_PER_DECADE / binsPerDecade;
+    const counts = new Map<number, number>();
+    for (const c of await readCells(this.db, f, false)) {
+      const k = Math.max(kMin, Math.floor(c.bin / fineBinsPerBin));
+      counts.set(k, (counts.get(k) ?? 0) + c.n);
+    }
+    return histogramBins(counts, binsPerDecade, kMin);
+  }
+
+  summary(f: PredictionFilter): Promise<AccuracySummary> {
+    return snapshot(this.db, async (db) => {
+      const cells = await readCells(db, f, false);
+      const t = tally(cells);
+      if (t.n === 0) {
+        return {
+          n: 0,
+          medianKm: null,
+          meanKm: null,
+          geoScore: null,
+          accuracy: t.accuracy,
+          levels: { country: 0, admin1: 0, city: 0 },
+        };
+      }
+      const [medianKm] = await medians(db, f, [{ country: null, cells }]);
+      return {
+        n: t.n,
+        medianKm,
+        meanKm: t.sumKm / t.n,
+        geoScore: t.sumGeo / t.n,
+        accuracy: t.accuracy,
+        levels: { country: t.hitCountry / t.n, admin1: t.hitAdmin1 / t.n, city: t.hitCity / t.n },
+      };
+    });
+  }
+
+  countries(f: PredictionFilter): Promise<CountryRow[]> {
+    return snapshot(this.db, async (db) => {
+      const byCountry = new Map<string, Cell[]>();
+      for (const c of await readCells(db, f, true)) {
+        const cells = byCountry.get(c.country);
+        if (cells) cells.push(c);
+        else byCountry.set(c.country, [c]);
+      }
+      const groups = [...byCountry].map(([country, cells]) => ({ country, cells }));
+      const medianKm = await medians(db, f, groups);
+      return groups
+        .map(({ country, cells }, i): CountryRow => {
+          const t = tally(cells);
+          return {
+            iso2: country,
+            name: t.name || "(no country)",
+            n: t.n,
+            medianKm: medianKm[i],
+            meanKm: t.sumKm / t.n,
+            accuracy: t.accuracy,
+            countryAccuracy: t.hitCountry / t.n,
+          };
+        })
+        .sort((a, b) => b.n - a.n || (a.iso2 < b.iso2 ? -1 : a.iso2 > b.iso2 ? 1 : 0));
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Writes predictions: a batch of rows and its bins in one transaction, so the bins never hold
+ * half a batch, and deletes an experiment's rows and bins together. Every insert path (an
+ * evaluation's batches, anything else that stores predictions) goes through insertBatch.
+ */
+import type SQLite from "better-sqlite3";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../db/tables.ts";
+import { addBinsSql } from "./prediction-bins.ts";
+import { experimentSeq } from "./prediction-filter.ts";
+import type { NewPrediction } from "./types.ts";
+
+/** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
+export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
+  ["sample_id", "text"],
+  ["split", "text"],
+  ["true_lat", "float8"],
+  ["true_lon", "float8"],
+  ["true_continent", "text"],
+  ["true_country", "text"],
+  ["true_country_name", "text"],
+  ["true_admin1", "text"],
+  ["true_admin1_name", "text"],
+  ["true_city", "text"],
+  ["true_cell", "int4"],
+  ["pred_country", "text"],
+  ["pred_country_name", "text"],
+  ["pred_country_p", "float8"],
+  ["pred_admin1", "text"],
+  ["pred_admin1_name", "text"],
+  ["pred_admin1_p", "float8"],
+  ["pred_cell", "int4"],
+  ["pred_place_name", "text"],
+  ["pred_place_p", "float8"],
+  ["pred_lat", "float8"],
+  ["pred_lon", "float8"],
+  ["confidence", "float8"],
+  ["error_km", "float8"],
+  ["hit_country", "int4"],
+  ["hit_admin1", "int4"],
+  ["hit_city", "int4"],
+];
+
+export class PredictionWriter {
+  private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    sqlite: SQLite.Database | null,
+  ) {
+    if (sqlite) {
+      // One prepared single-row statement, run for every row inside one transaction: no SQL
+      // text to build or parse per batch (Kysely would compile and prepare a statement per call).
+      const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
+      const insert = sqlite.prepare(
+        `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
+      );
+      // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
+      const addBins = sqlite.prepare(
+        addBinsSql("(select ? as experiment_id, * from predictions where exp = ? and id >= ?)"),
+      );
+      const seqOf = sqlite.prepare("select seq from experiments where id = ?").pluck();
+      const values: unknown[] = new Array(names.length);
+      this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
+        const seq = seqOf.get(experimentId);
+        if (seq == null) throw new Error(`no experiment ${experimentId} to add predictions to`);
+        values[0] = seq;
+        let firstId = 0;
+        for (const r of rows) {
+          for (let c = 0; c < PREDICTION_COLUMNS.length; c++) values[c + 1] = r[PREDICTION_COLUMNS[c][0]];
+          const { lastInsertRowid } = insert.run(values);
+          if (firstId === 0) firstId = Number(lastInsertRowid);
+        }
+        addBins.run(experimentId, seq, firstId);
+      });
+    }
+  }
+
+  /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
+  async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
+    if (rows.length === 0) return;
+    const sqliteInsert = this.sqliteInsert;
+    if (sqliteInsert) {
+      // Holding Kysely's connection keeps its own queries out while the transaction runs.
+      await this.db.connection().execute(async () => sqliteInsert(experimentId, rows));
+      return;
+    }
+    // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
+    // 27 parameters for any batch size, and the bins of the rows it returns.
+    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
+    await sql`with batch as (
+        insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
+        select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
+        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
+      ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  }
+
+  /** Deletes an experiment's predictions and bins (an EVAL that starts again). */
+  async deleteFor(experimentId: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("predictions").where("exp", "=", experimentSeq(experimentId)).execute();
+      await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();
+    });
+  }
+}
