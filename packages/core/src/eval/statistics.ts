@@ -9,6 +9,7 @@
  * Used by the ablation report, the RL logs and any comparison over seeds, so that two reports of
  * the same runs can never disagree. The p-value comes from Student's t distribution in jstat.
  */
+/// <reference path="../types/jstat.d.ts" />
 import jStat from "jstat";
 
 /**
