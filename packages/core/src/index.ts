@@ -25,6 +25,12 @@ export {
   summarizePredictions,
 } from "./eval/evaluate.ts";
 export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
+export {
+  type ConfigIssue,
+  ConfigValidationError,
+  type ExperimentConfig,
+  validateExperimentConfig,
+} from "./experiment-config.ts";
 export { type HeadKind, ModelConfig } from "./model/config.ts";
 export {
   type DecodedChain,

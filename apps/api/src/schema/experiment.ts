@@ -1,6 +1,7 @@
 /** Experiment: config, status, stages with progress, metric series, checkpoints, tags; create/cancel/delete/tag; the progress subscription. */
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { ConfigValidationError, validateExperimentConfig } from "@geor/core";
 import { GraphQLError } from "graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import {
@@ -22,7 +23,6 @@ import {
   Subscription,
 } from "type-graphql";
 import { isDatasetName } from "../datasets.ts";
-import { ConfigValidationError, parseExperimentConfig } from "../jobs/experiment-config.ts";
 import type { ExperimentRow } from "../store/index.ts";
 import {
   EXPERIMENT_STATUSES,
@@ -290,9 +290,9 @@ export class ExperimentResolver {
       throw badInput("input.dataset", `no dataset "${input.dataset}" (see the datasets query)`);
     checkTags(input.tags, "input.tags");
     if (input.notes.length > 10_000) throw badInput("input.notes", "at most 10,000 characters");
-    let config: ReturnType<typeof parseExperimentConfig>;
+    let config: ReturnType<typeof validateExperimentConfig>;
     try {
-      config = parseExperimentConfig(input.config ?? {});
+      config = validateExperimentConfig(input.config ?? {});
     } catch (err) {
       if (!(err instanceof ConfigValidationError)) throw err;
       throw new GraphQLError(err.message, {
