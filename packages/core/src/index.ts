@@ -49,6 +49,18 @@ export {
   predictImages,
   predictPixels,
 } from "./model/predict.ts";
+export {
+  ExperimentAborted,
+  type ExperimentEvent,
+  type ExperimentRunOptions,
+  type ExperimentSummary,
+  type PipelineStage,
+  runDirOf,
+  runExperiment,
+  type StepPoint,
+  stageRunDir,
+  type TrainingStage,
+} from "./pipeline.ts";
 export { CheckpointError, checkpointExists, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { learningRate, TrainConfig } from "./train/config.ts";
 export { type MetricsRow, readMetrics } from "./train/metrics-log.ts";
