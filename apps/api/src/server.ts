@@ -25,6 +25,7 @@ import { JobRunner } from "./jobs/runner.ts";
 import { checkCost, depthLimit } from "./limits.ts";
 import type { Context, Services } from "./schema/context.ts";
 import { geoSchema } from "./schema/index.ts";
+import { ExperimentService } from "./services/experiments.ts";
 import { Store } from "./store/index.ts";
 
 export interface RunningServer {
@@ -86,7 +87,15 @@ export async function startServer(
   } else {
     queue = new PgBossQueue(await startBoss(config.databaseUrl as string));
   }
-  const services: Services = { config, store, queue, datasets: new DatasetCatalog(), datasetLocks: new Set() };
+  const datasets = new DatasetCatalog();
+  const services: Services = {
+    config,
+    store,
+    queue,
+    datasets,
+    datasetLocks: new Set(),
+    experiments: new ExperimentService(store, queue, config, datasets),
+  };
   const schema = await geoSchema();
 
   const app = express();

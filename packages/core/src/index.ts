@@ -43,6 +43,12 @@ export {
   pairedTest,
   type StdKind,
 } from "./eval/statistics.ts";
+export {
+  type ConfigIssue,
+  ConfigValidationError,
+  type ExperimentConfig,
+  validateExperimentConfig,
+} from "./experiment-config.ts";
 export { type HeadKind, ModelConfig } from "./model/config.ts";
 export { type DecodeSpec, decodeBatch } from "./model/decode/batch.ts";
 export { decodeChains } from "./model/decode/beam-search.ts";
@@ -56,6 +62,18 @@ export {
   predictImages,
   predictPixels,
 } from "./model/predict.ts";
+export {
+  ExperimentAborted,
+  type ExperimentEvent,
+  type ExperimentRunOptions,
+  type ExperimentSummary,
+  type PipelineStage,
+  runDirOf,
+  runExperiment,
+  type StepPoint,
+  stageRunDir,
+  type TrainingStage,
+} from "./pipeline.ts";
 export { CheckpointError, checkpointExists, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { learningRate, TrainConfig } from "./train/config.ts";
 export { type MetricsRow, readMetrics } from "./train/metrics-log.ts";

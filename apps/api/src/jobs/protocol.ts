@@ -1,7 +1,8 @@
 /** What the API (or a worker process) and its compute thread say to each other. */
+
+import type { ExperimentConfig } from "@geor/core";
 import type { NewPrediction } from "../store/predictions.ts";
 import type { StageName, StageStatus } from "../store/types.ts";
-import type { ExperimentConfig } from "./experiment-config.ts";
 
 export type Task =
   | {
@@ -25,7 +26,7 @@ export type ThreadMessage =
       stage: StageName;
       /** The checkpoint's step. */
       step: number;
-      /** Every step up to it with the values its progress message carried (from metrics.jsonl). */
+      /** Every step up to it with the values its progress message carried (from the run's own metric log). */
       points: Array<{ step: number; values: Record<string, number> }>;
     }
   | { type: "progress"; stage: StageName; step: number; totalSteps: number | null; values: Record<string, number> }

@@ -4,9 +4,10 @@
  * beats a heartbeat and forwards a cancel request to the thread. The same code serves the API's
  * in-process queue (SQLite) and the pg-boss workers (PostgreSQL).
  */
+
+import { validateExperimentConfig } from "@geor/core";
 import type { MetricPoint, Store } from "../store/index.ts";
 import type { StageName } from "../store/types.ts";
-import { parseExperimentConfig } from "./experiment-config.ts";
 import type { ThreadMessage } from "./protocol.ts";
 import { type RunningTask, spawnTask } from "./spawn.ts";
 
@@ -32,7 +33,7 @@ export class JobRunner {
     if (!exp) return "NOT_CLAIMED";
     const stages = await exps.stages(id);
     const done = stages.filter((s) => s.status === "SUCCEEDED").map((s) => s.name as StageName);
-    const config = parseExperimentConfig(JSON.parse(exp.config));
+    const config = validateExperimentConfig(JSON.parse(exp.config));
     await exps.appendLog(id, null, `attempt ${exp.attempts + 1} on ${this.worker}`);
 
     let pending: MetricPoint[] = [];

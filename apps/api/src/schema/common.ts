@@ -1,6 +1,8 @@
 /** Types shared by several resolvers: regions of a chain, page info, accuracy rows, errors. */
-import { GraphQLError } from "graphql";
 import { type ClassType, Field, Float, ObjectType } from "type-graphql";
+
+// Resolvers take them from here with the types they share; services from input.ts.
+export { badInput, notFound, pageSize } from "../input.ts";
 
 @ObjectType({
   description: "A region of a Chain of Region level: ISO code (country iso2, admin-1 code, continent code) and name.",
@@ -49,21 +51,6 @@ export function pageInfo(cursors: string[], hasNextPage: boolean, after: string 
     startCursor: cursors[0] ?? null,
     endCursor: cursors.at(-1) ?? null,
   };
-}
-
-export function badInput(field: string, message: string): GraphQLError {
-  return new GraphQLError(`${field}: ${message}`, { extensions: { code: "BAD_USER_INPUT", field } });
-}
-
-export function notFound(what: string, id: string): GraphQLError {
-  return new GraphQLError(`${what} "${id}" not found`, { extensions: { code: "NOT_FOUND" } });
-}
-
-/** Validates a page size against the cap. */
-export function pageSize(first: number | null | undefined, max: number, fallback = 20): number {
-  const n = first ?? Math.min(fallback, max);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput("first", `must be an integer in [1, ${max}], got ${n}`);
-  return n;
 }
 
 /** A Relay connection over Node: its <Name>Edge type and the edges + pageInfo fields (subclasses add more). */

@@ -1,7 +1,8 @@
-/** What every resolver gets: the services (config, store, queue, datasets) and whether the caller holds the token. */
+/** What every resolver gets: the services (config, store, queue, datasets, experiments) and whether the caller holds the token. */
 import type { ApiConfig } from "../config.ts";
 import type { DatasetCatalog } from "../datasets.ts";
 import type { JobQueue } from "../jobs/queue.ts";
+import type { ExperimentService } from "../services/experiments.ts";
 import type { Store } from "../store/index.ts";
 
 export interface Services {
@@ -9,6 +10,8 @@ export interface Services {
   store: Store;
   queue: JobQueue;
   datasets: DatasetCatalog;
+  /** Experiments: what their resolvers and predict call. */
+  experiments: ExperimentService;
   /** Serialises dataset builds/imports of the same name. */
   datasetLocks: Set<string>;
 }

@@ -1,7 +1,4 @@
 /** Experiment: config, status, stages with progress, metric series, checkpoints, tags; create/cancel/delete/tag; the progress subscription. */
-import { rmSync } from "node:fs";
-import path from "node:path";
-import { GraphQLError } from "graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import {
   Arg,
@@ -21,17 +18,9 @@ import {
   registerEnumType,
   Subscription,
 } from "type-graphql";
-import { isDatasetName } from "../datasets.ts";
-import { ConfigValidationError, parseExperimentConfig } from "../jobs/experiment-config.ts";
 import type { ExperimentRow } from "../store/index.ts";
-import {
-  EXPERIMENT_STATUSES,
-  type ExperimentStatus,
-  STAGE_NAMES,
-  STAGE_STATUSES,
-  TERMINAL_STATUSES,
-} from "../store/types.ts";
-import { badInput, Connection, enumOf, notFound, pageInfo, pageSize } from "./common.ts";
+import { EXPERIMENT_STATUSES, type ExperimentStatus, STAGE_NAMES, STAGE_STATUSES } from "../store/types.ts";
+import { Connection, enumOf, pageInfo } from "./common.ts";
 import type { Context } from "./context.ts";
 
 export const ExperimentStatusEnum = enumOf(EXPERIMENT_STATUSES);
@@ -155,42 +144,11 @@ export function toExperiment(r: ExperimentRow): Experiment {
   };
 }
 
-const TAG = /^[\p{L}\p{N}._:/-]{1,64}$/u;
-function checkTags(tags: string[], field: string): void {
-  if (tags.length > 50) throw badInput(field, "at most 50 tags");
-  for (const t of tags)
-    if (!TAG.test(t)) throw badInput(field, `tag "${t.slice(0, 80)}" must be 1–64 letters, digits or . _ : / -`);
-}
-
-async function mustGet(ctx: Context, id: string): Promise<ExperimentRow> {
-  const row = await ctx.services.store.experiments.get(id);
-  if (!row) throw notFound("experiment", id);
-  return row;
-}
-
-/** Polls the experiment's version; yields the experiment on each change until it ends. */
-async function* progressOf(ctx: Context, id: string, pollMs: number): AsyncGenerator<Experiment> {
-  const exps = ctx.services.store.experiments;
-  let seen = -1;
-  for (;;) {
-    const version = await exps.version(id);
-    if (version === null) return;
-    if (version !== seen) {
-      seen = version;
-      const row = await exps.get(id);
-      if (!row) return;
-      yield toExperiment(row);
-      if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return;
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
 @Resolver(() => Experiment)
 export class ExperimentResolver {
   @Query(() => Experiment, { nullable: true })
   async experiment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Experiment | null> {
-    const row = await ctx.services.store.experiments.get(id);
+    const row = await ctx.services.experiments.get(id);
     return row ? toExperiment(row) : null;
   }
 
@@ -204,19 +162,17 @@ export class ExperimentResolver {
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<ExperimentConnection> {
-    const n = pageSize(first, ctx.services.config.maxPageSize);
-    const f = filter ?? {};
-    const page = await ctx.services.store.experiments.list(f, n, after);
+    const { page, totalCount } = await ctx.services.experiments.list(filter ?? {}, first, after);
     return {
       edges: page.items.map((r, i) => ({ cursor: page.cursors[i], node: toExperiment(r) })),
       pageInfo: pageInfo(page.cursors, page.hasNextPage, after),
-      totalCount: await ctx.services.store.experiments.count(f),
+      totalCount,
     };
   }
 
   @FieldResolver(() => [Stage])
   async stages(@Root() e: Experiment, @Ctx() ctx: Context): Promise<Stage[]> {
-    const rows = await ctx.services.store.experiments.stages(e.id);
+    const rows = await ctx.services.experiments.stages(e.id);
     return rows.map((s) => ({
       name: s.name,
       status: s.status,
@@ -238,31 +194,28 @@ export class ExperimentResolver {
 
   @FieldResolver(() => [String])
   tags(@Root() e: Experiment, @Ctx() ctx: Context): Promise<string[]> {
-    return ctx.services.store.experiments.tags(e.id);
+    return ctx.services.experiments.tags(e.id);
   }
 
   @FieldResolver(() => [String], { description: "Names of the recorded metric series." })
   metricNames(@Root() e: Experiment, @Ctx() ctx: Context): Promise<string[]> {
-    return ctx.services.store.experiments.metricNames(e.id);
+    return ctx.services.experiments.metricNames(e.id);
   }
 
   @FieldResolver(() => [MetricSeries], { complexity: 10 })
-  async metrics(
+  metrics(
     @Root() e: Experiment,
     @Ctx() ctx: Context,
     @Arg("names", () => [String], { nullable: true, description: "Default: every series." }) names: string[] | null,
     @Arg("maxPoints", () => Int, { defaultValue: 1000, description: "Longer series are thinned evenly." })
     maxPoints: number,
   ): Promise<MetricSeries[]> {
-    if (maxPoints < 2 || maxPoints > 10_000) throw badInput("maxPoints", "must be in [2, 10000]");
-    const exps = ctx.services.store.experiments;
-    const all = names ?? (await exps.metricNames(e.id));
-    return Promise.all(all.map(async (name) => ({ name, points: await exps.series(e.id, name, maxPoints) })));
+    return ctx.services.experiments.metrics(e.id, names, maxPoints);
   }
 
   @FieldResolver(() => [Checkpoint])
   async checkpoints(@Root() e: Experiment, @Ctx() ctx: Context): Promise<Checkpoint[]> {
-    const rows = await ctx.services.store.experiments.checkpoints(e.id);
+    const rows = await ctx.services.experiments.checkpoints(e.id);
     return rows.map((c) => ({ stage: c.stage, step: c.step, path: c.path, createdAt: c.created_at }));
   }
 
@@ -272,8 +225,7 @@ export class ExperimentResolver {
     @Ctx() ctx: Context,
     @Arg("last", () => Int, { defaultValue: 50 }) last: number,
   ): Promise<LogLine[]> {
-    if (last < 1 || last > 1000) throw badInput("last", "must be in [1, 1000]");
-    return ctx.services.store.experiments.logs(e.id, last);
+    return ctx.services.experiments.logs(e.id, last);
   }
 
   @Authorized()
@@ -284,33 +236,7 @@ export class ExperimentResolver {
     @Arg("input", () => CreateExperimentInput) input: CreateExperimentInput,
     @Ctx() ctx: Context,
   ): Promise<Experiment> {
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
-    if (!isDatasetName(input.dataset) || !ctx.services.datasets.get(input.dataset))
-      throw badInput("input.dataset", `no dataset "${input.dataset}" (see the datasets query)`);
-    checkTags(input.tags, "input.tags");
-    if (input.notes.length > 10_000) throw badInput("input.notes", "at most 10,000 characters");
-    let config: ReturnType<typeof parseExperimentConfig>;
-    try {
-      config = parseExperimentConfig(input.config ?? {});
-    } catch (err) {
-      if (!(err instanceof ConfigValidationError)) throw err;
-      throw new GraphQLError(err.message, {
-        extensions: { code: "BAD_USER_INPUT", field: err.issues[0]?.field ?? "input.config", issues: err.issues },
-      });
-    }
-    const { store, config: api, queue } = ctx.services;
-    const row = await store.experiments.create({
-      name,
-      dataset: input.dataset,
-      config,
-      skipped: config.rl ? {} : { RL: "no rl section in the config" },
-      tags: input.tags,
-      notes: input.notes,
-      runDirOf: (id) => path.join(api.home, "runs", `experiment-${id}`),
-    });
-    await queue.enqueue(row.id);
-    return toExperiment(row);
+    return toExperiment(await ctx.services.experiments.create(input));
   }
 
   @Authorized()
@@ -318,25 +244,15 @@ export class ExperimentResolver {
     description: "A queued experiment is cancelled at once; a running one stops within seconds.",
   })
   async cancelExperiment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Experiment> {
-    await mustGet(ctx, id);
-    await ctx.services.store.experiments.requestCancel(id);
-    return toExperiment(await mustGet(ctx, id));
+    return toExperiment(await ctx.services.experiments.cancel(id));
   }
 
   @Authorized()
   @Mutation(() => Boolean, {
     description: "Deletes a finished, failed, cancelled or queued experiment with its predictions and run directory.",
   })
-  async deleteExperiment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const row = await mustGet(ctx, id);
-    if (row.status === "QUEUED") await ctx.services.store.experiments.requestCancel(id);
-    const deleted = await ctx.services.store.experiments.delete(id);
-    if (!deleted) {
-      throw new GraphQLError(`experiment "${id}" is running; cancel it first`, { extensions: { code: "CONFLICT" } });
-    }
-    const runs = path.join(ctx.services.config.home, "runs");
-    if (path.resolve(row.run_dir).startsWith(runs + path.sep)) rmSync(row.run_dir, { recursive: true, force: true });
-    return true;
+  deleteExperiment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.experiments.delete(id);
   }
 
   @Authorized()
@@ -348,18 +264,14 @@ export class ExperimentResolver {
     @Arg("remove", () => [String], { defaultValue: [] }) remove: string[],
     @Arg("notes", () => String, { nullable: true }) notes: string | null,
   ): Promise<Experiment> {
-    await mustGet(ctx, id);
-    checkTags(add, "add");
-    if (notes != null && notes.length > 10_000) throw badInput("notes", "at most 10,000 characters");
-    await ctx.services.store.experiments.retag(id, add, remove, notes ?? null);
-    return toExperiment(await mustGet(ctx, id));
+    return toExperiment(await ctx.services.experiments.tag(id, add, remove, notes));
   }
 
   @Subscription(() => Experiment, {
     description: "The experiment now and after every change (stage progress, metrics, status) until it ends.",
-    subscribe: ({ args, context }) => progressOf(context as Context, args.id as string, 200),
+    subscribe: ({ args, context }) => (context as Context).services.experiments.watch(args.id as string, 200),
   })
-  experimentProgress(@Root() payload: Experiment, @Arg("id", () => ID) _id: string): Experiment {
-    return payload;
+  experimentProgress(@Root() payload: ExperimentRow, @Arg("id", () => ID) _id: string): Experiment {
+    return toExperiment(payload);
   }
 }

@@ -3,16 +3,13 @@
  * coordinate from an experiment's trained model. Size-capped, type sniffed from the bytes
  * (never from a client's name or MIME type), decoded by core through sharp.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { predictImages } from "@geor/core";
-import { GraphQLError } from "graphql";
+import type { ImagePrediction } from "@geor/core";
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from "type-graphql";
 import { sniffImageType } from "../images.ts";
-import { badInput, notFound, PredictedRegion } from "./common.ts";
+import type { ImageInput } from "../services/experiments.ts";
+import { badInput, PredictedRegion } from "./common.ts";
 import type { Context } from "./context.ts";
 
 @ObjectType()
@@ -52,6 +49,48 @@ async function readUpload(upload: Promise<FileUpload>, cap: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/** The image argument (an upload or base64, exactly one), size-capped and its type sniffed from the bytes. */
+async function imageInput(
+  image: Promise<FileUpload> | null,
+  imageBase64: string | null,
+  topK: number,
+  cap: number,
+): Promise<ImageInput> {
+  if ((image == null) === (imageBase64 == null))
+    throw badInput("image", "give exactly one of image (upload) or imageBase64");
+  if (topK < 1 || topK > 10) throw badInput("topK", "must be in [1, 10]");
+  let bytes: Buffer;
+  if (imageBase64 != null) {
+    if (imageBase64.length > Math.ceil((cap * 4) / 3) + 4)
+      throw badInput("imageBase64", `larger than the ${cap}-byte limit`);
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(imageBase64.replace(/^data:[^,]*,/, "")))
+      throw badInput("imageBase64", "is not base64");
+    bytes = Buffer.from(imageBase64.replace(/^data:[^,]*,/, ""), "base64");
+  } else {
+    bytes = await readUpload(image as Promise<FileUpload>, cap);
+  }
+  const field = imageBase64 != null ? "imageBase64" : "image";
+  const type = sniffImageType(bytes);
+  if (!type) throw badInput(field, "is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image (checked from its bytes)");
+  return { bytes, type, field };
+}
+
+function toPredictResult(imageType: string, result: ImagePrediction): PredictResult {
+  return {
+    imageType,
+    channelsFilled: result.channelsFilled,
+    chains: result.chains.map((c) => ({
+      text: c.text,
+      probability: c.probability,
+      country: c.country ? { code: c.country.iso2, name: c.country.name, probability: c.country.p } : null,
+      admin1: c.admin1 ? { code: c.admin1.code, name: c.admin1.name, probability: c.admin1.p } : null,
+      place: c.place ? { code: String(c.place.cell), name: c.place.name, probability: c.place.p } : null,
+      lat: c.lat,
+      lon: c.lon,
+    })),
+  };
+}
+
 @Resolver()
 export class PredictResolver {
   @Authorized()
@@ -65,56 +104,7 @@ export class PredictResolver {
     @Arg("imageBase64", () => String, { nullable: true }) imageBase64: string | null,
     @Arg("topK", () => Int, { defaultValue: 3 }) topK: number,
   ): Promise<PredictResult> {
-    const cap = ctx.services.config.maxUploadBytes;
-    if ((image == null) === (imageBase64 == null))
-      throw badInput("image", "give exactly one of image (upload) or imageBase64");
-    if (topK < 1 || topK > 10) throw badInput("topK", "must be in [1, 10]");
-    let bytes: Buffer;
-    if (imageBase64 != null) {
-      if (imageBase64.length > Math.ceil((cap * 4) / 3) + 4)
-        throw badInput("imageBase64", `larger than the ${cap}-byte limit`);
-      if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(imageBase64.replace(/^data:[^,]*,/, "")))
-        throw badInput("imageBase64", "is not base64");
-      bytes = Buffer.from(imageBase64.replace(/^data:[^,]*,/, ""), "base64");
-    } else {
-      bytes = await readUpload(image as Promise<FileUpload>, cap);
-    }
-    const field = imageBase64 != null ? "imageBase64" : "image";
-    const type = sniffImageType(bytes);
-    if (!type) throw badInput(field, "is not a JPEG, PNG, WebP, GIF, TIFF or AVIF image (checked from its bytes)");
-    const exp = await ctx.services.store.experiments.get(experimentId);
-    if (!exp) throw notFound("experiment", experimentId);
-    const checkpoints = await ctx.services.store.experiments.checkpoints(experimentId);
-    const last = checkpoints.at(-1);
-    if (!last)
-      throw badInput("experimentId", `experiment "${experimentId}" has no trained model yet (status ${exp.status})`);
-    const dir = mkdtempSync(path.join(os.tmpdir(), "geor-predict-"));
-    try {
-      const file = path.join(dir, `upload.${type}`);
-      writeFileSync(file, bytes);
-      const [result] = await predictImages({ runDir: path.dirname(last.path), images: [file], topK });
-      return {
-        imageType: type,
-        channelsFilled: result.channelsFilled,
-        chains: result.chains.map((c) => ({
-          text: c.text,
-          probability: c.probability,
-          country: c.country ? { code: c.country.iso2, name: c.country.name, probability: c.country.p } : null,
-          admin1: c.admin1 ? { code: c.admin1.code, name: c.admin1.name, probability: c.admin1.p } : null,
-          place: c.place ? { code: String(c.place.cell), name: c.place.name, probability: c.place.p } : null,
-          lat: c.lat,
-          lon: c.lon,
-        })),
-      };
-    } catch (err) {
-      if ((err as Error).name === "ImageDecodeError") {
-        throw new GraphQLError(`${field}: ${(err as Error).message.replace(/ \/\S+upload\.\w+/, " the image")}`, {
-          extensions: { code: "BAD_USER_INPUT", field },
-        });
-      }
-      throw err;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const input = await imageInput(image, imageBase64, topK, ctx.services.config.maxUploadBytes);
+    return toPredictResult(input.type, await ctx.services.experiments.predict(experimentId, input, topK));
   }
 }

@@ -1,10 +1,15 @@
 /**
- * An experiment's config: core's ModelConfig and TrainConfig for the SFT stage, an optional RL
- * section (present = the RL stage runs) and the EVAL stage's split. Validation messages name
- * the offending field as config.<section>.<field>.
+ * An experiment's config: the SFT stage's ModelConfig and TrainConfig, an optional RL section
+ * (present = the RL stage runs) and the EVAL stage's split. Every rule that spans fields of
+ * different sections is checked here, so the API and studies reject a config before it runs.
+ * Validation messages name the offending field as config.<section>.<field>.
  */
-import { ModelConfig, RlConfig, SPLITS, TrainConfig, unknownKeys } from "@geor/core";
 import { z } from "zod";
+import { SPLITS } from "./data/format.ts";
+import { ModelConfig } from "./model/config.ts";
+import { TrainConfig } from "./train/config.ts";
+import { RlConfig } from "./train/rl/config.ts";
+import { unknownKeys } from "./util/errors.ts";
 
 const EvalSection = z
   .object({
@@ -32,19 +37,25 @@ export interface ExperimentConfig {
   eval: z.infer<typeof EvalSection>;
 }
 
+export interface ConfigIssue {
+  /** config.<section>.<field>, or config.<section> for a rule across fields. */
+  field: string;
+  message: string;
+}
+
 export class ConfigValidationError extends Error {
   override name = "ConfigValidationError";
-  constructor(readonly issues: Array<{ field: string; message: string }>) {
+  constructor(readonly issues: ConfigIssue[]) {
     super(`invalid experiment config: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
   }
 }
 
-function issuesOf(error: z.ZodError, prefix: string): Array<{ field: string; message: string }> {
+function issuesOf(error: z.ZodError, prefix: string): ConfigIssue[] {
   return error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message }));
 }
 
 /** Validates and resolves every default; throws ConfigValidationError naming each bad field. */
-export function parseExperimentConfig(input: unknown): ExperimentConfig {
+export function validateExperimentConfig(input: unknown): ExperimentConfig {
   const sections = Sections.safeParse(input ?? {});
   if (!sections.success) throw new ConfigValidationError(issuesOf(sections.error, "config"));
   const model = ModelConfig.safeParse(sections.data.model);
@@ -59,6 +70,7 @@ export function parseExperimentConfig(input: unknown): ExperimentConfig {
     ...(train.success ? [] : issuesOf(train.error, "config.train")),
     ...(rl === null || rl.success ? [] : issuesOf(rl.error, "config.rl")),
   ];
+  // Rules across sections.
   if (rl?.success && model.success && model.data.head !== "chain") {
     issues.push({ field: "config.rl", message: `RL needs the chain head, not "${model.data.head}"` });
   }
