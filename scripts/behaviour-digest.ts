@@ -47,13 +47,15 @@ for (const [name, run] of [
   ["rl", rlDir],
 ] as const) {
   const report = await core.evaluateRun({ runDir: run, split: "val", limit: 300, backend: "wasm", threads: 1 });
-  digest[`${name}.predictions`] = sha(JSON.stringify(report.predictions));
-  digest[`${name}.metrics`] = sha(JSON.stringify({ m: report.metrics, l: report.levels }));
+  // Level flags and accuracies by position (country, admin-1, place): names may change, values may not.
+  digest[`${name}.predictions`] = sha(
+    JSON.stringify(report.predictions.map((p) => ({ ...p, hits: Object.values(p.hits) }))),
+  );
+  digest[`${name}.metrics`] = sha(JSON.stringify({ m: report.metrics, l: Object.values(report.levels) }));
   digest[`${name}.metricsLog`] = sha(
-    readFileSync(path.join(run, "metrics.jsonl"), "utf8").replace(
-      /"(imgsPerSec|chainsPerSec|seconds|elapsedMs)":[^,}]*/g,
-      "",
-    ),
+    readFileSync(path.join(run, "metrics.jsonl"), "utf8")
+      .replace(/"(imgsPerSec|chainsPerSec|seconds|elapsedMs)":[^,}]*/g, "")
+      .replaceAll('"city":', '"place":'),
   );
   console.log(`${name}: median ${report.metrics.medianKm.toFixed(3)} km, acc@750 ${report.metrics.acc["750"]}`);
 }
@@ -78,6 +80,10 @@ const md = readFileSync(ablation.files.markdown, "utf8")
   // An arm row's last cell is its wall time.
   .replace(/^(\| [a-z][\w-]* \|.*\| )[\d.]+ \|$/gm, "$1T |");
 digest["ablation.md"] = sha(md);
-digest["ablation.rows"] = sha(JSON.stringify(ablation.rows.map(({ wallSeconds: _w, run: _r, ...r }) => r)));
+digest["ablation.rows"] = sha(
+  JSON.stringify(
+    ablation.rows.map(({ wallSeconds: _w, run: _r, ...r }) => ({ ...r, levels: Object.values(r.levels) })),
+  ),
+);
 console.log(JSON.stringify(digest, null, 2));
 if (values.out) writeFileSync(values.out, `${JSON.stringify({ digest, markdown: md }, null, 2)}\n`);

@@ -82,7 +82,7 @@ function syntheticRows(n: number, seed: number): Generator<NewPrediction[]> {
           error_km: errorKm,
           hit_country: hitCountry ? 1 : 0,
           hit_admin1: hitAdmin1 ? 1 : 0,
-          hit_city: hitAdmin1 && rand() < 0.3 ? 1 : 0,
+          hit_place: hitAdmin1 && rand() < 0.3 ? 1 : 0,
         });
       }
       yield rows;

@@ -53,7 +53,7 @@ function predictions(n: number, seed: number): NewPrediction[] {
         error_km: errorKm,
         hit_country: hitCountry,
         hit_admin1: hitAdmin1,
-        hit_city: hitAdmin1 && rand() < 0.4 ? 1 : 0,
+        hit_place: hitAdmin1 && rand() < 0.4 ? 1 : 0,
       }),
     );
   }
@@ -73,7 +73,7 @@ const FILTERS: Array<Omit<PredictionFilter, "experimentId">> = [
     { level, hit: false },
   ]),
   { split: "test", trueCountry: "DE", level: "ADMIN1", hit: true },
-  { split: "val", level: "CITY", hit: false },
+  { split: "val", level: "PLACE", hit: false },
 ];
 const BINS_PER_DECADE = [1, 2, 4, 5, 10, 20];
 const MIN_KM = [0.001, 0.3, 1, 3, 1000];

@@ -41,12 +41,12 @@ type Pred = {
   errorKm: number;
   trueChain: { country: { code: string } | null };
   predictedChain: { country: { code: string; probability: number } | null; lat: number; lon: number };
-  hits: { country: boolean; admin1: boolean; city: boolean };
+  hits: { country: boolean; admin1: boolean; place: boolean };
 };
 
 const PRED_FIELDS = `id sampleId errorKm trueChain { lat lon continent country { code name } admin1 { code name } city cell }
   predictedChain { country { code name probability } admin1 { code name probability } place { code name probability } lat lon confidence }
-  hits { country admin1 city }`;
+  hits { country admin1 place }`;
 
 async function allPredictions(
   api: TestApi,
@@ -414,7 +414,7 @@ for (const dialect of DIALECTS) {
       }>(
         api,
         `query($f: PredictionFilter!) {
-          accuracyAtThresholds(filter: $f) { n medianKm meanKm geoScore thresholds { km accuracy } levels { country admin1 city } }
+          accuracyAtThresholds(filter: $f) { n medianKm meanKm geoScore thresholds { km accuracy } levels { country admin1 place } }
           errorHistogram(filter: $f, binsPerDecade: 4, minKm: 1) { loKm hiKm count }
           countryBreakdown(filter: $f) { iso2 name n medianKm meanKm thresholds { km accuracy } countryAccuracy }
         }`,

@@ -263,7 +263,7 @@ export function predictionRow(fields: Partial<NewPrediction> & Pick<NewPredictio
     error_km: 0,
     hit_country: 0,
     hit_admin1: 0,
-    hit_city: 0,
+    hit_place: 0,
     ...fields,
   };
 }

@@ -16,7 +16,7 @@ import { assertClose, createTestExperiment, DIALECTS, freshPgDatabase, predictio
 function prediction(
   country: string | null,
   errorKm: number,
-  [hitCountry, hitAdmin1, hitCity]: [number, number, number],
+  [hitCountry, hitAdmin1, hitPlace]: [number, number, number],
   split = "test",
 ): NewPrediction {
   return predictionRow({
@@ -27,7 +27,7 @@ function prediction(
     error_km: errorKm,
     hit_country: hitCountry,
     hit_admin1: hitAdmin1,
-    hit_city: hitCity,
+    hit_place: hitPlace,
   });
 }
 
@@ -110,7 +110,7 @@ for (const dialect of DIALECTS) {
           [2500, 7 / 8],
         ],
       );
-      assert.deepEqual(all.levels, { country: 5 / 8, admin1: 4 / 8, city: 2 / 8 });
+      assert.deepEqual(all.levels, { country: 5 / 8, admin1: 4 / 8, place: 2 / 8 });
       assert.equal((await p.summary({ experimentId: id, split: "test" })).medianKm, 30);
 
       const countries = await p.countryBreakdown({ experimentId: id });

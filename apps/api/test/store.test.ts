@@ -97,13 +97,18 @@ for (const dialect of DIALECTS) {
       const ids = ["5d0c6e0e-0000-4000-8000-00000000000a", "5d0c6e0e-0000-4000-8000-00000000000b"];
       await db.insertInto("experiments").values(ids.map(experiment)).execute();
       const rows = ids.flatMap((id, e) =>
-        Array.from({ length: 50 + e * 20 }, (_, k) => ({
-          experiment_id: id,
-          ...predictionRow({ sample_id: `s${k}`, error_km: k + 1, true_country: "PT", true_country_name: "Portugal" }),
-        })),
+        Array.from({ length: 50 + e * 20 }, (_, k) => {
+          const { hit_place, ...r } = predictionRow({
+            sample_id: `s${k}`,
+            error_km: k + 1,
+            true_country: "PT",
+            true_country_name: "Portugal",
+          });
+          return { experiment_id: id, ...r, hit_city: hit_place };
+        }),
       );
       await db.insertInto("predictions").values(rows).execute();
-      await sql.raw(addBinsSql("predictions where true")).execute(db);
+      await sql.raw(addBinsSql("predictions where true", "hit_city")).execute(db);
       await old.close();
 
       const migrated = new Store(await openDatabase(target));

@@ -61,7 +61,7 @@ export async function syntheticPredictions(n: number, seed = 1): Promise<Synthet
       error_km: errorKm,
       hit_country: pred.country?.iso2 === truth.country.iso2 ? 1 : 0,
       hit_admin1: pred.admin1?.code && pred.admin1.code === truth.admin1?.code ? 1 : 0,
-      hit_city: pred.city?.name && pred.city.name === truth.city?.name ? 1 : 0,
+      hit_place: pred.city?.name && pred.city.name === truth.city?.name ? 1 : 0,
     });
   }
   return out;

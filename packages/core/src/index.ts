@@ -34,6 +34,7 @@ export {
   type SamplePrediction,
   summarizePredictions,
 } from "./eval/evaluate.ts";
+export { storedLevels, withStoredLevels } from "./eval/legacy-levels.ts";
 export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
 export {
   aheadCount,

@@ -94,7 +94,7 @@ export function ablationRow(arm: string, seed: number, medianKm: number, acc750:
       geoScore: 3000,
       acc: { 1: 0, 25: 0.01, 200: 0.4, 750: acc750, 2500: 0.9 },
     },
-    levels: { country, admin1: 0.3, city: 0.3 },
+    levels: { country, admin1: 0.3, place: 0.3 },
     wallSeconds: 60,
     steps: 700,
     run: `/runs/${arm}-s${seed}`,

@@ -25,3 +25,14 @@ export const THRESHOLD_NAMES: Record<ThresholdKm, string> = {
  */
 export const GEOSCORE_MAX = 5000;
 export const GEOSCORE_SCALE_KM = 1492.7;
+
+/**
+ * The chain levels a prediction is scored at, coarse to fine. `place` is the model's finest class: a
+ * geocell (geocells.ts), shown by the name of its largest town. It is not the Chain of Region's
+ * `city` — the named town a coordinate lies in, null in the countryside — which a model's stated
+ * chain is compared with by name.
+ */
+export const SCORED_LEVELS = ["country", "admin1", "place"] as const;
+export type ScoredLevel = (typeof SCORED_LEVELS)[number];
+/** The share of predictions right at each scored level (fractions in [0, 1]). */
+export type LevelAccuracy = Record<ScoredLevel, number>;

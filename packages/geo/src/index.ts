@@ -9,7 +9,14 @@ export {
   loadChainOfRegion,
 } from "./chain-of-region.ts";
 export { cityRadiusKm } from "./cities.ts";
-export { GEOSCORE_MAX, GEOSCORE_SCALE_KM, THRESHOLD_NAMES } from "./constants.ts";
+export {
+  GEOSCORE_MAX,
+  GEOSCORE_SCALE_KM,
+  type LevelAccuracy,
+  SCORED_LEVELS,
+  type ScoredLevel,
+  THRESHOLD_NAMES,
+} from "./constants.ts";
 export {
   buildGeocells,
   type Geocell,

@@ -5,7 +5,6 @@
  */
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { addBinsSql, BIN_KEY } from "../store/prediction-bins.ts";
-import { PREDICTION_COLUMNS } from "../store/prediction-writer.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
@@ -50,6 +49,36 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       table = table.addColumn(col, "integer", (c) => c.notNull());
     return table;
   };
+  /** The prediction columns 0001 created, by name: the copy in 0003 moves exactly these. */
+  const v1PredictionColumns = [
+    "sample_id",
+    "split",
+    "true_lat",
+    "true_lon",
+    "true_continent",
+    "true_country",
+    "true_country_name",
+    "true_admin1",
+    "true_admin1_name",
+    "true_city",
+    "true_cell",
+    "pred_country",
+    "pred_country_name",
+    "pred_country_p",
+    "pred_admin1",
+    "pred_admin1_name",
+    "pred_admin1_p",
+    "pred_cell",
+    "pred_place_name",
+    "pred_place_p",
+    "pred_lat",
+    "pred_lon",
+    "confidence",
+    "error_km",
+    "hit_country",
+    "hit_admin1",
+    "hit_city",
+  ];
   return {
     "0001_experiments_and_predictions": {
       async up(db: AnyDb) {
@@ -167,9 +196,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("n", "integer", (c) => c.notNull())
           .addColumn("sum_km", real, (c) => c.notNull())
           .addColumn("sum_geo", real, (c) => c.notNull())
-          .addPrimaryKeyConstraint("prediction_bins_pk", [...BIN_KEY])
+          .addPrimaryKeyConstraint(
+            "prediction_bins_pk",
+            BIN_KEY.map((c) => (c === "hit_place" ? "hit_city" : c)),
+          )
           .execute();
-        await sql.raw(addBinsSql("predictions where true")).execute(db);
+        await sql.raw(addBinsSql("predictions where true", "hit_city")).execute(db);
       },
     },
     "0003_integer_experiment_keys": {
@@ -177,7 +209,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // The prediction indexes led with the experiment's 36-character UUID: a third of every
         // index entry, and the bulk of the pages an ingest batch dirties. They now lead with a
         // small integer per experiment (experiments.seq), and predictions reference it.
-        const cols = PREDICTION_COLUMNS.map(([c]) => c).join(", ");
+        const cols = v1PredictionColumns.join(", ");
         if (dialect === "postgres") {
           await sql`alter table experiments add column seq bigserial`.execute(db);
           await sql`alter table experiments add constraint experiments_seq unique (seq)`.execute(db);
@@ -204,7 +236,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           ).execute();
           await sql
             .raw(`insert into predictions_next (id, exp, ${cols})
-              select p.id, e.seq, ${PREDICTION_COLUMNS.map(([c]) => `p.${c}`).join(", ")}
+              select p.id, e.seq, ${v1PredictionColumns.map((c) => `p.${c}`).join(", ")}
               from predictions p join experiments e on e.id = p.experiment_id order by p.id`)
             .execute(db);
           await sql`drop table predictions`.execute(db);
@@ -221,6 +253,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on("predictions")
           .columns(["exp", "true_country", "error_km", "id", "hit_country"])
           .execute();
+      },
+    },
+    "0004_place_level": {
+      async up(db: AnyDb) {
+        // The third scored level is the place (a geocell), not the Chain of Region's named city:
+        // one name for it everywhere. Both dialects rename in place and carry the indexes along.
+        for (const table of ["predictions", "prediction_bins"]) {
+          await sql`alter table ${sql.table(table)} rename column hit_city to hit_place`.execute(db);
+        }
       },
     },
   };

@@ -101,7 +101,7 @@ export interface PredictionTable {
   error_km: number;
   hit_country: number;
   hit_admin1: number;
-  hit_city: number;
+  hit_place: number;
 }
 
 /**
@@ -117,7 +117,7 @@ export interface PredictionBinTable {
   true_country_name: string;
   hit_country: number;
   hit_admin1: number;
-  hit_city: number;
+  hit_place: number;
   /** floor(log10(error_km) × 20), or -61 for errors under 1 m. */
   bin: number;
   /** How many of THRESHOLDS_KM the error exceeds (0–5). */

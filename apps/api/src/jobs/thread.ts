@@ -48,7 +48,7 @@ function toRow(p: core.SamplePrediction): NewPrediction {
     error_km: p.errorKm,
     hit_country: p.hits.country ? 1 : 0,
     hit_admin1: p.hits.admin1 ? 1 : 0,
-    hit_city: p.hits.city ? 1 : 0,
+    hit_place: p.hits.place ? 1 : 0,
   };
 }
 

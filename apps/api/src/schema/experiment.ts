@@ -1,4 +1,5 @@
 /** Experiment: config, status, stages with progress, metric series, checkpoints, tags; create/cancel/delete/tag; the progress subscription. */
+import { storedLevels } from "@geor/core";
 import { GraphQLJSON } from "graphql-scalars";
 import {
   Arg,
@@ -125,6 +126,17 @@ export class CreateExperimentInput {
   @Field(() => String, { defaultValue: "" }) notes!: string;
 }
 
+/**
+ * The stored EVAL report, its levels under today's names (`place`) and, for clients written before
+ * the rename, the same value as `city`: finalMetrics is JSON, which has no deprecation marker.
+ */
+function finalMetricsOf(json: string): unknown {
+  const report = JSON.parse(json) as { levels?: Parameters<typeof storedLevels>[0] };
+  if (!report.levels) return report;
+  const levels = storedLevels(report.levels);
+  return { ...report, levels: { ...levels, city: levels.place } };
+}
+
 export function toExperiment(r: ExperimentRow): Experiment {
   return {
     id: r.id,
@@ -139,7 +151,7 @@ export function toExperiment(r: ExperimentRow): Experiment {
     finishedAt: r.finished_at,
     attempts: r.attempts,
     cancelRequested: r.cancel_requested === 1,
-    finalMetrics: r.final_metrics ? JSON.parse(r.final_metrics) : null,
+    finalMetrics: r.final_metrics ? finalMetricsOf(r.final_metrics) : null,
     version: r.version,
   };
 }

@@ -36,11 +36,16 @@ import {
 import type { Context } from "./context.ts";
 import { Sample, toSample } from "./dataset.ts";
 
-export const LevelEnum = enumOf(LEVELS);
+const PLACE_WAS_CITY =
+  "Use place: the same geocell level under its old name (city now means the Chain of Region's named town).";
+
+/** The filter's levels, and CITY: the place level's old name, still accepted (deprecated). */
+export const LevelEnum = enumOf([...LEVELS, "CITY"] as const);
 export const PredictionOrderEnum = enumOf(PREDICTION_ORDERS);
 registerEnumType(LevelEnum, {
   name: "Level",
-  description: "A chain level: country, admin-1 (province/state), city (the place cell).",
+  description: "A scored chain level: country, admin-1 (province/state), place (the geocell).",
+  valuesConfig: { CITY: { deprecationReason: PLACE_WAS_CITY } },
 });
 registerEnumType(PredictionOrderEnum, { name: "PredictionOrder" });
 
@@ -70,7 +75,10 @@ export class PredictedChain {
 export class LevelHits {
   @Field(() => Boolean) country!: boolean;
   @Field(() => Boolean) admin1!: boolean;
-  @Field(() => Boolean) city!: boolean;
+  @Field(() => Boolean, { description: "The predicted place is the true geocell (and country and admin-1 are right)." })
+  place!: boolean;
+  @Field(() => Boolean, { deprecationReason: PLACE_WAS_CITY })
+  city!: boolean;
 }
 
 @ObjectType()
@@ -106,7 +114,7 @@ export class PredictionFilter {
     nullable: true,
     description: "With hit: keep predictions right (hit: true) or wrong (false) at this level.",
   })
-  level?: "COUNTRY" | "ADMIN1" | "CITY" | null;
+  level?: keyof typeof LevelEnum | null;
   @Field(() => Boolean, { nullable: true }) hit?: boolean | null;
 }
 
@@ -121,7 +129,10 @@ export class ErrorBin {
 export class LevelAccuracy {
   @Field(() => Float) country!: number;
   @Field(() => Float) admin1!: number;
-  @Field(() => Float) city!: number;
+  @Field(() => Float, { description: "The share whose predicted geocell is the true one." })
+  place!: number;
+  @Field(() => Float, { deprecationReason: PLACE_WAS_CITY })
+  city!: number;
 }
 
 @ObjectType({ description: "The standard metric table over the filtered predictions." })
@@ -202,7 +213,12 @@ function toPrediction(r: PredictionRow): Prediction {
       confidence: r.confidence,
     },
     errorKm: r.error_km,
-    hits: { country: r.hit_country === 1, admin1: r.hit_admin1 === 1, city: r.hit_city === 1 },
+    hits: {
+      country: r.hit_country === 1,
+      admin1: r.hit_admin1 === 1,
+      place: r.hit_place === 1,
+      city: r.hit_place === 1,
+    },
   };
 }
 
@@ -213,7 +229,7 @@ function toSummary(s: StoreSummary): AccuracySummary {
     meanKm: s.meanKm,
     geoScore: s.geoScore,
     thresholds: s.accuracy,
-    levels: s.levels,
+    levels: { ...s.levels, city: s.levels.place },
   };
 }
 
@@ -237,7 +253,7 @@ export function checkFilter(f: PredictionFilter, field = "filter"): StoreFilter 
   if (f.minErrorKm != null && f.maxErrorKm != null && f.minErrorKm > f.maxErrorKm)
     throw badInput(`${field}.minErrorKm`, "must not exceed maxErrorKm");
   if ((f.level == null) !== (f.hit == null)) throw badInput(`${field}.level`, "level and hit go together");
-  return { ...f };
+  return { ...f, level: f.level === "CITY" ? "PLACE" : f.level };
 }
 
 @Resolver(() => PredictionConnection)

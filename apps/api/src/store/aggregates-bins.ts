@@ -24,7 +24,7 @@ interface Cell {
   n: number;
   hitCountry: number;
   hitAdmin1: number;
-  hitCity: number;
+  hitPlace: number;
   sumKm: number;
   sumGeo: number;
 }
@@ -42,7 +42,7 @@ async function readCells(db: Db, f: PredictionFilter, byCountry: boolean): Promi
       eb.fn.sum<number>("n").as("n"),
       eb.fn.sum<number>(sql`n * hit_country`).as("hit_country"),
       eb.fn.sum<number>(sql`n * hit_admin1`).as("hit_admin1"),
-      eb.fn.sum<number>(sql`n * hit_city`).as("hit_city"),
+      eb.fn.sum<number>(sql`n * hit_place`).as("hit_place"),
       eb.fn.sum<number>("sum_km").as("sum_km"),
       eb.fn.sum<number>("sum_geo").as("sum_geo"),
     ])
@@ -61,14 +61,14 @@ async function readCells(db: Db, f: PredictionFilter, byCountry: boolean): Promi
     n: Number(r.n),
     hitCountry: Number(r.hit_country),
     hitAdmin1: Number(r.hit_admin1),
-    hitCity: Number(r.hit_city),
+    hitPlace: Number(r.hit_place),
     sumKm: Number(r.sum_km),
     sumGeo: Number(r.sum_geo),
   }));
 }
 
 function tally(cells: Cell[]) {
-  const t = { n: 0, sumKm: 0, sumGeo: 0, hitCountry: 0, hitAdmin1: 0, hitCity: 0, name: "" };
+  const t = { n: 0, sumKm: 0, sumGeo: 0, hitCountry: 0, hitAdmin1: 0, hitPlace: 0, name: "" };
   const within = THRESHOLDS_KM.map(() => 0);
   for (const c of cells) {
     t.n += c.n;
@@ -76,7 +76,7 @@ function tally(cells: Cell[]) {
     t.sumGeo += c.sumGeo;
     t.hitCountry += c.hitCountry;
     t.hitAdmin1 += c.hitAdmin1;
-    t.hitCity += c.hitCity;
+    t.hitPlace += c.hitPlace;
     if (c.name > t.name) t.name = c.name;
     for (let i = c.band; i < within.length; i++) within[i] += c.n;
   }
@@ -186,7 +186,7 @@ export class BinAggregates implements AggregateSource {
           meanKm: null,
           geoScore: null,
           accuracy: t.accuracy,
-          levels: { country: 0, admin1: 0, city: 0 },
+          levels: { country: 0, admin1: 0, place: 0 },
         };
       }
       const [medianKm] = await medians(db, f, [{ country: null, cells }]);
@@ -196,7 +196,7 @@ export class BinAggregates implements AggregateSource {
         meanKm: t.sumKm / t.n,
         geoScore: t.sumGeo / t.n,
         accuracy: t.accuracy,
-        levels: { country: t.hitCountry / t.n, admin1: t.hitAdmin1 / t.n, city: t.hitCity / t.n },
+        levels: { country: t.hitCountry / t.n, admin1: t.hitAdmin1 / t.n, place: t.hitPlace / t.n },
       };
     });
   }

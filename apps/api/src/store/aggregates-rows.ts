@@ -77,7 +77,7 @@ export class RowAggregates implements AggregateSource {
             eb.fn.avg<number>(sql.raw<number>(GEOSCORE_SQL)).as("geo"),
             eb.fn.avg<number>("hit_country").as("country"),
             eb.fn.avg<number>("hit_admin1").as("admin1"),
-            eb.fn.avg<number>("hit_city").as("city"),
+            eb.fn.avg<number>("hit_place").as("place"),
             ...thresholdSums(eb),
           ]),
         filter,
@@ -93,7 +93,7 @@ export class RowAggregates implements AggregateSource {
         levels: {
           country: n === 0 ? 0 : Number(agg.country),
           admin1: n === 0 ? 0 : Number(agg.admin1),
-          city: n === 0 ? 0 : Number(agg.city),
+          place: n === 0 ? 0 : Number(agg.place),
         },
       };
     });

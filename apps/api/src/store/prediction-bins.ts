@@ -28,7 +28,7 @@ export const BIN_KEY = [
   "true_country_name",
   "hit_country",
   "hit_admin1",
-  "hit_city",
+  "hit_place",
   "bin",
   "band",
 ] as const;
@@ -39,7 +39,7 @@ const KEY_OF_ROW = [
   "coalesce(true_country_name, '')",
   "hit_country",
   "hit_admin1",
-  "hit_city",
+  "hit_place",
   FINE_BIN_SQL,
   `(${BAND_SQL})`,
 ];
@@ -47,13 +47,15 @@ const KEY_OF_ROW = [
 /**
  * INSERT … SELECT that adds the bins of the prediction rows in `source` (a table or CTE name
  * with its WHERE clause) to the stored ones. Run in the transaction that wrote those rows.
+ * `placeHit` names the place level's hit column: migration 0002 ran before it was renamed.
  */
-export function addBinsSql(source: string): string {
-  return `insert into prediction_bins (${BIN_KEY.join(", ")}, n, sum_km, sum_geo)
-    select ${KEY_OF_ROW.join(", ")}, count(*), sum(error_km), sum(${GEOSCORE_SQL})
+export function addBinsSql(source: string, placeHit: "hit_place" | "hit_city" = "hit_place"): string {
+  const named = (cols: readonly string[]) => cols.map((c) => (c === "hit_place" ? placeHit : c)).join(", ");
+  return `insert into prediction_bins (${named(BIN_KEY)}, n, sum_km, sum_geo)
+    select ${named(KEY_OF_ROW)}, count(*), sum(error_km), sum(${GEOSCORE_SQL})
     from ${source}
-    group by ${KEY_OF_ROW.join(", ")}
-    on conflict (${BIN_KEY.join(", ")}) do update set n = prediction_bins.n + excluded.n,
+    group by ${named(KEY_OF_ROW)}
+    on conflict (${named(BIN_KEY)}) do update set n = prediction_bins.n + excluded.n,
       sum_km = prediction_bins.sum_km + excluded.sum_km, sum_geo = prediction_bins.sum_geo + excluded.sum_geo`;
 }
 

@@ -6,8 +6,8 @@ import type { Level, PredictionFilter } from "./types.ts";
 export type PredQuery<O> = SelectQueryBuilder<Database, "predictions", O>;
 
 /** The hit flag column of a chain level (the same name in predictions and prediction_bins). */
-export function hitColumn(level: Level): "hit_country" | "hit_admin1" | "hit_city" {
-  return level === "COUNTRY" ? "hit_country" : level === "ADMIN1" ? "hit_admin1" : "hit_city";
+export function hitColumn(level: Level): "hit_country" | "hit_admin1" | "hit_place" {
+  return level === "COUNTRY" ? "hit_country" : level === "ADMIN1" ? "hit_admin1" : "hit_place";
 }
 
 /** The number predictions refer to their experiment by, as a scalar subquery (one index seek). */

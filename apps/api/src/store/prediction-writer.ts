@@ -38,7 +38,7 @@ export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" |
   ["error_km", "float8"],
   ["hit_country", "int4"],
   ["hit_admin1", "int4"],
-  ["hit_city", "int4"],
+  ["hit_place", "int4"],
 ];
 
 export class PredictionWriter {
@@ -91,7 +91,7 @@ export class PredictionWriter {
     await sql`with batch as (
         insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
-        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_city
+        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_place
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
   }
 

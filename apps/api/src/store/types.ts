@@ -1,4 +1,5 @@
 /** The store's vocabulary: what it takes and returns, independent of GraphQL. */
+import type { LevelAccuracy } from "@geor/geo/constants";
 import type { Selectable } from "kysely";
 import type { PredictionTable } from "../db/tables.ts";
 
@@ -11,7 +12,8 @@ export type StageName = (typeof STAGE_NAMES)[number];
 export const STAGE_STATUSES = ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
 
-export const LEVELS = ["COUNTRY", "ADMIN1", "CITY"] as const;
+/** The scored chain levels (@geor/geo SCORED_LEVELS) as filter values. */
+export const LEVELS = ["COUNTRY", "ADMIN1", "PLACE"] as const;
 export type Level = (typeof LEVELS)[number];
 
 export interface PredictionFilter {
@@ -49,7 +51,7 @@ export interface AccuracySummary {
   geoScore: number | null;
   /** Fraction with error ≤ km, per threshold of THRESHOLDS_KM. */
   accuracy: ThresholdAccuracy[];
-  levels: { country: number; admin1: number; city: number };
+  levels: LevelAccuracy;
 }
 
 export interface CountryRow {

@@ -21,11 +21,12 @@ export type ExperimentStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
-/** A chain level: country, admin-1 (province/state), city (the place cell). */
+/** A scored chain level: country, admin-1 (province/state), place (the geocell). */
 export type Level =
   | 'ADMIN1'
   | 'CITY'
-  | 'COUNTRY';
+  | 'COUNTRY'
+  | 'PLACE';
 
 export type PredictionFilter = {
   experimentId: string | number;

@@ -54,7 +54,7 @@ describe("geor train / eval / predict (CLI)", () => {
     const report = JSON.parse(ev.stdout);
     assert.deepEqual(Object.keys(report.metrics.acc), ["1", "25", "200", "750", "2500"]);
     assert.equal(report.metrics.n, 150);
-    for (const level of ["country", "admin1", "city"])
+    for (const level of ["country", "admin1", "place"])
       assert.ok(report.levels[level] >= 0 && report.levels[level] <= 1);
     assert.ok(report.baselines.medoid.medianKm > 0 && report.baselines.topCountry.medianKm > 0);
     assert.ok(Array.isArray(report.perCountry) && report.perCountry.length > 0);

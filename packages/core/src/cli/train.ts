@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { describeBackend } from "../backend/select.ts";
-import { parseDecision } from "../eval/evaluate.ts";
+import { parseDecision } from "../eval/decision.ts";
 import { AUTO_THREADS_MIN, evaluateRun } from "../eval/run-eval.ts";
 import { predictImages } from "../model/predict.ts";
 import { resolveRunDir } from "../train/runs.ts";
@@ -158,7 +158,7 @@ export function registerTrainCommands(program: Command): void {
         console.log(row("top country", r.baselines.topCountry));
       }
       console.log(
-        `levels: country ${pct(r.levels.country)} · admin-1 ${pct(r.levels.admin1)} · place ${pct(r.levels.city)}`,
+        `levels: country ${pct(r.levels.country)} · admin-1 ${pct(r.levels.admin1)} · place ${pct(r.levels.place)}`,
       );
       if (r.calibration)
         console.log(`calibration: ECE ${r.calibration.ece.toFixed(3)} (chain confidence vs whole chain right)`);

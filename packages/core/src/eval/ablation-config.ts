@@ -3,13 +3,13 @@
  * budgets of a "steps" ablation and the rows it writes. Loads no trainer, so that a config can be
  * checked (e.g. by `geor ablate merge`) without the training code.
  */
-import type { AccuracyAtThresholds } from "@geor/geo";
+import type { AccuracyAtThresholds, LevelAccuracy } from "@geor/geo";
 import { z } from "zod";
 import { ModelConfig } from "../model/config.ts";
 import { TrainConfig } from "../train/config.ts";
 import { RlConfig } from "../train/rl/config.ts";
 import { assertKnownKeys } from "../util/errors.ts";
-import { parseDecision } from "./evaluate.ts";
+import { parseDecision } from "./decision.ts";
 
 export const SECTIONS = ["heads", "rl", "rewards", "groups"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -98,7 +98,7 @@ export interface AblationRow {
   reward: string | null;
   group: number | null;
   metrics: { medianKm: number; meanKm: number; geoScore: number; acc: AccuracyAtThresholds };
-  levels: { country: number; admin1: number; city: number };
+  levels: LevelAccuracy;
   /** Wall time of the arm's own training (the shared SFT start not included for RL/continued arms). */
   wallSeconds: number;
   /** Optimizer steps of the arm's own run (null if its metrics.jsonl is gone). */

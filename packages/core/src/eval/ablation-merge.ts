@@ -13,7 +13,8 @@ import {
   validateAblationConfig,
 } from "./ablation-config.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
-import { decisionTag, parseDecision } from "./evaluate.ts";
+import { decisionTag, parseDecision } from "./decision.ts";
+import { withStoredLevels } from "./legacy-levels.ts";
 
 /** One pooled source: its directory and the seeds it gave. */
 export interface MergedSource {
@@ -83,8 +84,9 @@ export function mergeAblations(
       }
     }
     const cfg = validateAblationConfig(readJson(named(dir, "ablation-config")));
-    const rows = readJson<AblationRow[]>(named(dir, "ablation"));
-    if (!Array.isArray(rows)) throw new Error(`${named(dir, "ablation")}: expected an array of rows`);
+    const stored = readJson<AblationRow[]>(named(dir, "ablation"));
+    if (!Array.isArray(stored)) throw new Error(`${named(dir, "ablation")}: expected an array of rows`);
+    const rows = stored.map(withStoredLevels);
     return { dir, cfg, rows, budget: stepBudgetOf(cfg, dir) };
   });
   const [first, ...rest] = loaded;

@@ -29,7 +29,8 @@ import {
 } from "./ablation-config.ts";
 import { type Arm, planArms } from "./ablation-plan.ts";
 import { ablationMarkdown } from "./ablation-report.ts";
-import { decisionTag, parseDecision } from "./evaluate.ts";
+import { decisionTag, parseDecision } from "./decision.ts";
+import { withStoredLevels } from "./legacy-levels.ts";
 import { evalFile, evaluateRun, type RunEvalResult } from "./run-eval.ts";
 
 export interface AblationProgress {
@@ -140,7 +141,7 @@ export async function runAblation(
       let wall: number;
       if (existsSync(reportFile) && existsSync(timeFile)) {
         opts.onProgress?.({ arm: arm.name, seed, done, total, phase: "cached" });
-        ev = JSON.parse(readFileSync(reportFile, "utf8")) as RunEvalResult;
+        ev = withStoredLevels(JSON.parse(readFileSync(reportFile, "utf8"))) as RunEvalResult;
         wall = (JSON.parse(readFileSync(timeFile, "utf8")) as { seconds: number }).seconds;
       } else {
         if (existsSync(timeFile)) {

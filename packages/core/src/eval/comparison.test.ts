@@ -15,7 +15,7 @@ test("COMPARED_METRICS: the metrics of a comparison, named as in the evaluation 
       ["acc@2500", true, "pp"],
       ["country", true, "pp"],
       ["admin1", true, "pp"],
-      ["city", true, "pp"],
+      ["place", true, "pp"],
       ["geoScore", true, "points"],
     ],
   );

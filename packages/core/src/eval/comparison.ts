@@ -3,13 +3,13 @@
  * one list, so that every table of deltas (the ablation report, a comparison served by the API)
  * reads the same numbers the same way.
  */
-import { THRESHOLDS_KM, type ThresholdKm } from "@geor/geo/constants";
+import { type LevelAccuracy, THRESHOLDS_KM, type ThresholdKm } from "@geor/geo/constants";
 import { type PairedComparison, pairedComparison } from "./statistics.ts";
 
 /** What a metric is read from: an evaluation report (`EvalReport`, `RunEvalResult`) or an ablation row. */
 export interface ScoredRun {
   metrics: { medianKm: number; geoScore: number; acc: Record<ThresholdKm, number> };
-  levels: { country: number; admin1: number; city: number };
+  levels: LevelAccuracy;
 }
 
 export interface ComparedMetric {
@@ -35,7 +35,7 @@ const accuracy = (name: string, label: string, read: (r: ScoredRun) => number): 
   unit: "pp",
 });
 
-/** Every compared metric: median km, acc@1/25/200/750/2500, country / admin-1 / city accuracy, GeoScore. */
+/** Every compared metric: median km, acc@1/25/200/750/2500, country / admin-1 / place accuracy, GeoScore. */
 export const COMPARED_METRICS: readonly ComparedMetric[] = [
   {
     name: "medianKm",
@@ -48,7 +48,7 @@ export const COMPARED_METRICS: readonly ComparedMetric[] = [
   ...THRESHOLDS_KM.map((t) => accuracy(`acc@${t}`, `acc@${t}`, (r) => r.metrics.acc[t])),
   accuracy("country", "country", (r) => r.levels.country),
   accuracy("admin1", "admin-1", (r) => r.levels.admin1),
-  accuracy("city", "city", (r) => r.levels.city),
+  accuracy("place", "place", (r) => r.levels.place),
   {
     name: "geoScore",
     label: "GeoScore",

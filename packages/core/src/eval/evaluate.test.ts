@@ -16,7 +16,7 @@ function pred(
     true: { lat: 0, lon: 0, chain, cell: 0 },
     predicted: { country: null, admin1: null, place: null, lat: 0, lon: 0, confidence },
     errorKm,
-    hits: { country: hits[0], admin1: hits[1], city: hits[2] },
+    hits: { country: hits[0], admin1: hits[1], place: hits[2] },
   };
 }
 
@@ -35,7 +35,7 @@ describe("summarizePredictions", () => {
     assert.equal(r.metrics.medianKm, (100 + 1000) / 2);
     assert.equal(r.metrics.meanKm, (10 + 100 + 1000 + 3000) / 4);
     assert.deepEqual(r.metrics.acc, { 1: 0, 25: 0.25, 200: 0.5, 750: 0.5, 2500: 0.75 });
-    assert.deepEqual(r.levels, { country: 0.5, admin1: 0.5, city: 0.25 });
+    assert.deepEqual(r.levels, { country: 0.5, admin1: 0.5, place: 0.25 });
   });
 
   it("breaks down by true country, largest first", () => {

@@ -5,7 +5,14 @@
  * level, a per-country breakdown, calibration of the chain confidence and floor baselines.
  */
 import type { ChainOfRegion } from "@geor/geo";
-import { haversineKmUnchecked, type Metrics, sphericalMean, summarizeErrors } from "@geor/geo";
+import {
+  haversineKmUnchecked,
+  type LevelAccuracy,
+  type Metrics,
+  type ScoredLevel,
+  sphericalMean,
+  summarizeErrors,
+} from "@geor/geo";
 import type { SampleChain, Split } from "../data/format.ts";
 import type { Dataset } from "../data/store.ts";
 import { type DecodeSpec, decodeBatch } from "../model/decode/batch.ts";
@@ -16,6 +23,7 @@ import type { DecodePool } from "../model/decode-pool.ts";
 import type { BatchInput, RawBatch } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 import { admin1Unit } from "../model/vocab.ts";
+import type { DecisionRule } from "./decision.ts";
 
 export interface SamplePrediction {
   id: string;
@@ -31,33 +39,8 @@ export interface SamplePrediction {
     confidence: number | null;
   };
   errorKm: number;
-  hits: { country: boolean; admin1: boolean; city: boolean };
+  hits: Record<ScoredLevel, boolean>;
 }
-
-/** How one answer is chosen among the decoded chains (see PredictOptions.decision). */
-export type DecisionRule =
-  | "argmax"
-  | "mbr"
-  | "marginal"
-  | "risk"
-  | `within:${number}`
-  | "mean"
-  | `mean:${number}`
-  | "median"
-  | `median:${number}`;
-
-/** Parses a decision rule as the CLI and configs spell it; a clear error otherwise. */
-export function parseDecision(s: string): DecisionRule {
-  if (s === "argmax" || s === "mbr" || s === "marginal" || s === "risk" || s === "mean" || s === "median") return s;
-  const m = /^(within|mean|median):(\d+(?:\.\d+)?)$/.exec(s);
-  if (m && Number(m[2]) > 0) return `${m[1] as "within" | "mean" | "median"}:${Number(m[2])}`;
-  throw new Error(
-    `decision must be argmax, mbr, marginal, risk, within:KM (e.g. within:750), mean or mean:T (e.g. mean:2), median or median:T, got "${s}"`,
-  );
-}
-
-/** The rule as a file-name part: "within:750" → "within-750". */
-export const decisionTag = (decision: DecisionRule) => decision.replace(":", "-");
 
 function placeRule(decision: DecisionRule): PlaceRule {
   if (decision === "risk") return { kind: "risk" };
@@ -154,7 +137,7 @@ function samplePredictions(
       true: { lat: s.lat, lon: s.lon, chain: s.chain, cell: s.cell },
       predicted,
       errorKm: haversineKmUnchecked(s.lat, s.lon, best.lat, best.lon),
-      hits: { country: countryHit, admin1: admin1Hit, city: admin1Hit && predictedCell === s.cell },
+      hits: { country: countryHit, admin1: admin1Hit, place: admin1Hit && predictedCell === s.cell },
     };
   });
 }
@@ -233,8 +216,8 @@ export interface CountryRow {
 
 export interface EvalReport {
   metrics: Metrics;
-  /** Chain accuracy per level (fractions): country; admin-1 (with its country); city = the place (geocell). */
-  levels: { country: number; admin1: number; city: number };
+  /** Chain accuracy per level (fractions): country; admin-1 (with its country); place = the geocell (with both). */
+  levels: LevelAccuracy;
   perCountry: CountryRow[];
   /** Expected calibration error of the chain confidence against "the whole chain is right", 10 bins. */
   calibration: {
@@ -251,7 +234,7 @@ export function summarizePredictions(preds: SamplePrediction[]): EvalReport {
   const levels = {
     country: frac((p) => p.hits.country),
     admin1: frac((p) => p.hits.admin1),
-    city: frac((p) => p.hits.city),
+    place: frac((p) => p.hits.place),
   };
   const groups = new Map<string, SamplePrediction[]>();
   for (const p of preds) {
@@ -291,7 +274,7 @@ function calibration(preds: SamplePrediction[]): EvalReport["calibration"] {
     const bin = bins[Math.min(9, Math.floor(c * 10))];
     bin.n++;
     bin.confidence += c;
-    bin.accuracy += p.hits.city ? 1 : 0;
+    bin.accuracy += p.hits.place ? 1 : 0;
   }
   let ece = 0;
   for (const b of bins) {

@@ -11,9 +11,9 @@ import { Dataset } from "../data/store.ts";
 import { DecodePool, defaultThreads, POOL_BACKENDS } from "../model/decode-pool.ts";
 import { datasetInput } from "../model/inputs.ts";
 import { loadModel } from "../train/checkpoint.ts";
+import type { DecisionRule } from "./decision.ts";
 import {
   baselines,
-  type DecisionRule,
   type EvalReport,
   predictSplit,
   predictSplitParallel,
