@@ -28,13 +28,14 @@ export class JobRunner {
 
   async run(id: string): Promise<RunOutcome> {
     const exps = this.store.experiments;
+    const records = this.store.records;
     if (!(await exps.claim(id, this.worker))) return "NOT_CLAIMED";
     const exp = await exps.get(id);
     if (!exp) return "NOT_CLAIMED";
     const stages = await exps.stages(id);
     const done = stages.filter((s) => s.status === "SUCCEEDED").map((s) => s.name as StageName);
     const config = validateExperimentConfig(JSON.parse(exp.config));
-    await exps.appendLog(id, null, `attempt ${exp.attempts + 1} on ${this.worker}`);
+    await records.appendLog(id, null, `attempt ${exp.attempts + 1} on ${this.worker}`);
 
     let pending: MetricPoint[] = [];
     let progress: { stage: StageName; step: number; totalSteps: number | null } | null = null;
@@ -46,7 +47,7 @@ export class JobRunner {
       lastFlush = Date.now();
       const points = pending;
       pending = [];
-      await exps.appendMetrics(id, points);
+      await records.appendMetrics(id, points);
       if (progress) {
         const p = progress;
         progress = null;
@@ -63,13 +64,13 @@ export class JobRunner {
             ...(m.message !== undefined ? { message: m.message } : {}),
             ...(m.totalSteps !== undefined ? { totalSteps: m.totalSteps, step: m.totalSteps ?? 0 } : {}),
           });
-          if (m.message) await exps.appendLog(id, m.stage, m.message);
+          if (m.message) await records.appendLog(id, m.stage, m.message);
           break;
         case "resume": {
           // The run goes back to its checkpoint: later points go, missing earlier ones come back.
-          await exps.truncateMetrics(id, m.stage, m.step);
-          const last = await exps.lastMetricStep(id, m.stage);
-          await exps.appendMetrics(
+          await records.truncateMetrics(id, m.stage, m.step);
+          const last = await records.lastMetricStep(id, m.stage);
+          await records.appendMetrics(
             id,
             m.points
               .filter((p) => p.step > last)
@@ -77,7 +78,7 @@ export class JobRunner {
                 Object.entries(p.values).map(([name, value]) => ({ name, stage: m.stage, step: p.step, value })),
               ),
           );
-          await exps.appendLog(id, m.stage, `resuming from the checkpoint at step ${m.step}`);
+          await records.appendLog(id, m.stage, `resuming from the checkpoint at step ${m.step}`);
           break;
         }
         case "progress":
@@ -88,10 +89,10 @@ export class JobRunner {
           if (pending.length >= 500 || Date.now() - lastFlush >= FLUSH_MS) await flush();
           break;
         case "log":
-          await exps.appendLog(id, m.stage, m.line);
+          await records.appendLog(id, m.stage, m.line);
           break;
         case "checkpoint":
-          await exps.addCheckpoint(id, m.stage, m.step, m.path);
+          await records.addCheckpoint(id, m.stage, m.step, m.path);
           break;
         case "predictions":
           await this.store.predictions.insertBatch(id, m.rows);
@@ -148,7 +149,7 @@ export class JobRunner {
     if (outcome === "SUCCEEDED") await exps.finish(id, "SUCCEEDED", { finalMetrics });
     else if (outcome === "CANCELLED") await exps.finish(id, "CANCELLED");
     else {
-      await exps.appendLog(id, null, `failed: ${error}`);
+      await records.appendLog(id, null, `failed: ${error}`);
       await exps.finish(id, "FAILED", { error: error ?? "unknown error" });
     }
     return outcome;

@@ -99,7 +99,7 @@ export class ExperimentService {
   }
 
   metricNames(id: string): Promise<string[]> {
-    return this.rows.metricNames(id);
+    return this.store.records.metricNames(id);
   }
 
   /** The named series (default: every one), each thinned evenly to at most maxPoints. */
@@ -109,17 +109,19 @@ export class ExperimentService {
     maxPoints: number,
   ): Promise<Array<{ name: string; points: MetricPoint[] }>> {
     if (maxPoints < 2 || maxPoints > 10_000) throw badInput("maxPoints", "must be in [2, 10000]");
-    const all = names ?? (await this.rows.metricNames(id));
-    return Promise.all(all.map(async (name) => ({ name, points: await this.rows.series(id, name, maxPoints) })));
+    const all = names ?? (await this.store.records.metricNames(id));
+    return Promise.all(
+      all.map(async (name) => ({ name, points: await this.store.records.series(id, name, maxPoints) })),
+    );
   }
 
   checkpoints(id: string) {
-    return this.rows.checkpoints(id);
+    return this.store.records.checkpoints(id);
   }
 
   logs(id: string, last: number) {
     if (last < 1 || last > 1000) throw badInput("last", "must be in [1, 1000]");
-    return this.rows.logs(id, last);
+    return this.store.records.logs(id, last);
   }
 
   /** Validates the input and the config, creates the experiment QUEUED and queues it. */
@@ -193,7 +195,7 @@ export class ExperimentService {
   async predict(id: string, image: ImageInput, topK: number): Promise<ImagePrediction> {
     const exp = await this.rows.get(id);
     if (!exp) throw notFound("experiment", id);
-    const last = (await this.rows.checkpoints(id)).at(-1);
+    const last = (await this.store.records.checkpoints(id)).at(-1);
     if (!last) throw badInput("experimentId", `experiment "${id}" has no trained model yet (status ${exp.status})`);
     const dir = mkdtempSync(path.join(os.tmpdir(), "geor-predict-"));
     try {
