@@ -1,7 +1,7 @@
 // The prediction explorer's whole state, kept in the URL so any view is a shareable link.
 // Parsing is lenient per field (a bad value falls back to its default) and serialising drops
 // defaults, so links stay short and stable.
-import type { Level, PredictionOrder } from "@/gql/graphql";
+import type { Level, PredictionFilter, PredictionOrder } from "@/gql/graphql";
 
 /**
  * `List` when it names every member of `Union` (and, by its constraint, nothing else); otherwise a
@@ -20,6 +20,8 @@ export type ChainLevel = Level;
 const orders = ["ERROR_DESC", "ERROR_ASC", "ID"] as const;
 export const ORDERS: ListingAll<PredictionOrder, typeof orders> = orders;
 export type ExplorerOrder = PredictionOrder;
+/** The level a hit / miss filter applies at when the URL names none. */
+export const DEFAULT_HIT_LEVEL: ChainLevel = "COUNTRY";
 
 export type ExplorerState = {
   experiment: string | null;
@@ -107,4 +109,19 @@ export function serializeExplorerState(state: ExplorerState): string {
     out.set("view", [longitude.toFixed(3), latitude.toFixed(3), zoom.toFixed(2)].join(","));
   }
   return out.toString();
+}
+
+/** The API's filter for a state: null until an experiment is chosen; the level counts only with hit / miss. */
+export function explorerFilter(state: ExplorerState): PredictionFilter | null {
+  if (!state.experiment) return null;
+  return {
+    experimentId: state.experiment,
+    split: state.split,
+    trueCountry: state.country,
+    predictedCountry: state.predictedCountry,
+    minErrorKm: state.minKm,
+    maxErrorKm: state.maxKm,
+    level: state.hit !== null ? (state.level ?? DEFAULT_HIT_LEVEL) : null,
+    hit: state.hit,
+  };
 }

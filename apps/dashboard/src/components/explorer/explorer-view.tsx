@@ -11,7 +11,15 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "urql";
 import { cssColor, errorColor } from "@/lib/colors";
-import { type ExplorerState, LEVELS, ORDERS, parseExplorerState, serializeExplorerState } from "@/lib/explorer-state";
+import {
+  DEFAULT_HIT_LEVEL,
+  type ExplorerState,
+  explorerFilter,
+  LEVELS,
+  ORDERS,
+  parseExplorerState,
+  serializeExplorerState,
+} from "@/lib/explorer-state";
 import { formatKm, formatPercent } from "@/lib/format";
 import { columnsOf } from "@/lib/prediction-columns";
 import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
@@ -38,22 +46,7 @@ export function ExplorerView() {
     router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
   };
 
-  const filter = useMemo(
-    () =>
-      state.experiment
-        ? {
-            experimentId: state.experiment,
-            split: state.split,
-            trueCountry: state.country,
-            predictedCountry: state.predictedCountry,
-            minErrorKm: state.minKm,
-            maxErrorKm: state.maxKm,
-            level: state.hit !== null ? (state.level ?? "COUNTRY") : null,
-            hit: state.hit,
-          }
-        : null,
-    [state],
-  );
+  const filter = useMemo(() => explorerFilter(state), [state]);
   const pages = usePredictionPages(filter, state.order);
   const columns = useMemo(
     () =>
@@ -193,7 +186,7 @@ export function ExplorerView() {
         <label>
           Level
           <select
-            value={state.level ?? "COUNTRY"}
+            value={state.level ?? DEFAULT_HIT_LEVEL}
             onChange={(e) => setState({ level: e.target.value as ExplorerState["level"] })}
             data-testid="filter-level"
           >
