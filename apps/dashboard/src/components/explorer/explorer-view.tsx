@@ -7,44 +7,27 @@ import type { Layer } from "@deck.gl/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { useQuery } from "urql";
+import { useEffect, useMemo, useRef } from "react";
 import { cssColor, errorColor } from "@/lib/colors";
-import {
-  DEFAULT_HIT_LEVEL,
-  type ExplorerState,
-  explorerFilter,
-  LEVELS,
-  ORDERS,
-  parseExplorerState,
-  serializeExplorerState,
-} from "@/lib/explorer-state";
+import { DEFAULT_HIT_LEVEL, type ExplorerState, explorerFilter, LEVELS, ORDERS } from "@/lib/explorer-state";
 import { formatKm, formatPercent } from "@/lib/format";
 import { columnsOf } from "@/lib/prediction-columns";
 import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import { errorArcLayer, truePointLayer } from "../map/error-layers";
-import type { MapViewState } from "../map/geo-map";
 import { ErrorLegend } from "../map/legends";
 import { predictionPairLayers } from "../map/prediction-pair-layers";
 import { Empty, ErrorState } from "../states";
-import { ExplorerItemQuery, usePredictionPages } from "./use-prediction-pages";
+import { useExplorerMapView } from "./use-explorer-map-view";
+import { useExplorerState } from "./use-explorer-state";
+import { usePredictionPages, useSelectedPrediction } from "./use-prediction-pages";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
 
-const WORLD: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
 const ROW_HEIGHT = 46;
 
 export function ExplorerView() {
-  const searchParams = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const state = useMemo(() => parseExplorerState(searchParams), [searchParams]);
-  const setState = (changes: Partial<ExplorerState>) => {
-    const query = serializeExplorerState({ ...state, ...changes });
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
+  const [state, setState] = useExplorerState();
 
   const filter = useMemo(() => explorerFilter(state), [state]);
   const pages = usePredictionPages(filter, state.order);
@@ -63,33 +46,8 @@ export function ExplorerView() {
     [pages.items],
   );
   const points = usePredictionColumns(filter, DEFAULT_MAP_POINTS);
-  const selectedIndex = state.selected ? pages.items.findIndex((p) => p.id === state.selected) : -1;
-  // A selection the list has not loaded (picked on the map, or from a shared link) is fetched alone.
-  const [selectedQuery] = useQuery({
-    query: ExplorerItemQuery,
-    variables: { id: state.selected ?? "" },
-    pause: !state.selected || selectedIndex >= 0,
-  });
-  const selected =
-    selectedIndex >= 0
-      ? pages.items[selectedIndex]
-      : selectedQuery.data?.prediction?.id === state.selected
-        ? (selectedQuery.data?.prediction ?? undefined)
-        : undefined;
-
-  // The map view follows the URL, but panning writes back to it only when the user pauses.
-  const [view, setView] = useState<MapViewState>(state.view ?? WORLD);
-  const viewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const urlView = state.view ? serializeExplorerState({ ...state, view: state.view }) : "";
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the URL only when its view changes
-  useEffect(() => {
-    if (state.view) setView(state.view);
-  }, [urlView]);
-  const onViewStateChange = (next: MapViewState) => {
-    setView(next);
-    if (viewTimer.current) clearTimeout(viewTimer.current);
-    viewTimer.current = setTimeout(() => setState({ view: next }), 500);
-  };
+  const { selected, error: selectedError } = useSelectedPrediction(state.selected, pages.items);
+  const { view, setView, onViewStateChange } = useExplorerMapView(state, setState);
 
   const listRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -223,7 +181,7 @@ export function ExplorerView() {
       {!state.experiment && <Empty>Choose an experiment to explore its predictions.</Empty>}
       {pages.error && <ErrorState error={pages.error} what="predictions" />}
       {points.error && <ErrorState error={points.error} what="the map's predictions" />}
-      {selectedQuery.error && <ErrorState error={selectedQuery.error} what="the selected prediction" />}
+      {selectedError && <ErrorState error={selectedError} what="the selected prediction" />}
       <div className="split">
         <div>
           <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
