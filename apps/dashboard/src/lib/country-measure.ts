@@ -1,7 +1,7 @@
 // What the country choropleth shows: the share of a country's predictions within a distance
 // threshold, or the share whose chain is right at a level (country / admin-1 / city).
+import { THRESHOLDS_KM, type ThresholdKm } from "@geor/geo/constants";
 import { type ChainLevel, LEVELS } from "./explorer-state";
-import { THRESHOLDS_KM, type ThresholdKm } from "./format";
 
 export type Measure = { kind: "km"; km: ThresholdKm } | { kind: "level"; level: ChainLevel };
 

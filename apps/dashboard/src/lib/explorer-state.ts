@@ -1,10 +1,27 @@
 // The prediction explorer's whole state, kept in the URL so any view is a shareable link.
 // Parsing is lenient per field (a bad value falls back to its default) and serialising drops
 // defaults, so links stay short and stable.
-export const LEVELS = ["COUNTRY", "ADMIN1", "CITY"] as const;
-export type ChainLevel = (typeof LEVELS)[number];
-export const ORDERS = ["ERROR_DESC", "ERROR_ASC", "ID"] as const;
-export type ExplorerOrder = (typeof ORDERS)[number];
+import type { Level, PredictionFilter, PredictionOrder } from "@/gql/graphql";
+
+/**
+ * `List` when it names every member of `Union` (and, by its constraint, nothing else); otherwise a
+ * type that names the missing members, which no list satisfies.
+ */
+type ListingAll<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never]
+  ? List
+  : { missing: Exclude<Union, List[number]> };
+
+// The schema's Level and PredictionOrder enums reach the dashboard as types only (codegen's
+// enumsAsTypes), so the runtime lists the selects and the URL parser need are spelt here, in the
+// dashboard's order, and checked against the generated types both ways.
+const levels = ["COUNTRY", "ADMIN1", "CITY"] as const;
+export const LEVELS: ListingAll<Level, typeof levels> = levels;
+export type ChainLevel = Level;
+const orders = ["ERROR_DESC", "ERROR_ASC", "ID"] as const;
+export const ORDERS: ListingAll<PredictionOrder, typeof orders> = orders;
+export type ExplorerOrder = PredictionOrder;
+/** The level a hit / miss filter applies at when the URL names none. */
+export const DEFAULT_HIT_LEVEL: ChainLevel = "COUNTRY";
 
 export type ExplorerState = {
   experiment: string | null;
@@ -92,4 +109,19 @@ export function serializeExplorerState(state: ExplorerState): string {
     out.set("view", [longitude.toFixed(3), latitude.toFixed(3), zoom.toFixed(2)].join(","));
   }
   return out.toString();
+}
+
+/** The API's filter for a state: null until an experiment is chosen; the level counts only with hit / miss. */
+export function explorerFilter(state: ExplorerState): PredictionFilter | null {
+  if (!state.experiment) return null;
+  return {
+    experimentId: state.experiment,
+    split: state.split,
+    trueCountry: state.country,
+    predictedCountry: state.predictedCountry,
+    minErrorKm: state.minKm,
+    maxErrorKm: state.maxKm,
+    level: state.hit !== null ? (state.level ?? DEFAULT_HIT_LEVEL) : null,
+    hit: state.hit,
+  };
 }

@@ -1,14 +1,4 @@
-// Number formats used across pages. The thresholds are the standard IM2GPS3K / YFCC4K table:
-// street, city, region, country, continent.
-export const THRESHOLDS_KM = [1, 25, 200, 750, 2500] as const;
-export type ThresholdKm = (typeof THRESHOLDS_KM)[number];
-export const THRESHOLD_NAMES: Record<ThresholdKm, string> = {
-  1: "street",
-  25: "city",
-  200: "region",
-  750: "country",
-  2500: "continent",
-};
+// Number formats used across pages. (The accuracy thresholds are @geor/geo/constants'.)
 
 export function formatKm(km: number | null | undefined): string {
   if (km === null || km === undefined || !Number.isFinite(km)) return "–";

@@ -1,5 +1,6 @@
 "use client";
 // Histogram of prediction errors on a log-km axis, with the standard thresholds drawn on it.
+import { THRESHOLDS_KM } from "@geor/geo/constants";
 import {
   Bar,
   BarChart,
@@ -12,7 +13,7 @@ import {
   YAxis,
 } from "recharts";
 import { cssColor, errorColor } from "@/lib/colors";
-import { formatKm, THRESHOLDS_KM } from "@/lib/format";
+import { formatKm } from "@/lib/format";
 
 export type ErrorBin = { loKm: number; hiKm: number; count: number };
 

@@ -1,12 +1,13 @@
 "use client";
 // Two experiments side by side: the threshold table with deltas and a per-country delta map.
+import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 import { deltaColor, NO_DATA_COLOR } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
-import { formatDelta, formatPercent, THRESHOLDS_KM } from "@/lib/format";
+import { formatDelta, formatPercent } from "@/lib/format";
 import { useUrlParams } from "@/lib/use-url-params";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import { ThresholdTable } from "../experiments/threshold-table";

@@ -1,6 +1,7 @@
 "use client";
 // The error map: arcs true→predicted (or points, or error hexagons) over a country choropleth of
 // accuracy, the log-error histogram with the thresholds, and a hover card per country.
+import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
 import { useQuery } from "urql";
@@ -179,7 +180,7 @@ export function ErrorMapView() {
         </div>
         <div className="panel">
           <div className="muted" style={{ fontSize: 12 }}>
-            Error histogram (log km) with the 1 / 25 / 200 / 750 / 2500 km thresholds
+            {`Error histogram (log km) with the ${THRESHOLDS_KM.join(" / ")} km thresholds`}
           </div>
           <LogErrorHistogram bins={data?.errorHistogram ?? []} />
         </div>

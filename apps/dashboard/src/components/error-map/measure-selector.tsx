@@ -1,8 +1,8 @@
 "use client";
-import type { Measure } from "@/lib/country-measure";
 // The choropleth's measure: a distance threshold (1/25/200/750/2500 km) or a chain level.
+import { THRESHOLDS_KM } from "@geor/geo/constants";
+import type { Measure } from "@/lib/country-measure";
 import { type ChainLevel, LEVELS } from "@/lib/explorer-state";
-import { THRESHOLDS_KM } from "@/lib/format";
 
 export function MeasureSelector({ measure, onChange }: { measure: Measure; onChange: (m: Measure) => void }) {
   return (

@@ -1,6 +1,7 @@
 // The standard threshold table (acc@1/25/200/750/2500 km, median, GeoScore), optionally with
 // a second column set and the deltas between them.
-import { formatDelta, formatKm, formatPercent, THRESHOLD_NAMES, THRESHOLDS_KM } from "@/lib/format";
+import { THRESHOLD_NAMES, THRESHOLDS_KM } from "@geor/geo/constants";
+import { formatDelta, formatKm, formatPercent } from "@/lib/format";
 
 export type ThresholdSummary = {
   n: number;

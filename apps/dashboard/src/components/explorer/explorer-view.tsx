@@ -1,324 +1,68 @@
 "use client";
 // The prediction explorer: filters, a virtualised list and a map kept in sync; every piece of
-// state (filters, selection, map view) lives in the URL. The map shows every prediction the
-// filters match as a point (packed columns, up to DEFAULT_MAP_POINTS) and the rows loaded in the
-// list as arcs; a click on any point selects it, whether or not the list has reached it.
-import type { Layer } from "@deck.gl/core";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import dynamic from "next/dynamic";
-import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { useQuery } from "urql";
-import { cssColor, errorColor } from "@/lib/colors";
-import { type ExplorerState, LEVELS, ORDERS, parseExplorerState, serializeExplorerState } from "@/lib/explorer-state";
-import { formatKm, formatPercent } from "@/lib/format";
-import { columnsOf } from "@/lib/prediction-columns";
+// state (filters, selection, map view) lives in the URL. This component wires the pieces:
+// the URL state and the map view (use-explorer-state, use-explorer-map-view), the data
+// (use-prediction-pages, use-prediction-columns), and the toolbar, count, list and map.
+import { useMemo, useRef } from "react";
+import { explorerFilter } from "@/lib/explorer-state";
 import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
-import { ExperimentPicker } from "../experiments/experiment-picker";
-import { errorArcLayer, truePointLayer } from "../map/error-layers";
-import type { MapViewState } from "../map/geo-map";
-import { ErrorLegend } from "../map/legends";
-import { predictionPairLayers } from "../map/prediction-pair-layers";
 import { Empty, ErrorState } from "../states";
-import { ExplorerItemQuery, usePredictionPages } from "./use-prediction-pages";
-
-const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
-
-const WORLD: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
-const ROW_HEIGHT = 46;
+import { ExplorerCount } from "./explorer-count";
+import { ExplorerFilters } from "./explorer-filters";
+import { ExplorerList, type ExplorerListHandle } from "./explorer-list";
+import { ExplorerMap } from "./explorer-map";
+import { useExplorerMapView } from "./use-explorer-map-view";
+import { useExplorerState } from "./use-explorer-state";
+import { type ExplorerItem, usePredictionPages, useSelectedPrediction } from "./use-prediction-pages";
 
 export function ExplorerView() {
-  const searchParams = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const state = useMemo(() => parseExplorerState(searchParams), [searchParams]);
-  const setState = (changes: Partial<ExplorerState>) => {
-    const query = serializeExplorerState({ ...state, ...changes });
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
-
-  const filter = useMemo(
-    () =>
-      state.experiment
-        ? {
-            experimentId: state.experiment,
-            split: state.split,
-            trueCountry: state.country,
-            predictedCountry: state.predictedCountry,
-            minErrorKm: state.minKm,
-            maxErrorKm: state.maxKm,
-            level: state.hit !== null ? (state.level ?? "COUNTRY") : null,
-            hit: state.hit,
-          }
-        : null,
-    [state],
-  );
+  const [state, setState] = useExplorerState();
+  const filter = useMemo(() => explorerFilter(state), [state]);
   const pages = usePredictionPages(filter, state.order);
-  const columns = useMemo(
-    () =>
-      columnsOf(
-        pages.items.map((p) => ({
-          id: p.id,
-          trueLat: p.trueChain.lat,
-          trueLon: p.trueChain.lon,
-          predLat: p.predictedChain.lat,
-          predLon: p.predictedChain.lon,
-          errorKm: p.errorKm,
-        })),
-      ),
-    [pages.items],
-  );
   const points = usePredictionColumns(filter, DEFAULT_MAP_POINTS);
-  const selectedIndex = state.selected ? pages.items.findIndex((p) => p.id === state.selected) : -1;
-  // A selection the list has not loaded (picked on the map, or from a shared link) is fetched alone.
-  const [selectedQuery] = useQuery({
-    query: ExplorerItemQuery,
-    variables: { id: state.selected ?? "" },
-    pause: !state.selected || selectedIndex >= 0,
-  });
-  const selected =
-    selectedIndex >= 0
-      ? pages.items[selectedIndex]
-      : selectedQuery.data?.prediction?.id === state.selected
-        ? (selectedQuery.data?.prediction ?? undefined)
-        : undefined;
+  const selection = useSelectedPrediction(state.selected, pages.items);
+  const { view, setView, onViewStateChange } = useExplorerMapView(state, setState);
+  const list = useRef<ExplorerListHandle>(null);
 
-  // The map view follows the URL, but panning writes back to it only when the user pauses.
-  const [view, setView] = useState<MapViewState>(state.view ?? WORLD);
-  const viewTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const urlView = state.view ? serializeExplorerState({ ...state, view: state.view }) : "";
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the URL only when its view changes
-  useEffect(() => {
-    if (state.view) setView(state.view);
-  }, [urlView]);
-  const onViewStateChange = (next: MapViewState) => {
-    setView(next);
-    if (viewTimer.current) clearTimeout(viewTimer.current);
-    viewTimer.current = setTimeout(() => setState({ view: next }), 500);
-  };
-
-  const listRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: pages.items.length,
-    getScrollElement: () => listRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  const virtualItems = virtualizer.getVirtualItems();
-  const lastVisible = virtualItems.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (pages.hasMore && !pages.loading && lastVisible >= pages.items.length - 20) pages.loadMore();
-  }, [lastVisible, pages]);
-
-  const select = (index: number, fly: boolean) => {
-    const p = pages.items[index];
-    if (!p) return;
-    const nextView = fly
-      ? { longitude: p.trueChain.lon, latitude: p.trueChain.lat, zoom: Math.max(view.zoom, 3) }
-      : view;
+  // A row picked in the list: select it and fly the map to its true location.
+  const selectRow = (p: ExplorerItem) => {
+    const nextView = { longitude: p.trueChain.lon, latitude: p.trueChain.lat, zoom: Math.max(view.zoom, 3) };
     setView(nextView);
     setState({ selected: p.id, view: nextView });
   };
-
-  // Select a prediction picked on the map by its index in the packed columns.
-  const selectPoint = (index: number) => {
-    const id = points.columns.ids[index];
-    if (id === undefined) return;
-    setState({ selected: String(id), view });
-    const row = pages.items.findIndex((p) => p.id === String(id));
-    if (row >= 0) virtualizer.scrollToIndex(row, { align: "center" });
+  // A point picked on the map: select it where the map is, and bring its row into the list's view.
+  const selectPoint = (id: string) => {
+    setState({ selected: id, view });
+    list.current?.scrollToPrediction(id);
   };
-
-  const layers = useMemo(() => {
-    const out: Layer[] = [
-      truePointLayer(points.columns, { id: "explorer-points", pickable: true, radiusPixels: 2.5 }),
-      errorArcLayer(columns, { id: "explorer-arcs" }),
-    ];
-    if (selected) {
-      out.push(
-        ...predictionPairLayers(
-          [selected.trueChain.lon, selected.trueChain.lat],
-          [selected.predictedChain.lon, selected.predictedChain.lat],
-        ),
-      );
-    }
-    return out;
-  }, [points.columns, columns, selected]);
-
-  const numberInput = (key: "minKm" | "maxKm", label: string) => (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={0}
-        defaultValue={state[key] ?? ""}
-        key={`${key}-${state[key]}`}
-        data-testid={`filter-${key}`}
-        style={{ width: 100 }}
-        onBlur={(e) => setState({ [key]: e.target.value === "" ? null : Number(e.target.value) })}
-        onKeyDown={(e) => {
-          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
-        }}
-      />
-    </label>
-  );
-  const textInput = (key: "country" | "predictedCountry", label: string) => (
-    <label>
-      {label}
-      <input
-        defaultValue={state[key] ?? ""}
-        key={`${key}-${state[key]}`}
-        placeholder="ISO2, e.g. PT"
-        maxLength={2}
-        size={6}
-        data-testid={`filter-${key}`}
-        onBlur={(e) => setState({ [key]: e.target.value.trim() ? e.target.value.trim().toUpperCase() : null })}
-        onKeyDown={(e) => {
-          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
-        }}
-      />
-    </label>
-  );
 
   return (
     <div>
       <h1>Prediction explorer</h1>
-      <div className="toolbar">
-        <ExperimentPicker value={state.experiment} onChange={(id) => setState({ experiment: id, selected: null })} />
-        {textInput("country", "True country")}
-        {textInput("predictedCountry", "Predicted country")}
-        {numberInput("minKm", "Min error km")}
-        {numberInput("maxKm", "Max error km")}
-        <label>
-          Level
-          <select
-            value={state.level ?? "COUNTRY"}
-            onChange={(e) => setState({ level: e.target.value as ExplorerState["level"] })}
-            data-testid="filter-level"
-          >
-            {LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {l.toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Hit / miss
-          <select
-            value={state.hit === null ? "" : String(state.hit)}
-            onChange={(e) => setState({ hit: e.target.value === "" ? null : e.target.value === "true" })}
-            data-testid="filter-hit"
-          >
-            <option value="">any</option>
-            <option value="true">hit</option>
-            <option value="false">miss</option>
-          </select>
-        </label>
-        <label>
-          Order
-          <select value={state.order} onChange={(e) => setState({ order: e.target.value as ExplorerState["order"] })}>
-            {ORDERS.map((o) => (
-              <option key={o} value={o}>
-                {o === "ERROR_DESC" ? "worst first" : o === "ERROR_ASC" ? "best first" : "id"}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <ExplorerFilters state={state} setState={setState} />
       {!state.experiment && <Empty>Choose an experiment to explore its predictions.</Empty>}
       {pages.error && <ErrorState error={pages.error} what="predictions" />}
       {points.error && <ErrorState error={points.error} what="the map's predictions" />}
-      {selectedQuery.error && <ErrorState error={selectedQuery.error} what="the selected prediction" />}
+      {selection.error && <ErrorState error={selection.error} what="the selected prediction" />}
       <div className="split">
         <div>
-          <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
-            {pages.total !== null
-              ? `${pages.total.toLocaleString("en-US")} predictions match · ${pages.items.length.toLocaleString("en-US")} in the list`
-              : pages.loading
-                ? "loading…"
-                : ""}
-            {pages.total !== null && (
-              <span data-testid="explorer-map-count">
-                {" · "}
-                {points.columns.length.toLocaleString("en-US")} on the map
-                {points.loading ? " (loading…)" : ""}
-                {!points.loading && points.total !== null && points.total > points.columns.length
-                  ? ` (the first ${points.columns.length.toLocaleString("en-US")} by id)`
-                  : ""}
-              </span>
-            )}
-          </div>
-          <div className="list" ref={listRef} data-testid="explorer-list">
-            {state.experiment && !pages.loading && pages.items.length === 0 && !pages.error && (
-              <div className="state" style={{ margin: 10 }}>
-                No prediction matches these filters.
-              </div>
-            )}
-            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-              {virtualItems.map((v) => {
-                const p = pages.items[v.index]!;
-                return (
-                  <button
-                    type="button"
-                    key={p.id}
-                    className={`list-row${p.id === state.selected ? " selected" : ""}`}
-                    style={{ top: v.start, height: ROW_HEIGHT }}
-                    onClick={() => select(v.index, true)}
-                    data-testid="explorer-row"
-                    data-prediction-id={p.id}
-                  >
-                    <span
-                      title={`${p.trueChain.country?.name ?? "open water"} → ${p.predictedChain.country?.name ?? "?"}`}
-                    >
-                      {p.trueChain.country?.name ?? "open water"} → {p.predictedChain.country?.name ?? "?"}
-                      <br />
-                      <span className="muted" style={{ fontSize: 12 }}>
-                        {p.hits.country ? "✓" : "✗"} country · {p.hits.admin1 ? "✓" : "✗"} admin1 ·{" "}
-                        {p.hits.city ? "✓" : "✗"} city
-                      </span>
-                    </span>
-                    <span
-                      style={{ color: cssColor(errorColor(p.errorKm)) }}
-                      data-testid="row-error"
-                      data-error-km={p.errorKm}
-                    >
-                      {formatKm(p.errorKm)}
-                    </span>
-                  </button>
-                );
-              })}
-            </div>
-          </div>
+          <ExplorerCount pages={pages} points={points} />
+          <ExplorerList
+            ref={list}
+            pages={pages}
+            showNoMatch={Boolean(state.experiment)}
+            selectedId={state.selected}
+            onSelect={selectRow}
+          />
         </div>
         <div>
-          <div className="row" style={{ justifyContent: "space-between", marginBottom: 6 }}>
-            <ErrorLegend />
-            {selected && (
-              <span data-testid="selected-summary">
-                {selected.trueChain.country?.name ?? "open water"} → {selected.predictedChain.country?.name ?? "?"} (
-                {formatPercent(selected.predictedChain.country?.probability)}) · {formatKm(selected.errorKm)} ·{" "}
-                <Link href={`/predictions/${encodeURIComponent(selected.id)}`}>open prediction</Link>
-              </span>
-            )}
-          </div>
-          <GeoMap
-            layers={layers}
-            viewState={view}
+          <ExplorerMap
+            points={points.columns}
+            items={pages.items}
+            selected={selection.selected}
+            view={view}
             onViewStateChange={onViewStateChange}
-            height={520}
-            label="explorer map"
-            getTooltip={(info) => {
-              if (info.layer?.id !== "explorer-points" || info.index < 0) return null;
-              const id = String(points.columns.ids[info.index]);
-              const row = pages.items.find((p) => p.id === id);
-              const km = formatKm(points.columns.errorKm[info.index]);
-              return row ? `${row.trueChain.country?.name ?? "open water"}: ${km}` : `${km} · click to select`;
-            }}
-            onClick={(info) => {
-              if (info.layer?.id === "explorer-points" && info.index >= 0) selectPoint(info.index);
-            }}
+            onSelectPoint={selectPoint}
           />
         </div>
       </div>

@@ -1,8 +1,9 @@
 "use client";
-// The explorer's list: pages of filtered predictions fetched on demand (when the virtual list
-// nears the end of what is loaded), reset whenever the filter or order changes.
+// The explorer's predictions: pages of filtered predictions fetched on demand (when the virtual
+// list nears the end of what is loaded), reset whenever the filter or order changes; and the
+// selected prediction, fetched alone when it is not among them.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useClient } from "urql";
+import { useClient, useQuery } from "urql";
 import { graphql } from "@/gql";
 import type { ExplorerItemFieldsFragment, PredictionFilter, PredictionOrder } from "@/gql/graphql";
 
@@ -53,7 +54,7 @@ const ExplorerPage = graphql(`
 `);
 
 /** One prediction by id: the selection when it came from the map and is not among the loaded rows. */
-export const ExplorerItemQuery = graphql(`
+const ExplorerItemQuery = graphql(`
   query ExplorerItem($id: ID!) {
     prediction(id: $id) {
       ...ExplorerItemFields
@@ -71,9 +72,12 @@ export type PagesState = {
   error: string | null;
 };
 
+/** The loaded pages, and how to ask for the next one. */
+export type PredictionPages = PagesState & { loadMore: () => void };
+
 const PAGE = 100;
 
-export function usePredictionPages(filter: PredictionFilter | null, orderBy: PredictionOrder) {
+export function usePredictionPages(filter: PredictionFilter | null, orderBy: PredictionOrder): PredictionPages {
   const client = useClient();
   const [state, setState] = useState<PagesState>({
     items: [],
@@ -123,4 +127,17 @@ export function usePredictionPages(filter: PredictionFilter | null, orderBy: Pre
   }, [key, loadMore]);
 
   return { ...state, loadMore };
+}
+
+/** The selected prediction: a loaded row, or else (picked on the map, or from a shared link) fetched alone. */
+export function useSelectedPrediction(id: string | null, items: readonly ExplorerItem[]) {
+  const index = id ? items.findIndex((p) => p.id === id) : -1;
+  const [result] = useQuery({
+    query: ExplorerItemQuery,
+    variables: { id: id ?? "" },
+    pause: !id || index >= 0,
+  });
+  const selected =
+    index >= 0 ? items[index] : result.data?.prediction?.id === id ? (result.data?.prediction ?? undefined) : undefined;
+  return { selected, error: result.error };
 }

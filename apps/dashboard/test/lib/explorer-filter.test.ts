@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DEFAULT_EXPLORER_STATE, explorerFilter } from "../../src/lib/explorer-state.ts";
+
+test("no experiment, no filter: the explorer asks the API for nothing", () => {
+  assert.equal(explorerFilter({ ...DEFAULT_EXPLORER_STATE, country: "PT" }), null);
+});
+
+test("the filter carries every field; the level counts only with hit / miss, country by default", () => {
+  const state = { ...DEFAULT_EXPLORER_STATE, experiment: "exp_42", country: "PT", minKm: 25, level: "CITY" as const };
+  assert.deepEqual(explorerFilter(state), {
+    experimentId: "exp_42",
+    split: null,
+    trueCountry: "PT",
+    predictedCountry: null,
+    minErrorKm: 25,
+    maxErrorKm: null,
+    level: null,
+    hit: null,
+  });
+  assert.equal(explorerFilter({ ...state, hit: false })?.level, "CITY");
+  assert.equal(explorerFilter({ ...state, level: null, hit: true })?.level, "COUNTRY");
+});
