@@ -1,7 +1,7 @@
 // What the country choropleth shows: the share of a country's predictions within a distance
-// threshold, or the share whose chain is right at a level (country / admin-1 / city).
+// threshold, or the share whose chain is right at a level (country / admin-1 / place).
 import { THRESHOLDS_KM, type ThresholdKm } from "@geor/geo/constants";
-import { type ChainLevel, LEVELS } from "./explorer-state";
+import { type ChainLevel, parseLevel } from "./explorer-state";
 
 export type Measure = { kind: "km"; km: ThresholdKm } | { kind: "level"; level: ChainLevel };
 
@@ -16,8 +16,8 @@ export type CountryBreakdownRow = {
 export type CountryStat = { iso2: string; name: string; n: number; medianKm: number; value: number | null };
 
 export function parseMeasure(params: { get(name: string): string | null }): Measure {
-  const level = params.get("level");
-  if (level && (LEVELS as readonly string[]).includes(level)) return { kind: "level", level: level as ChainLevel };
+  const level = parseLevel(params.get("level"));
+  if (level) return { kind: "level", level };
   const km = Number(params.get("threshold"));
   return { kind: "km", km: (THRESHOLDS_KM as readonly number[]).includes(km) ? (km as ThresholdKm) : 750 };
 }

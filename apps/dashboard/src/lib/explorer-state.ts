@@ -1,6 +1,7 @@
 // The prediction explorer's whole state, kept in the URL so any view is a shareable link.
 // Parsing is lenient per field (a bad value falls back to its default) and serialising drops
 // defaults, so links stay short and stable.
+import { SCORED_LEVELS, type ScoredLevel } from "@geor/geo/constants";
 import type { Level, PredictionFilter, PredictionOrder } from "@/gql/graphql";
 
 /**
@@ -12,11 +13,18 @@ type ListingAll<Union, List extends readonly Union[]> = [Exclude<Union, List[num
   : { missing: Exclude<Union, List[number]> };
 
 // The schema's Level and PredictionOrder enums reach the dashboard as types only (codegen's
-// enumsAsTypes), so the runtime lists the selects and the URL parser need are spelt here, in the
-// dashboard's order, and checked against the generated types both ways.
-const levels = ["COUNTRY", "ADMIN1", "CITY"] as const;
-export const LEVELS: ListingAll<Level, typeof levels> = levels;
-export type ChainLevel = Level;
+// enumsAsTypes). The levels are the evaluation's scored levels, each named by its enum value (a
+// level the schema lacks fails to compile); the orders are spelt here and checked both ways.
+const LEVEL_VALUE = { country: "COUNTRY", admin1: "ADMIN1", place: "PLACE" } as const satisfies Record<
+  ScoredLevel,
+  Level
+>;
+export type ChainLevel = (typeof LEVEL_VALUE)[ScoredLevel];
+export const LEVELS: readonly ChainLevel[] = SCORED_LEVELS.map((l) => LEVEL_VALUE[l]);
+/** A level from a URL; CITY is the place level's name in links shared before it was renamed. */
+export function parseLevel(value: string | null): ChainLevel | null {
+  return value === "CITY" ? "PLACE" : oneOf(value, LEVELS);
+}
 const orders = ["ERROR_DESC", "ERROR_ASC", "ID"] as const;
 export const ORDERS: ListingAll<PredictionOrder, typeof orders> = orders;
 export type ExplorerOrder = PredictionOrder;
@@ -84,7 +92,7 @@ export function parseExplorerState(params: Params): ExplorerState {
     predictedCountry: iso2(params.get("predicted")),
     minKm: num(params.get("minKm"), 0, 40000),
     maxKm: num(params.get("maxKm"), 0, 40000),
-    level: oneOf(params.get("level"), LEVELS),
+    level: parseLevel(params.get("level")),
     hit: hit === "true" ? true : hit === "false" ? false : null,
     order: oneOf(params.get("order"), ORDERS) ?? DEFAULT_EXPLORER_STATE.order,
     selected: params.get("selected") || null,

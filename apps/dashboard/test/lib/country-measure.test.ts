@@ -28,12 +28,14 @@ test("a level measure divides the hits at that level by the country's prediction
   const stats = countryStats(rows, { kind: "level", level: "ADMIN1" }, hits);
   assert.equal(stats.get("PT")?.value, 0.3);
   assert.equal(stats.get("ES")?.value, 0, "a country with no hit row has no hits");
-  assert.equal(countryStats(rows, { kind: "level", level: "CITY" }, null).get("PT")?.value, null);
+  assert.equal(countryStats(rows, { kind: "level", level: "PLACE" }, null).get("PT")?.value, null);
 });
 
 test("the measure comes from the URL: a level wins, a bad threshold falls back to 750 km", () => {
   assert.deepEqual(parseMeasure(new URLSearchParams("threshold=25")), { kind: "km", km: 25 });
   assert.deepEqual(parseMeasure(new URLSearchParams("threshold=26")), { kind: "km", km: 750 });
-  assert.deepEqual(parseMeasure(new URLSearchParams("threshold=25&level=CITY")), { kind: "level", level: "CITY" });
+  assert.deepEqual(parseMeasure(new URLSearchParams("threshold=25&level=PLACE")), { kind: "level", level: "PLACE" });
+  // A link shared before the place level was renamed still opens it.
+  assert.deepEqual(parseMeasure(new URLSearchParams("level=CITY")), { kind: "level", level: "PLACE" });
   assert.equal(measureLabel({ kind: "km", km: 2500 }), "accuracy ≤ 2500 km");
 });

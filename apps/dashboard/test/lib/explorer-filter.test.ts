@@ -7,7 +7,7 @@ test("no experiment, no filter: the explorer asks the API for nothing", () => {
 });
 
 test("the filter carries every field; the level counts only with hit / miss, country by default", () => {
-  const state = { ...DEFAULT_EXPLORER_STATE, experiment: "exp_42", country: "PT", minKm: 25, level: "CITY" as const };
+  const state = { ...DEFAULT_EXPLORER_STATE, experiment: "exp_42", country: "PT", minKm: 25, level: "PLACE" as const };
   assert.deepEqual(explorerFilter(state), {
     experimentId: "exp_42",
     split: null,
@@ -18,6 +18,6 @@ test("the filter carries every field; the level counts only with hit / miss, cou
     level: null,
     hit: null,
   });
-  assert.equal(explorerFilter({ ...state, hit: false })?.level, "CITY");
+  assert.equal(explorerFilter({ ...state, hit: false })?.level, "PLACE");
   assert.equal(explorerFilter({ ...state, level: null, hit: true })?.level, "COUNTRY");
 });

@@ -44,3 +44,8 @@ test("malformed fields fall back to their defaults one by one", () => {
   assert.equal(parseExplorerState(new URLSearchParams("country=pt")).country, "PT", "codes are upper-cased");
   assert.equal(parseExplorerState(new URLSearchParams("view=0,95,2")).view, null, "latitude beyond 90 is rejected");
 });
+
+test("a link from before the place level was renamed opens it: level=CITY reads as PLACE", () => {
+  assert.equal(parseExplorerState(new URLSearchParams("level=CITY&hit=true")).level, "PLACE");
+  assert.equal(parseExplorerState(new URLSearchParams("level=PLACE&hit=true")).level, "PLACE");
+});

@@ -68,7 +68,7 @@ const ExperimentSummaryQuery = graphql(`
       levels {
         country
         admin1
-        city
+        place
       }
     }
   }
@@ -165,8 +165,8 @@ export function ExperimentDetail({ id }: { id: string }) {
               <ThresholdTable a={summary.data.accuracyAtThresholds} />
               <p className="muted">
                 chain accuracy: country {formatPercent(summary.data.accuracyAtThresholds.levels.country)} · admin1{" "}
-                {formatPercent(summary.data.accuracyAtThresholds.levels.admin1)} · city{" "}
-                {formatPercent(summary.data.accuracyAtThresholds.levels.city)} · GeoScore{" "}
+                {formatPercent(summary.data.accuracyAtThresholds.levels.admin1)} · place{" "}
+                {formatPercent(summary.data.accuracyAtThresholds.levels.place)} · GeoScore{" "}
                 {summary.data.accuracyAtThresholds.geoScore?.toFixed(0) ?? "–"}
               </p>
             </>

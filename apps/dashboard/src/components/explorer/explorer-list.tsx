@@ -73,8 +73,8 @@ export function ExplorerList({
                 {p.trueChain.country?.name ?? "open water"} → {p.predictedChain.country?.name ?? "?"}
                 <br />
                 <span className="muted" style={{ fontSize: 12 }}>
-                  {p.hits.country ? "✓" : "✗"} country · {p.hits.admin1 ? "✓" : "✗"} admin1 · {p.hits.city ? "✓" : "✗"}{" "}
-                  city
+                  {p.hits.country ? "✓" : "✗"} country · {p.hits.admin1 ? "✓" : "✗"} admin1 · {p.hits.place ? "✓" : "✗"}{" "}
+                  place
                 </span>
               </span>
               <span

@@ -31,7 +31,7 @@ export const ExplorerItemFields = graphql(`
     hits {
       country
       admin1
-      city
+      place
     }
   }
 `);

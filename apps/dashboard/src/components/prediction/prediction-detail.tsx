@@ -34,7 +34,7 @@ const PredictionDetailQuery = graphql(`
       hits {
         country
         admin1
-        city
+        place
       }
       trueChain {
         lat
@@ -133,11 +133,12 @@ export function PredictionDetail({ id }: { id: string }) {
                 hit: p.hits.admin1,
               },
               {
-                level: "city / place",
-                truth: t.city,
-                predicted: q.place?.name ?? null,
+                // The place is a geocell: right when the cells match, whatever the towns are called.
+                level: "place",
+                truth: `${t.city ?? "countryside"} · cell ${t.cell}`,
+                predicted: q.place ? `${q.place.name} · cell ${q.place.code}` : null,
                 probability: q.place?.probability ?? null,
-                hit: p.hits.city,
+                hit: p.hits.place,
               },
               {
                 level: "coordinate",
