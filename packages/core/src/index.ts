@@ -3,6 +3,7 @@ export { type BackendInfo, type BackendName, describeBackend, selectBackend } fr
 export { BlueMarbleConfig, buildBlueMarble } from "./data/bluemarble/build.ts";
 export * from "./data/format.ts";
 export { ImportError, type ImportOptions, type ImportResult, importDataset } from "./data/importers/index.ts";
+export { SampleTruth, type SampleTruthRow } from "./data/sample-truth.ts";
 export { spriteOf } from "./data/sprites.ts";
 export {
   type Batch,
@@ -26,6 +27,7 @@ export {
   pairBySeed,
   type ScoredRun,
 } from "./eval/comparison.ts";
+export { type CoordinateChain, coordinateChain } from "./eval/coordinate-chain.ts";
 export {
   baselines,
   type EvalReport,
@@ -34,6 +36,12 @@ export {
   type SamplePrediction,
   summarizePredictions,
 } from "./eval/evaluate.ts";
+export {
+  type ExternalPredictionInput,
+  ExternalScorer,
+  MAX_ANSWER_CHARS,
+  type ScoredExternalPrediction,
+} from "./eval/external.ts";
 export { storedLevels, withStoredLevels } from "./eval/legacy-levels.ts";
 export { evaluateRun, type RunEvalResult } from "./eval/run-eval.ts";
 export {

@@ -23,6 +23,7 @@ import type { DecodePool } from "../model/decode-pool.ts";
 import type { BatchInput, RawBatch } from "../model/inputs.ts";
 import type { GeoModel } from "../model/network.ts";
 import { admin1Unit } from "../model/vocab.ts";
+import { coordinateChain } from "./coordinate-chain.ts";
 import type { DecisionRule } from "./decision.ts";
 
 export interface SamplePrediction {
@@ -106,12 +107,12 @@ function samplePredictions(
     let predicted: SamplePrediction["predicted"];
     let predictedCell: number;
     if (model.config.head === "regress") {
-      const chain = cor.locate(best.lat, best.lon);
-      predictedCell = ds.geocells.assign(best.lat, best.lon, chain);
+      const chain = coordinateChain(best.lat, best.lon, cor, ds.geocells);
+      predictedCell = chain.place.cell;
       predicted = {
         country: chain.country ? { ...chain.country, p: null } : null,
         admin1: chain.admin1 ? { ...chain.admin1, p: null } : null,
-        place: { cell: predictedCell, name: ds.geocells.cells[predictedCell]?.name ?? "", p: null },
+        place: { ...chain.place, p: null },
         lat: best.lat,
         lon: best.lon,
         confidence: null,

@@ -79,45 +79,59 @@ function feedLine(s: RecordState, text: string): boolean {
 }
 
 /**
- * Reads a comma-separated file with a header line. Empty lines are skipped; a record whose
- * field count differs from the header's, or a quote left open at the end of the file, comes
- * back with `error` set. Throws when the file has no header.
+ * The records of a comma-separated file with a header line, streamed: first `{ header }`, then
+ * one `{ row }` per record. Empty lines are skipped; a record whose field count differs from the
+ * header's, or a quote left open at the end of the file, comes back with `error` set. Throws when
+ * the file has no header.
  */
-export async function readCsv(file: string): Promise<CsvTable> {
+export async function* csvRecords(
+  file: string,
+): AsyncGenerator<{ header: string[]; headerLine: number } | { row: CsvRow }> {
   let header: string[] | null = null;
-  let headerLine = 0;
-  const rows: CsvRow[] = [];
   let state: RecordState | null = null;
   let start = 0;
-  const finish = (cells: string[], line: number) => {
+  function finish(cells: string[], line: number): { header: string[]; headerLine: number } | { row: CsvRow } {
     if (header === null) {
       header = cells.map((h) => h.trim());
-      headerLine = line;
-    } else if (cells.length !== header.length) {
-      rows.push({ line, cells, error: `malformed row: ${cells.length} fields, the header has ${header.length}` });
-    } else rows.push({ line, cells });
-  };
+      return { header, headerLine: line };
+    }
+    if (cells.length !== header.length) {
+      return { row: { line, cells, error: `malformed row: ${cells.length} fields, the header has ${header.length}` } };
+    }
+    return { row: { line, cells } };
+  }
   for await (const { line, text } of numberedLines(file)) {
     if (state === null) {
       if (text === "") continue;
       // Fast path: the common record has no quotes and sits on one line.
       if (!text.includes('"')) {
-        finish(text.split(","), line);
+        yield finish(text.split(","), line);
         continue;
       }
       state = { cells: [], field: "", inQuotes: false, fieldStart: true };
       start = line;
     }
     if (feedLine(state, text)) {
-      finish(state.cells, start);
+      yield finish(state.cells, start);
       state = null;
     }
   }
   if (state !== null) {
     if (header === null) throw new Error(`${file}:${start}: the header line has an unclosed quote`);
-    rows.push({ line: start, cells: state.cells, error: "malformed row: a quote opened here is never closed" });
+    yield { row: { line: start, cells: state.cells, error: "malformed row: a quote opened here is never closed" } };
   }
   if (header === null) throw new Error(`${file}: empty, expected a header line with column names`);
+}
+
+/** Reads a whole comma-separated file with a header line (see csvRecords). */
+export async function readCsv(file: string): Promise<CsvTable> {
+  let header: string[] = [];
+  let headerLine = 0;
+  const rows: CsvRow[] = [];
+  for await (const r of csvRecords(file)) {
+    if ("row" in r) rows.push(r.row);
+    else ({ header, headerLine } = r);
+  }
   return { header, headerLine, rows };
 }
 
@@ -129,22 +143,27 @@ export interface JsonlRow {
   text: string;
 }
 
-/** Reads a JSON-lines file: one object per non-empty line. */
-export async function readJsonl(file: string): Promise<JsonlRow[]> {
-  const rows: JsonlRow[] = [];
+/** The objects of a JSON-lines file, streamed: one per non-empty line. */
+export async function* jsonlRecords(file: string): AsyncGenerator<JsonlRow> {
   for await (const { line, text } of numberedLines(file)) {
     if (text.trim() === "") continue;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      rows.push({ line, value: {}, text, error: `invalid JSON: ${(err as Error).message}` });
+      yield { line, value: {}, text, error: `invalid JSON: ${(err as Error).message}` };
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      rows.push({ line, value: {}, text, error: "not a JSON object" });
-    } else rows.push({ line, value: value as Record<string, unknown>, text });
+      yield { line, value: {}, text, error: "not a JSON object" };
+    } else yield { line, value: value as Record<string, unknown>, text };
   }
+}
+
+/** Reads a whole JSON-lines file (see jsonlRecords). */
+export async function readJsonl(file: string): Promise<JsonlRow[]> {
+  const rows: JsonlRow[] = [];
+  for await (const r of jsonlRecords(file)) rows.push(r);
   return rows;
 }
 
