@@ -14,7 +14,7 @@ import { mulberry32 } from "@geor/core";
 import { sql } from "kysely";
 import { loadConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
-import type { NewPrediction } from "../src/store/index.ts";
+import { BUILTIN_ANSWER_COLUMNS, type NewPrediction } from "../src/store/index.ts";
 import { startPgCluster } from "../test/pg-cluster.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -56,6 +56,7 @@ function syntheticRows(n: number, seed: number): Generator<NewPrediction[]> {
         const errorKm = 10 ** (hitCountry ? -0.3 + rand() * 3.3 : 2 + rand() * 2.2);
         const hitAdmin1 = hitCountry && rand() < 0.5;
         rows.push({
+          ...BUILTIN_ANSWER_COLUMNS,
           sample_id: `s${k}`,
           split: "test",
           true_lat: rand() * 140 - 60,

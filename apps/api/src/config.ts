@@ -21,6 +21,8 @@ export interface ApiConfig {
   importRoots: string[];
   /** Largest accepted upload for predict (bytes). */
   maxUploadBytes: number;
+  /** Largest predictions file addPredictions takes (bytes); it is streamed, never held whole. */
+  maxPredictionFileBytes: number;
   /** Page size cap of every connection. */
   maxPageSize: number;
   maxQueryDepth: number;
@@ -76,6 +78,7 @@ export function loadConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     production: process.env.NODE_ENV === "production",
     importRoots: roots.length > 0 ? roots : [path.join(home, "imports")],
     maxUploadBytes: int("GEOR_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1024, 1024 ** 3),
+    maxPredictionFileBytes: int("GEOR_MAX_PREDICTION_FILE_BYTES", 4 * 1024 ** 3, 1024, 64 * 1024 ** 3),
     maxPageSize: 100,
     maxQueryDepth: 10,
     maxQueryCost: 5000,

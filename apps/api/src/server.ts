@@ -10,7 +10,7 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { datasetsRoot } from "@geor/core";
-import express from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 import { GraphQLError, type GraphQLFormattedError, parse, specifiedRules, validate } from "graphql";
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
@@ -26,6 +26,8 @@ import { checkCost, depthLimit } from "./limits.ts";
 import type { Context, Services } from "./schema/context.ts";
 import { geoSchema } from "./schema/index.ts";
 import { ExperimentService } from "./services/experiments.ts";
+import { ExternalRunService } from "./services/external-runs.ts";
+import { ScoringContext } from "./services/scoring.ts";
 import { Store } from "./store/index.ts";
 
 export interface RunningServer {
@@ -95,6 +97,7 @@ export async function startServer(
     datasets,
     datasetLocks: new Set(),
     experiments: new ExperimentService(store, queue, config, datasets),
+    externalRuns: new ExternalRunService(store, datasets, new ScoringContext()),
   };
   const schema = await geoSchema();
 
@@ -198,7 +201,28 @@ export async function startServer(
   app.use(
     "/graphql",
     express.json({ limit: Math.ceil(config.maxUploadBytes * 1.4) + 65536 }),
-    badRequestOnError(graphqlUploadExpress({ maxFileSize: config.maxUploadBytes, maxFiles: 1 })),
+    // Files come only with mutations, which all need the token: refuse an anonymous upload before
+    // its bytes are read (a predictions file may be gigabytes).
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.is("multipart/form-data") && !authorized(req.headers.authorization)) {
+        res.status(401).json({
+          errors: [
+            {
+              message: "uploads need the API token (Authorization: Bearer <token>)",
+              extensions: { code: "UNAUTHENTICATED" },
+            },
+          ],
+        });
+        return;
+      }
+      next();
+    },
+    badRequestOnError(
+      graphqlUploadExpress({
+        maxFileSize: Math.max(config.maxUploadBytes, config.maxPredictionFileBytes),
+        maxFiles: 1,
+      }),
+    ),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const authenticated = authorized(req.headers.authorization);

@@ -14,7 +14,7 @@ import { openDatabase } from "../src/db/connect.ts";
 import { PgWorker, startBoss } from "../src/jobs/queue.ts";
 import { JobRunner } from "../src/jobs/runner.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
-import { type NewPrediction, Store } from "../src/store/index.ts";
+import { BUILTIN_ANSWER_COLUMNS, type NewPrediction, Store } from "../src/store/index.ts";
 
 export const TOKEN = "test-token-0123456789abcdef";
 export type DialectName = "sqlite" | "postgres";
@@ -222,6 +222,13 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
   };
 }
 
+/** A row as migrations 0001–0003 stored it: no answer columns yet, the place hit under its old name. */
+export function oldPredictionRow(row: NewPrediction): Record<string, unknown> {
+  const answerColumns = new Set(Object.keys(BUILTIN_ANSWER_COLUMNS));
+  const { hit_place, ...rest } = row;
+  return { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !answerColumns.has(k))), hit_city: hit_place };
+}
+
 /** A prediction row for seeding a store: open water, no predicted regions, unless overridden. */
 /** A QUEUED experiment (RL skipped) with nothing to run: a parent for store-level prediction rows. */
 export function createTestExperiment(store: Store, name = "e") {
@@ -238,6 +245,7 @@ export function createTestExperiment(store: Store, name = "e") {
 
 export function predictionRow(fields: Partial<NewPrediction> & Pick<NewPrediction, "sample_id">): NewPrediction {
   return {
+    ...BUILTIN_ANSWER_COLUMNS,
     split: "test",
     true_lat: 0,
     true_lon: 0,

@@ -18,6 +18,7 @@ import {
   DIALECTS,
   freshPgDatabase,
   ok,
+  oldPredictionRow,
   predictionRow,
   startApi,
   type TestApi,
@@ -135,10 +136,10 @@ for (const dialect of DIALECTS) {
         })
         .execute();
       const seq = sql`(select seq from experiments where id = '5d0c6e0e-0000-4000-8000-0000000000c1')`;
-      for (const { hit_place, ...r } of rows) {
+      for (const r of rows) {
         await db
           .insertInto("predictions")
-          .values({ ...r, hit_city: hit_place, exp: seq })
+          .values({ ...oldPredictionRow(r), exp: seq })
           .execute();
       }
       await sql`insert into prediction_bins (experiment_id, split, true_country, true_country_name, hit_country,

@@ -108,7 +108,7 @@ for (const dialect of DIALECTS) {
       );
       assert.deepEqual(
         c.predictedPositions,
-        rows.flatMap((r) => [f(r.pred_lon), f(r.pred_lat)]),
+        rows.flatMap((r) => [f(r.pred_lon as number), f(r.pred_lat as number)]),
       );
       assert.deepEqual(
         c.errorKm,

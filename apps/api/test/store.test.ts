@@ -6,10 +6,9 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Kysely, sql } from "kysely";
 import { openDatabase } from "../src/db/connect.ts";
-import { migrateToLatest } from "../src/db/migrations.ts";
+import { migrateToLatest, v2BinsBackfillSql } from "../src/db/migrations.ts";
 import { Store } from "../src/store/index.ts";
-import { addBinsSql } from "../src/store/prediction-bins.ts";
-import { createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
+import { createTestExperiment, DIALECTS, freshPgDatabase, oldPredictionRow, predictionRow } from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
   describe(`store on ${dialect}`, () => {
@@ -97,18 +96,15 @@ for (const dialect of DIALECTS) {
       const ids = ["5d0c6e0e-0000-4000-8000-00000000000a", "5d0c6e0e-0000-4000-8000-00000000000b"];
       await db.insertInto("experiments").values(ids.map(experiment)).execute();
       const rows = ids.flatMap((id, e) =>
-        Array.from({ length: 50 + e * 20 }, (_, k) => {
-          const { hit_place, ...r } = predictionRow({
-            sample_id: `s${k}`,
-            error_km: k + 1,
-            true_country: "PT",
-            true_country_name: "Portugal",
-          });
-          return { experiment_id: id, ...r, hit_city: hit_place };
-        }),
+        Array.from({ length: 50 + e * 20 }, (_, k) => ({
+          experiment_id: id,
+          ...oldPredictionRow(
+            predictionRow({ sample_id: `s${k}`, error_km: k + 1, true_country: "PT", true_country_name: "Portugal" }),
+          ),
+        })),
       );
       await db.insertInto("predictions").values(rows).execute();
-      await sql.raw(addBinsSql("predictions where true", "hit_city")).execute(db);
+      await sql.raw(v2BinsBackfillSql()).execute(db);
       await old.close();
 
       const migrated = new Store(await openDatabase(target));

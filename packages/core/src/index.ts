@@ -3,6 +3,13 @@ export { type BackendInfo, type BackendName, describeBackend, selectBackend } fr
 export { BlueMarbleConfig, buildBlueMarble } from "./data/bluemarble/build.ts";
 export * from "./data/format.ts";
 export { ImportError, type ImportOptions, type ImportResult, importDataset } from "./data/importers/index.ts";
+export {
+  type CsvRow,
+  csvRecords,
+  type JsonlRow,
+  jsonlRecords,
+  type TextSource,
+} from "./data/importers/read-rows.ts";
 export { SampleTruth, type SampleTruthRow } from "./data/sample-truth.ts";
 export { spriteOf } from "./data/sprites.ts";
 export {

@@ -26,6 +26,10 @@ export interface ExperimentTable {
   run_dir: string;
   /** JSON: the EVAL stage's report (metrics, levels, calibration), null until it ran. */
   final_metrics: string | null;
+  /** BUILTIN: trained and evaluated here; EXTERNAL: a run that a client fills (migration 0005). */
+  kind: string;
+  /** The split an external run predicts (null for built-in runs: their config says). */
+  split: string | null;
 }
 
 export interface StageTable {
@@ -95,13 +99,33 @@ export interface PredictionTable {
   pred_cell: number | null;
   pred_place_name: string | null;
   pred_place_p: number | null;
-  pred_lat: number;
-  pred_lon: number;
+  /** Null when an external run's answer had no readable coordinate. */
+  pred_lat: number | null;
+  pred_lon: number | null;
   confidence: number | null;
   error_km: number;
   hit_country: number;
   hit_admin1: number;
   hit_place: number;
+  /** An external run's raw answer (null for coordinates and built-in runs). */
+  answer: string | null;
+  /** 0 when the answer had no readable coordinate (a miss everywhere, the farthest error). */
+  parsed: number;
+  /** The stated chain resolved: country ISO2 / admin-1 code or region name / GeoNames city id, with names. */
+  stated_country: string | null;
+  stated_country_name: string | null;
+  stated_admin1: string | null;
+  stated_admin1_name: string | null;
+  stated_city: string | null;
+  stated_city_name: string | null;
+  /** JSON { country?, admin1?, city? }: stated names that resolved to nothing. */
+  stated_unresolved: string | null;
+  /** 0/1 per stated level (not stated = 0); null when the answer states no level. */
+  stated_hit_country: number | null;
+  stated_hit_admin1: number | null;
+  stated_hit_city: number | null;
+  /** 1 when the coordinate lies in the stated country; null unless both are there. */
+  consistent: number | null;
 }
 
 /**
@@ -126,6 +150,14 @@ export interface PredictionBinTable {
   sum_km: number;
   /** Sum of 5000·exp(−km/1492.7). */
   sum_geo: number;
+  /** An external run's answers: unparsed, stating a chain, right per stated level, checked and consistent. */
+  n_unparsed: number;
+  n_stated: number;
+  sum_stated_country: number;
+  sum_stated_admin1: number;
+  sum_stated_city: number;
+  n_checked: number;
+  n_consistent: number;
 }
 
 export interface Database {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as core from "@geor/core";
-import type { NewPrediction } from "../store/predictions.ts";
+import { BUILTIN_ANSWER_COLUMNS, type NewPrediction } from "../store/types.ts";
 import { CANCEL_FLAG, type Task, type ThreadMessage } from "./protocol.ts";
 
 const port = parentPort;
@@ -49,6 +49,7 @@ function toRow(p: core.SamplePrediction): NewPrediction {
     hit_country: p.hits.country ? 1 : 0,
     hit_admin1: p.hits.admin1 ? 1 : 0,
     hit_place: p.hits.place ? 1 : 0,
+    ...BUILTIN_ANSWER_COLUMNS,
   };
 }
 

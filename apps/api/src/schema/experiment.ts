@@ -25,10 +25,20 @@ import { Connection, enumOf, pageInfo } from "./common.ts";
 import type { Context } from "./context.ts";
 
 export const ExperimentStatusEnum = enumOf(EXPERIMENT_STATUSES);
-export const StageNameEnum = enumOf(STAGE_NAMES);
+/** The stages of a built-in run, and EXTERNAL: the stage of every point an external run logs. */
+export const StageNameEnum = enumOf([...STAGE_NAMES, "EXTERNAL"] as const);
+export const ExperimentKindEnum = enumOf(["BUILTIN", "EXTERNAL"] as const);
+registerEnumType(ExperimentKindEnum, {
+  name: "ExperimentKind",
+  description:
+    "BUILTIN: trained and evaluated here. EXTERNAL: trained elsewhere; its client logs metrics and predictions.",
+});
 export const StageStatusEnum = enumOf(STAGE_STATUSES);
 registerEnumType(ExperimentStatusEnum, { name: "ExperimentStatus" });
-registerEnumType(StageNameEnum, { name: "StageName" });
+registerEnumType(StageNameEnum, {
+  name: "StageName",
+  valuesConfig: { EXTERNAL: { description: "Metric points an external run logged (it has no stages)." } },
+});
 registerEnumType(StageStatusEnum, { name: "StageStatus" });
 
 @ObjectType()
@@ -78,7 +88,8 @@ export class Experiment {
   @Field(() => String) name!: string;
   @Field(() => String) dataset!: string;
   @Field(() => GraphQLJSON, {
-    description: "The validated config with every default filled in: { model, train, rl, eval }.",
+    description:
+      "A built-in run: the validated config with every default filled in, { model, train, rl, eval }. An external run: the settings its client sent.",
   })
   config!: unknown;
   @Field(() => ExperimentStatusEnum) status!: string;
@@ -94,10 +105,17 @@ export class Experiment {
   @Field(() => Boolean) cancelRequested!: boolean;
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: "The EVAL stage's report: metrics, levels, calibration, baselines.",
+    description:
+      "The EVAL stage's report: metrics, levels, calibration, baselines (an external run: its summary when it finished).",
   })
   finalMetrics!: unknown;
   @Field(() => Int, { description: "Changes whenever anything a subscriber sees changes." }) version!: number;
+  @Field(() => ExperimentKindEnum) kind!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The dataset split its predictions are of (a built-in run's is config.eval.split).",
+  })
+  split!: string | null;
 }
 
 @ObjectType()
@@ -137,6 +155,10 @@ function finalMetricsOf(json: string): unknown {
   return { ...report, levels: { ...levels, city: levels.place } };
 }
 
+function builtinSplit(config: string): string | null {
+  return (JSON.parse(config) as { eval?: { split?: string } }).eval?.split ?? null;
+}
+
 export function toExperiment(r: ExperimentRow): Experiment {
   return {
     id: r.id,
@@ -153,6 +175,8 @@ export function toExperiment(r: ExperimentRow): Experiment {
     cancelRequested: r.cancel_requested === 1,
     finalMetrics: r.final_metrics ? finalMetricsOf(r.final_metrics) : null,
     version: r.version,
+    kind: r.kind,
+    split: r.split ?? (r.kind === "BUILTIN" ? builtinSplit(r.config) : null),
   };
 }
 

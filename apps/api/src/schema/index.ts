@@ -5,6 +5,7 @@ import { type AuthChecker, buildSchema } from "type-graphql";
 import type { Context } from "./context.ts";
 import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
+import { ExternalRunResolver } from "./external.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
 import { PredictionPointsResolver } from "./prediction-points.ts";
@@ -24,6 +25,7 @@ export function geoSchema(): Promise<GraphQLSchema> {
     resolvers: [
       DatasetResolver,
       ExperimentResolver,
+      ExternalRunResolver,
       PredictionResolver,
       PredictionConnectionResolver,
       PredictionSampleResolver,

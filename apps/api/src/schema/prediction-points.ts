@@ -48,7 +48,7 @@ export class PredictionPointsResolver {
   }
 
   @Query(() => PredictionPoints, {
-    description: `The map's columns of the filtered predictions, at most limit (≤ ${MAX_PREDICTION_POINTS.toLocaleString("en-US")}) in one response; larger sets come in chunks through after.`,
+    description: `The map's columns of the filtered predictions that have a coordinate, at most limit (≤ ${MAX_PREDICTION_POINTS.toLocaleString("en-US")}) in one response; larger sets come in chunks through after.`,
   })
   async predictionPoints(
     @Ctx() ctx: Context,
@@ -57,7 +57,8 @@ export class PredictionPointsResolver {
     @Arg("after", () => ID, { nullable: true, description: "Only predictions with a larger id." })
     after: string | null | undefined,
   ): Promise<PredictionPoints> {
-    const f = checkFilter(filter);
+    // Only predictions with a coordinate have a point: an unreadable answer has none.
+    const f = { ...checkFilter(filter), parsed: true };
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREDICTION_POINTS)
       throw badInput("limit", `must be an integer in [1, ${MAX_PREDICTION_POINTS}], got ${limit}`);
     // An omitted argument arrives as undefined, an explicit null as null.

@@ -35,6 +35,7 @@ import {
 } from "./common.ts";
 import type { Context } from "./context.ts";
 import { Sample, toSample } from "./dataset.ts";
+import { StatedChain, StatedHits, StatedLevelAccuracy, type UnresolvedNames } from "./stated-chain.ts";
 
 const PLACE_WAS_CITY =
   "Use place: the same geocell level under its old name (city now means the Chain of Region's named town).";
@@ -66,9 +67,14 @@ export class PredictedChain {
   @Field(() => PredictedRegion, { nullable: true }) admin1!: PredictedRegion | null;
   @Field(() => PredictedRegion, { nullable: true, description: "The place (geocell); code is its cell id." })
   place!: PredictedRegion | null;
-  @Field(() => Float) lat!: number;
-  @Field(() => Float) lon!: number;
-  @Field(() => Float, { nullable: true, description: "Probability of the whole chain." }) confidence!: number | null;
+  @Field(() => Float, { nullable: true, description: "Null when an answer had no readable coordinate." })
+  lat!: number | null;
+  @Field(() => Float, { nullable: true }) lon!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Probability of the whole chain (an external run: the confidence it sent).",
+  })
+  confidence!: number | null;
 }
 
 @ObjectType()
@@ -89,8 +95,23 @@ export class Prediction {
   @Field(() => String) split!: string;
   @Field(() => TrueChain) trueChain!: TrueChain;
   @Field(() => PredictedChain) predictedChain!: PredictedChain;
-  @Field(() => Float) errorKm!: number;
-  @Field(() => LevelHits) hits!: LevelHits;
+  @Field(() => Float, { description: "Great-circle km; an unparsed answer counts as the farthest, 20,015 km." })
+  errorKm!: number;
+  @Field(() => LevelHits, {
+    description: "The predicted chain (for a coordinate: the chain it lies in) against the truth.",
+  })
+  hits!: LevelHits;
+  @Field(() => String, { nullable: true, description: "An external run's raw answer." }) answer!: string | null;
+  @Field(() => Boolean, { description: "False when the answer had no readable coordinate: a miss everywhere." })
+  parsed!: boolean;
+  @Field(() => StatedChain, { nullable: true, description: "The chain the answer states; null when it states none." })
+  statedChain!: StatedChain | null;
+  @Field(() => StatedHits, { nullable: true }) statedHits!: StatedHits | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Whether the coordinate lies in the stated country; null unless both are there.",
+  })
+  consistent!: boolean | null;
 }
 
 @ObjectType()
@@ -116,6 +137,16 @@ export class PredictionFilter {
   })
   level?: keyof typeof LevelEnum | null;
   @Field(() => Boolean, { nullable: true }) hit?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Keep answers with (true) or without (false) a readable coordinate.",
+  })
+  parsed?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Keep predictions whose coordinate lies in their stated country (true) or not (false).",
+  })
+  consistent?: boolean | null;
 }
 
 @ObjectType()
@@ -144,6 +175,15 @@ export class AccuracySummary {
   @Field(() => [ThresholdAccuracy], { description: "At 1, 25, 200, 750 and 2500 km." })
   thresholds!: ThresholdAccuracy[];
   @Field(() => LevelAccuracy) levels!: LevelAccuracy;
+  @Field(() => Int, { description: "Answers with no readable coordinate (counted as misses)." }) unparsed!: number;
+  @Field(() => StatedLevelAccuracy, { nullable: true, description: "Null when no prediction states a chain." })
+  statedLevels!: StatedLevelAccuracy | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Among predictions that state a country and give a coordinate, the share whose coordinate lies in that country.",
+  })
+  consistency!: number | null;
 }
 
 @ObjectType()
@@ -219,6 +259,30 @@ function toPrediction(r: PredictionRow): Prediction {
       place: r.hit_place === 1,
       city: r.hit_place === 1,
     },
+    answer: r.answer,
+    parsed: r.parsed === 1,
+    statedChain: statedChainOf(r),
+    statedHits:
+      r.stated_hit_country === null
+        ? null
+        : { country: r.stated_hit_country === 1, admin1: r.stated_hit_admin1 === 1, city: r.stated_hit_city === 1 },
+    consistent: r.consistent === null ? null : r.consistent === 1,
+  };
+}
+
+function statedChainOf(r: PredictionRow): StatedChain | null {
+  if (r.stated_hit_country === null) return null;
+  const unresolved = r.stated_unresolved ? (JSON.parse(r.stated_unresolved) as Partial<UnresolvedNames>) : {};
+  const region = (code: string | null, name: string | null) => (name !== null ? { code, name } : null);
+  return {
+    country: region(r.stated_country, r.stated_country_name),
+    admin1: region(r.stated_admin1, r.stated_admin1_name),
+    city: region(r.stated_city, r.stated_city_name),
+    unresolved: {
+      country: unresolved.country ?? null,
+      admin1: unresolved.admin1 ?? null,
+      city: unresolved.city ?? null,
+    },
   };
 }
 
@@ -230,6 +294,9 @@ function toSummary(s: StoreSummary): AccuracySummary {
     geoScore: s.geoScore,
     thresholds: s.accuracy,
     levels: { ...s.levels, city: s.levels.place },
+    unparsed: s.unparsed,
+    statedLevels: s.statedLevels,
+    consistency: s.consistency,
   };
 }
 

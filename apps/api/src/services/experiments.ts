@@ -40,7 +40,7 @@ export interface ImageInput {
 }
 
 const TAG = /^[\p{L}\p{N}._:/-]{1,64}$/u;
-function checkTags(tags: string[], field: string): void {
+export function checkTags(tags: string[], field: string): void {
   if (tags.length > 50) throw badInput(field, "at most 50 tags");
   for (const t of tags)
     if (!TAG.test(t)) throw badInput(field, `tag "${t.slice(0, 80)}" must be 1–64 letters, digits or . _ : / -`);

@@ -6,7 +6,15 @@
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
-import { firstHistogramBin, histogramBins, snapshot } from "./aggregates-shared.ts";
+import {
+  ANSWER_SUMS,
+  type AnswerSums,
+  answerStats,
+  answerSumsOf,
+  firstHistogramBin,
+  histogramBins,
+  snapshot,
+} from "./aggregates-shared.ts";
 import { BELOW_FLOOR_BIN, FINE_BIN_SQL, FINE_BINS_PER_DECADE, FLOOR_KM } from "./prediction-bins.ts";
 import { applyFilter, hitColumn } from "./prediction-filter.ts";
 import type { AccuracySummary, AggregateSource, CountryRow, ErrorBin, PredictionFilter } from "./types.ts";
@@ -27,6 +35,7 @@ interface Cell {
   hitPlace: number;
   sumKm: number;
   sumGeo: number;
+  answers: AnswerSums;
 }
 
 /** The filter's bins in error order (bin, then band), summed over countries unless byCountry. */
@@ -45,6 +54,7 @@ async function readCells(db: Db, f: PredictionFilter, byCountry: boolean): Promi
       eb.fn.sum<number>(sql`n * hit_place`).as("hit_place"),
       eb.fn.sum<number>("sum_km").as("sum_km"),
       eb.fn.sum<number>("sum_geo").as("sum_geo"),
+      ...ANSWER_SUMS.map(([c]) => eb.fn.sum<number>(c).as(c)),
     ])
     .$if(byCountry, (qb) =>
       qb.select((eb) => ["true_country", eb.fn.max("true_country_name").as("name")]).groupBy("true_country"),
@@ -64,13 +74,16 @@ async function readCells(db: Db, f: PredictionFilter, byCountry: boolean): Promi
     hitPlace: Number(r.hit_place),
     sumKm: Number(r.sum_km),
     sumGeo: Number(r.sum_geo),
+    answers: answerSumsOf(r as unknown as Record<string, unknown>),
   }));
 }
 
 function tally(cells: Cell[]) {
   const t = { n: 0, sumKm: 0, sumGeo: 0, hitCountry: 0, hitAdmin1: 0, hitPlace: 0, name: "" };
+  const answers = answerSumsOf({});
   const within = THRESHOLDS_KM.map(() => 0);
   for (const c of cells) {
+    for (const [k] of ANSWER_SUMS) answers[k] += c.answers[k];
     t.n += c.n;
     t.sumKm += c.sumKm;
     t.sumGeo += c.sumGeo;
@@ -81,7 +94,7 @@ function tally(cells: Cell[]) {
     for (let i = c.band; i < within.length; i++) within[i] += c.n;
   }
   const accuracy = THRESHOLDS_KM.map((km, i) => ({ km, accuracy: t.n === 0 ? 0 : within[i] / t.n }));
-  return { ...t, accuracy };
+  return { ...t, accuracy, answers };
 }
 
 /** Where a median seek looks: `limit` rows from `offset` of one fine bin, in error order. */
@@ -187,6 +200,7 @@ export class BinAggregates implements AggregateSource {
           geoScore: null,
           accuracy: t.accuracy,
           levels: { country: 0, admin1: 0, place: 0 },
+          ...answerStats(0, t.answers),
         };
       }
       const [medianKm] = await medians(db, f, [{ country: null, cells }]);
@@ -197,6 +211,7 @@ export class BinAggregates implements AggregateSource {
         geoScore: t.sumGeo / t.n,
         accuracy: t.accuracy,
         levels: { country: t.hitCountry / t.n, admin1: t.hitAdmin1 / t.n, place: t.hitPlace / t.n },
+        ...answerStats(t.n, t.answers),
       };
     });
   }

@@ -6,7 +6,15 @@
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
-import { firstHistogramBin, GEOSCORE_SQL, histogramBins, snapshot } from "./aggregates-shared.ts";
+import {
+  ANSWER_SUMS,
+  answerStats,
+  answerSumsOf,
+  firstHistogramBin,
+  GEOSCORE_SQL,
+  histogramBins,
+  snapshot,
+} from "./aggregates-shared.ts";
 import { applyFilter } from "./prediction-filter.ts";
 import type { AccuracySummary, AggregateSource, CountryRow, ErrorBin, PredictionFilter } from "./types.ts";
 
@@ -78,6 +86,7 @@ export class RowAggregates implements AggregateSource {
             eb.fn.avg<number>("hit_country").as("country"),
             eb.fn.avg<number>("hit_admin1").as("admin1"),
             eb.fn.avg<number>("hit_place").as("place"),
+            ...ANSWER_SUMS.map(([c, expr]) => sql.raw<number>(expr).as(c)),
             ...thresholdSums(eb),
           ]),
         filter,
@@ -95,6 +104,7 @@ export class RowAggregates implements AggregateSource {
           admin1: n === 0 ? 0 : Number(agg.admin1),
           place: n === 0 ? 0 : Number(agg.place),
         },
+        ...answerStats(n, answerSumsOf(agg)),
       };
     });
   }

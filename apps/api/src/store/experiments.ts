@@ -27,6 +27,16 @@ export interface NewExperiment {
   runDirOf: (id: string) => string;
 }
 
+/** A run trained elsewhere, which a client fills with metric points and predictions. */
+export interface NewExternalExperiment {
+  name: string;
+  dataset: string;
+  split: string;
+  config: unknown;
+  tags: string[];
+  notes: string;
+}
+
 export interface ExperimentListFilter {
   status?: ExperimentStatus | null;
   tag?: string | null;
@@ -86,6 +96,8 @@ export class ExperimentStore {
       worker: null,
       run_dir: input.runDirOf(id),
       final_metrics: null,
+      kind: "BUILTIN",
+      split: null,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto("experiments").values(row).execute();
@@ -105,6 +117,42 @@ export class ExperimentStore {
           })),
         )
         .execute();
+      if (input.tags.length > 0)
+        await tx
+          .insertInto("experiment_tags")
+          .values([...new Set(input.tags)].map((tag) => ({ experiment_id: id, tag })))
+          .execute();
+    });
+    return row;
+  }
+
+  /** An external run starts RUNNING (its client is running it) and has no stages. */
+  async createExternal(input: NewExternalExperiment): Promise<ExperimentRow> {
+    const id = randomUUID();
+    const t = now();
+    const row: ExperimentRow = {
+      id,
+      name: input.name,
+      dataset: input.dataset,
+      config: JSON.stringify(input.config),
+      status: "RUNNING",
+      notes: input.notes,
+      error: null,
+      created_at: t,
+      started_at: t,
+      finished_at: null,
+      cancel_requested: 0,
+      version: 0,
+      attempts: 1,
+      heartbeat_at: null,
+      worker: null,
+      run_dir: "",
+      final_metrics: null,
+      kind: "EXTERNAL",
+      split: input.split,
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto("experiments").values(row).execute();
       if (input.tags.length > 0)
         await tx
           .insertInto("experiment_tags")
@@ -262,6 +310,8 @@ export class ExperimentStore {
       .selectFrom("experiments")
       .select("id")
       .where("status", "=", "RUNNING")
+      // An external run has no worker: its client ends it.
+      .where("kind", "=", "BUILTIN")
       .where((eb) => eb.or([eb("heartbeat_at", "is", null), eb("heartbeat_at", "<", cutoff)]))
       .execute();
     return rows.map((r) => r.id);
@@ -304,15 +354,18 @@ export class ExperimentStore {
     });
   }
 
-  /** Ends an experiment; stages still pending or running take the same end (SKIPPED→ stays). */
+  /**
+   * Ends an experiment; stages still pending or running take the same end (SKIPPED→ stays).
+   * Returns false when it had ended already (or is gone).
+   */
   async finish(
     id: string,
     status: Exclude<ExperimentStatus, "QUEUED" | "RUNNING">,
     extra: { error?: string; finalMetrics?: unknown } = {},
-  ): Promise<void> {
+  ): Promise<boolean> {
     const t = now();
-    await this.db.transaction().execute(async (tx) => {
-      await tx
+    return this.db.transaction().execute(async (tx) => {
+      const r = await tx
         .updateTable("experiments")
         .set((eb) => ({
           status,
@@ -322,13 +375,15 @@ export class ExperimentStore {
           version: eb("version", "+", 1),
         }))
         .where("id", "=", id)
-        .execute();
+        .where("status", "in", ["QUEUED", "RUNNING"])
+        .executeTakeFirst();
       await tx
         .updateTable("stages")
         .set({ status: status === "SUCCEEDED" ? "SKIPPED" : status, finished_at: t })
         .where("experiment_id", "=", id)
         .where("status", "in", ["PENDING", "RUNNING"])
         .execute();
+      return Number(r.numUpdatedRows) > 0;
     });
   }
 

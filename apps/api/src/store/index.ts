@@ -24,7 +24,7 @@ export class Store {
 export { compareBreakdowns } from "./aggregates.ts";
 export * from "./experiments.ts";
 export * from "./prediction-points.ts";
-export { PREDICTION_COLUMNS } from "./prediction-writer.ts";
+export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./run-records.ts";
 export * from "./types.ts";

@@ -8,7 +8,7 @@
  * (aggregates-bins.ts reads them).
  */
 import { THRESHOLDS_KM } from "@geor/geo/constants";
-import { GEOSCORE_SQL } from "./aggregates-shared.ts";
+import { ANSWER_SUMS, GEOSCORE_SQL } from "./aggregates-shared.ts";
 import type { PredictionFilter } from "./types.ts";
 
 export const FINE_BINS_PER_DECADE = 20;
@@ -44,24 +44,66 @@ const KEY_OF_ROW = [
   `(${BAND_SQL})`,
 ];
 
+/** What a bin sums besides its count. */
+const SUMS: ReadonlyArray<readonly [column: string, ofRow: string]> = [
+  ["sum_km", "sum(error_km)"],
+  ["sum_geo", `sum(${GEOSCORE_SQL})`],
+  ...ANSWER_SUMS,
+];
+/** The prediction columns addBinsSql reads from its source. */
+export const BINNED_COLUMNS = [
+  "split",
+  "true_country",
+  "true_country_name",
+  "error_km",
+  "hit_country",
+  "hit_admin1",
+  "hit_place",
+  "parsed",
+  "stated_hit_country",
+  "stated_hit_admin1",
+  "stated_hit_city",
+  "consistent",
+] as const;
+
 /**
  * INSERT … SELECT that adds the bins of the prediction rows in `source` (a table or CTE name
- * with its WHERE clause) to the stored ones. Run in the transaction that wrote those rows.
- * `placeHit` names the place level's hit column: migration 0002 ran before it was renamed.
+ * with its WHERE clause, with an experiment_id column) to the stored ones. Run in the
+ * transaction that wrote those rows.
  */
-export function addBinsSql(source: string, placeHit: "hit_place" | "hit_city" = "hit_place"): string {
-  const named = (cols: readonly string[]) => cols.map((c) => (c === "hit_place" ? placeHit : c)).join(", ");
-  return `insert into prediction_bins (${named(BIN_KEY)}, n, sum_km, sum_geo)
-    select ${named(KEY_OF_ROW)}, count(*), sum(error_km), sum(${GEOSCORE_SQL})
+export function addBinsSql(source: string): string {
+  return `insert into prediction_bins (${BIN_KEY.join(", ")}, n, ${SUMS.map(([c]) => c).join(", ")})
+    select ${KEY_OF_ROW.join(", ")}, count(*), ${SUMS.map(([, e]) => e).join(", ")}
     from ${source}
-    group by ${named(KEY_OF_ROW)}
-    on conflict (${named(BIN_KEY)}) do update set n = prediction_bins.n + excluded.n,
-      sum_km = prediction_bins.sum_km + excluded.sum_km, sum_geo = prediction_bins.sum_geo + excluded.sum_geo`;
+    group by ${KEY_OF_ROW.join(", ")}
+    on conflict (${BIN_KEY.join(", ")}) do update set n = prediction_bins.n + excluded.n,
+      ${SUMS.map(([c]) => `${c} = prediction_bins.${c} + excluded.${c}`).join(", ")}`;
 }
 
-/** Whether the bins answer a filter: error ranges and the predicted country need the rows. */
+/**
+ * Recounts an experiment's bins from its stored rows (after rows were taken out of the middle:
+ * an upload that failed after some of its batches were written).
+ */
+export function rebinSql(experimentId: string): string {
+  if (!/^[0-9a-f-]{36}$/.test(experimentId)) throw new Error(`rebinSql: "${experimentId}" is not an experiment id`);
+  const id = `'${experimentId}'`;
+  return addBinsSql(
+    `(select ${id} as experiment_id, p.* from predictions p where p.exp = (select seq from experiments where id = ${id})) rows`,
+  );
+}
+
+/**
+ * Whether the bins answer a filter: error ranges, the predicted country and an external run's
+ * answer flags (parsed, consistent) need the rows.
+ */
 export function binsCover(f: PredictionFilter): boolean {
-  return f.predictedCountry == null && f.minErrorKm == null && f.maxErrorKm == null;
+  return (
+    f.predictedCountry == null &&
+    f.minErrorKm == null &&
+    f.maxErrorKm == null &&
+    f.parsed == null &&
+    f.consistent == null
+  );
 }
 
 /** Whether a histogram with this many bins per decade is a union of fine bins. */

@@ -23,5 +23,7 @@ export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<
   if (f.minErrorKm != null) q = q.where("error_km", ">=", f.minErrorKm);
   if (f.maxErrorKm != null) q = q.where("error_km", "<=", f.maxErrorKm);
   if (f.level && f.hit != null) q = q.where(hitColumn(f.level), "=", f.hit ? 1 : 0);
+  if (f.parsed != null) q = q.where("parsed", "=", f.parsed ? 1 : 0);
+  if (f.consistent != null) q = q.where("consistent", "=", f.consistent ? 1 : 0);
   return q;
 }

@@ -103,7 +103,8 @@ export class PredictionPointStore {
     } else {
       for (const r of await q.execute()) {
         if (++seen > limit) break;
-        out.push(r.id, r.true_lon, r.true_lat, r.pred_lon, r.pred_lat, r.error_km);
+        // The caller filters on parsed: every row has its predicted coordinate.
+        out.push(r.id, r.true_lon, r.true_lat, r.pred_lon as number, r.pred_lat as number, r.error_km);
       }
     }
     return out.take(seen > limit);

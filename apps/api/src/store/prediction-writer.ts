@@ -6,7 +6,7 @@
 import type SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
-import { addBinsSql } from "./prediction-bins.ts";
+import { addBinsSql, BINNED_COLUMNS, rebinSql } from "./prediction-bins.ts";
 import { experimentSeq } from "./prediction-filter.ts";
 import type { NewPrediction } from "./types.ts";
 
@@ -39,7 +39,29 @@ export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" |
   ["hit_country", "int4"],
   ["hit_admin1", "int4"],
   ["hit_place", "int4"],
+  ["answer", "text"],
+  ["parsed", "int4"],
+  ["stated_country", "text"],
+  ["stated_country_name", "text"],
+  ["stated_admin1", "text"],
+  ["stated_admin1_name", "text"],
+  ["stated_city", "text"],
+  ["stated_city_name", "text"],
+  ["stated_unresolved", "text"],
+  ["stated_hit_country", "int4"],
+  ["stated_hit_admin1", "int4"],
+  ["stated_hit_city", "int4"],
+  ["consistent", "int4"],
 ];
+
+/** Sample ids per IN list (SQLite takes 32,766 parameters a statement). */
+const IDS_PER_QUERY = 5000;
+
+/** A batch that would give a sample a second prediction in one experiment (the unique index). */
+export function isDuplicatePrediction(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || (e?.code === "23505" && /predictions_sample/.test(e.message ?? ""));
+}
 
 export class PredictionWriter {
   private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
@@ -91,8 +113,41 @@ export class PredictionWriter {
     await sql`with batch as (
         insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
-        returning ${experimentId}::text as experiment_id, split, true_country, true_country_name, error_km, hit_country, hit_admin1, hit_place
+        returning ${experimentId}::text as experiment_id, ${sql.raw(BINNED_COLUMNS.join(", "))}
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  }
+
+  /** Which of these sample ids the experiment has a prediction for already. */
+  async existingSamples(experimentId: string, sampleIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < sampleIds.length; i += IDS_PER_QUERY) {
+      const rows = await this.db
+        .selectFrom("predictions")
+        .select("sample_id")
+        .where("exp", "=", experimentSeq(experimentId))
+        .where("sample_id", "in", sampleIds.slice(i, i + IDS_PER_QUERY))
+        .execute();
+      for (const r of rows) found.add(r.sample_id);
+    }
+    return found;
+  }
+
+  /**
+   * Takes these samples' predictions out of an experiment and recounts its bins from the rows
+   * left: undoes the batches an upload wrote before it failed.
+   */
+  async deleteSamples(experimentId: string, sampleIds: string[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < sampleIds.length; i += IDS_PER_QUERY) {
+        await tx
+          .deleteFrom("predictions")
+          .where("exp", "=", experimentSeq(experimentId))
+          .where("sample_id", "in", sampleIds.slice(i, i + IDS_PER_QUERY))
+          .execute();
+      }
+      await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();
+      await sql.raw(rebinSql(experimentId)).execute(tx);
+    });
   }
 
   /** Deletes an experiment's predictions and bins (an EVAL that starts again). */

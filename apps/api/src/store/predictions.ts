@@ -48,6 +48,16 @@ export class PredictionStore {
     return this.writer.deleteFor(experimentId);
   }
 
+  /** Which of these sample ids the experiment has a prediction for already. */
+  existingSamples(experimentId: string, sampleIds: string[]): Promise<Set<string>> {
+    return this.writer.existingSamples(experimentId, sampleIds);
+  }
+
+  /** Takes these samples' predictions out of an experiment, its bins recounted. */
+  deleteSamples(experimentId: string, sampleIds: string[]): Promise<void> {
+    return this.writer.deleteSamples(experimentId, sampleIds);
+  }
+
   get(id: number): Promise<PredictionRow | undefined> {
     return this.db
       .selectFrom("predictions")

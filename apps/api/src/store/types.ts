@@ -26,12 +26,33 @@ export interface PredictionFilter {
   /** With `hit`: only predictions whose chain is right (true) or wrong (false) at this level. */
   level?: Level | null;
   hit?: boolean | null;
+  /** Only predictions whose answer gave a coordinate (true) or did not (false). */
+  parsed?: boolean | null;
+  /** Only predictions whose coordinate lies in their stated country (true) or not (false). */
+  consistent?: boolean | null;
 }
 
 /** A stored prediction, with its experiment's id in place of the experiment's number. */
 export type PredictionRow = Omit<Selectable<PredictionTable>, "exp"> & { experiment_id: string };
 /** A prediction to store: what an evaluation (or any other scorer) writes. */
 export type NewPrediction = Omit<PredictionRow, "id" | "experiment_id">;
+
+/** The answer columns of a prediction that is a built-in run's coordinate: no answer, nothing stated. */
+export const BUILTIN_ANSWER_COLUMNS = {
+  answer: null,
+  parsed: 1,
+  stated_country: null,
+  stated_country_name: null,
+  stated_admin1: null,
+  stated_admin1_name: null,
+  stated_city: null,
+  stated_city_name: null,
+  stated_unresolved: null,
+  stated_hit_country: null,
+  stated_hit_admin1: null,
+  stated_hit_city: null,
+  consistent: null,
+} as const satisfies Partial<NewPrediction>;
 
 export interface ThresholdAccuracy {
   km: number;
@@ -52,6 +73,12 @@ export interface AccuracySummary {
   /** Fraction with error ≤ km, per threshold of THRESHOLDS_KM. */
   accuracy: ThresholdAccuracy[];
   levels: LevelAccuracy;
+  /** Predictions whose answer had no readable coordinate. */
+  unparsed: number;
+  /** The share of all predictions whose stated level is the true one; null when none states a chain. */
+  statedLevels: { country: number; admin1: number; city: number } | null;
+  /** Among predictions that state a country and give a coordinate, the share consistent; null if none. */
+  consistency: number | null;
 }
 
 export interface CountryRow {

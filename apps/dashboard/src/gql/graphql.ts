@@ -29,12 +29,16 @@ export type Level =
   | 'PLACE';
 
 export type PredictionFilter = {
+  /** Keep predictions whose coordinate lies in their stated country (true) or not (false). */
+  consistent?: boolean | null | undefined;
   experimentId: string | number;
   hit?: boolean | null | undefined;
   /** With hit: keep predictions right (hit: true) or wrong (false) at this level. */
   level?: Level | null | undefined;
   maxErrorKm?: number | null | undefined;
   minErrorKm?: number | null | undefined;
+  /** Keep answers with (true) or without (false) a readable coordinate. */
+  parsed?: boolean | null | undefined;
   /** ISO 3166-1 alpha-2 of the predicted country */
   predictedCountry?: string | null | undefined;
   /** train | val | test */
@@ -50,6 +54,8 @@ export type PredictionOrder =
 
 export type StageName =
   | 'EVAL'
+  /** Metric points an external run logged (it has no stages). */
+  | 'EXTERNAL'
   | 'RL'
   | 'SFT';
 
@@ -135,7 +141,7 @@ export type ExperimentRowSummaryQueryVariables = Exact<{
 
 export type ExperimentRowSummaryQuery = { accuracyAtThresholds: { n: number, medianKm: number | null, thresholds: Array<{ km: number, accuracy: number }> } };
 
-export type ExplorerItemFieldsFragment = { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number, lon: number, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } };
+export type ExplorerItemFieldsFragment = { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number | null, lon: number | null, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } };
 
 export type ExplorerPageQueryVariables = Exact<{
   filter: PredictionFilter;
@@ -145,14 +151,14 @@ export type ExplorerPageQueryVariables = Exact<{
 }>;
 
 
-export type ExplorerPageQuery = { predictions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number, lon: number, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } } }> } };
+export type ExplorerPageQuery = { predictions: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number | null, lon: number | null, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } } }> } };
 
 export type ExplorerItemQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ExplorerItemQuery = { prediction: { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number, lon: number, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } } | null };
+export type ExplorerItemQuery = { prediction: { id: string, errorKm: number, trueChain: { city: string | null, lat: number, lon: number, country: { code: string | null, name: string } | null, admin1: { name: string } | null }, predictedChain: { lat: number | null, lon: number | null, country: { code: string | null, name: string, probability: number | null } | null, place: { name: string } | null }, hits: { country: boolean, admin1: boolean, place: boolean } } | null };
 
 export type PredictImageMutationVariables = Exact<{
   experimentId: string | number;
@@ -167,11 +173,11 @@ export type PredictionDetailQueryVariables = Exact<{
 }>;
 
 
-export type PredictionDetailQuery = { prediction: { id: string, experimentId: string, sampleId: string, split: string, errorKm: number, sample: { image: string | null, thumbnail: { url: string, x: number, y: number, size: number } } | null, hits: { country: boolean, admin1: boolean, place: boolean }, trueChain: { lat: number, lon: number, continent: string | null, city: string | null, cell: number, country: { code: string | null, name: string } | null, admin1: { code: string | null, name: string } | null }, predictedChain: { lat: number, lon: number, confidence: number | null, country: { code: string | null, name: string, probability: number | null } | null, admin1: { code: string | null, name: string, probability: number | null } | null, place: { code: string | null, name: string, probability: number | null } | null } } | null };
+export type PredictionDetailQuery = { prediction: { id: string, experimentId: string, sampleId: string, split: string, errorKm: number, sample: { image: string | null, thumbnail: { url: string, x: number, y: number, size: number } } | null, hits: { country: boolean, admin1: boolean, place: boolean }, trueChain: { lat: number, lon: number, continent: string | null, city: string | null, cell: number, country: { code: string | null, name: string } | null, admin1: { code: string | null, name: string } | null }, predictedChain: { lat: number | null, lon: number | null, confidence: number | null, country: { code: string | null, name: string, probability: number | null } | null, admin1: { code: string | null, name: string, probability: number | null } | null, place: { code: string | null, name: string, probability: number | null } | null } } | null };
 
 export type PredictedRegionFieldsFragment = { code: string | null, name: string, probability: number | null };
 
-export type PredictionPointFieldsFragment = { id: string, errorKm: number, trueChain: { lat: number, lon: number }, predictedChain: { lat: number, lon: number } };
+export type PredictionPointFieldsFragment = { id: string, errorKm: number, trueChain: { lat: number, lon: number }, predictedChain: { lat: number | null, lon: number | null } };
 
 export type MapPointsQueryVariables = Exact<{
   filter: PredictionFilter;

@@ -39,14 +39,21 @@ export function ExplorerMap({
   const arcs = useMemo(
     () =>
       columnsOf(
-        items.map((p) => ({
-          id: p.id,
-          trueLat: p.trueChain.lat,
-          trueLon: p.trueChain.lon,
-          predLat: p.predictedChain.lat,
-          predLon: p.predictedChain.lon,
-          errorKm: p.errorKm,
-        })),
+        // An unreadable answer has no predicted point, so no arc.
+        items.flatMap((p) =>
+          p.predictedChain.lat === null || p.predictedChain.lon === null
+            ? []
+            : [
+                {
+                  id: p.id,
+                  trueLat: p.trueChain.lat,
+                  trueLon: p.trueChain.lon,
+                  predLat: p.predictedChain.lat,
+                  predLon: p.predictedChain.lon,
+                  errorKm: p.errorKm,
+                },
+              ],
+        ),
       ),
     [items],
   );
@@ -56,14 +63,7 @@ export function ExplorerMap({
       truePointLayer(points, { id: POINTS_LAYER, pickable: true, radiusPixels: 2.5 }),
       errorArcLayer(arcs, { id: "explorer-arcs" }),
     ];
-    if (selected) {
-      out.push(
-        ...predictionPairLayers(
-          [selected.trueChain.lon, selected.trueChain.lat],
-          [selected.predictedChain.lon, selected.predictedChain.lat],
-        ),
-      );
-    }
+    if (selected) out.push(...predictionPairLayers(selected.trueChain, selected.predictedChain));
     return out;
   }, [points, arcs, selected]);
 

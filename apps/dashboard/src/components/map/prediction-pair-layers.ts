@@ -4,11 +4,24 @@ import { ArcLayer, ScatterplotLayer } from "@deck.gl/layers";
 
 export type LonLat = [number, number];
 
-export function predictionPairLayers(trueLonLat: LonLat, predLonLat: LonLat, id = "selected") {
+type Position = { lat: number; lon: number };
+
+/**
+ * The true point and, when the prediction has one, the predicted point and the great circle
+ * between them (an unreadable answer has no predicted point: the true point alone).
+ */
+export function predictionPairLayers(
+  truth: Position,
+  predicted: { lat: number | null; lon: number | null },
+  id = "selected",
+) {
+  const trueLonLat: LonLat = [truth.lon, truth.lat];
+  const predLonLat: LonLat | null =
+    predicted.lat === null || predicted.lon === null ? null : [predicted.lon, predicted.lat];
   return [
     new ArcLayer<{ from: LonLat; to: LonLat }>({
       id: `${id}-great-circle`,
-      data: [{ from: trueLonLat, to: predLonLat }],
+      data: predLonLat ? [{ from: trueLonLat, to: predLonLat }] : [],
       getSourcePosition: (d) => d.from,
       getTargetPosition: (d) => d.to,
       greatCircle: true,
@@ -22,7 +35,7 @@ export function predictionPairLayers(trueLonLat: LonLat, predLonLat: LonLat, id 
       id: `${id}-points`,
       data: [
         { at: trueLonLat, color: [76, 195, 138] },
-        { at: predLonLat, color: [255, 107, 107] },
+        ...(predLonLat ? [{ at: predLonLat, color: [255, 107, 107] as [number, number, number] }] : []),
       ],
       getPosition: (d) => d.at,
       getFillColor: (d) => d.color,

@@ -72,19 +72,18 @@ const PredictionDetailQuery = graphql(`
 export function PredictionDetail({ id }: { id: string }) {
   const [{ data, fetching, error }] = useQuery({ query: PredictionDetailQuery, variables: { id } });
   const p = data?.prediction;
-  const layers = useMemo(
-    () =>
-      p ? predictionPairLayers([p.trueChain.lon, p.trueChain.lat], [p.predictedChain.lon, p.predictedChain.lat]) : [],
-    [p],
-  );
+  const layers = useMemo(() => (p ? predictionPairLayers(p.trueChain, p.predictedChain) : []), [p]);
   const view = useMemo(() => {
     if (!p) return undefined;
+    const { lat, lon } = p.predictedChain;
+    // An unreadable answer has no point: centre on the truth.
+    if (lat === null || lon === null) return { longitude: p.trueChain.lon, latitude: p.trueChain.lat, zoom: 3 };
     // Centre between the points, zoomed out as far as their distance needs.
     const zoom = Math.max(0.8, Math.min(5, Math.log2(20000 / Math.max(p.errorKm, 50)) - 1.5));
-    const dLon = ((p.predictedChain.lon - p.trueChain.lon + 540) % 360) - 180;
+    const dLon = ((lon - p.trueChain.lon + 540) % 360) - 180;
     return {
       longitude: p.trueChain.lon + dLon / 2,
-      latitude: (p.trueChain.lat + p.predictedChain.lat) / 2,
+      latitude: (p.trueChain.lat + lat) / 2,
       zoom,
     };
   }, [p]);
@@ -143,7 +142,7 @@ export function PredictionDetail({ id }: { id: string }) {
               {
                 level: "coordinate",
                 truth: `${t.lat.toFixed(3)}, ${t.lon.toFixed(3)}`,
-                predicted: `${q.lat.toFixed(3)}, ${q.lon.toFixed(3)}`,
+                predicted: q.lat === null || q.lon === null ? "unreadable" : `${q.lat.toFixed(3)}, ${q.lon.toFixed(3)}`,
               },
             ]}
           />

@@ -11,6 +11,7 @@ import { createReadStream } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 
 export interface CsvRow {
   /** 1-based line where the record starts. */
@@ -26,12 +27,19 @@ export interface CsvTable {
   rows: CsvRow[];
 }
 
-/** The lines of a text file with their 1-based numbers, BOM stripped. */
-async function* numberedLines(file: string): AsyncGenerator<{ line: number; text: string }> {
-  const rl = createInterface({
-    input: createReadStream(file, { encoding: "utf8" }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+/** A file path, or a stream of its bytes (an upload), and how errors name it. */
+export type TextSource = string | { stream: Readable; name: string };
+const sourceName = (src: TextSource) => (typeof src === "string" ? src : src.name);
+
+/** The lines of a text file or stream with their 1-based numbers, BOM stripped. */
+async function* numberedLines(src: TextSource): AsyncGenerator<{ line: number; text: string }> {
+  const input =
+    typeof src === "string"
+      ? createReadStream(src, { encoding: "utf8" })
+      : src.stream.readableObjectMode
+        ? src.stream
+        : src.stream.setEncoding("utf8");
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   for await (const text of rl) {
     line++;
@@ -85,7 +93,7 @@ function feedLine(s: RecordState, text: string): boolean {
  * the file has no header.
  */
 export async function* csvRecords(
-  file: string,
+  file: TextSource,
 ): AsyncGenerator<{ header: string[]; headerLine: number } | { row: CsvRow }> {
   let header: string[] | null = null;
   let state: RecordState | null = null;
@@ -117,10 +125,10 @@ export async function* csvRecords(
     }
   }
   if (state !== null) {
-    if (header === null) throw new Error(`${file}:${start}: the header line has an unclosed quote`);
+    if (header === null) throw new Error(`${sourceName(file)}:${start}: the header line has an unclosed quote`);
     yield { row: { line: start, cells: state.cells, error: "malformed row: a quote opened here is never closed" } };
   }
-  if (header === null) throw new Error(`${file}: empty, expected a header line with column names`);
+  if (header === null) throw new Error(`${sourceName(file)}: empty, expected a header line with column names`);
 }
 
 /** Reads a whole comma-separated file with a header line (see csvRecords). */
@@ -144,7 +152,7 @@ export interface JsonlRow {
 }
 
 /** The objects of a JSON-lines file, streamed: one per non-empty line. */
-export async function* jsonlRecords(file: string): AsyncGenerator<JsonlRow> {
+export async function* jsonlRecords(file: TextSource): AsyncGenerator<JsonlRow> {
   for await (const { line, text } of numberedLines(file)) {
     if (text.trim() === "") continue;
     let value: unknown;

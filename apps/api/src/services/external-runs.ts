@@ -1,0 +1,241 @@
+/**
+ * Runs from any framework: an experiment a client starts, fills with metric points and
+ * predictions (by sample id, as coordinates or a model's raw answer, scored here against the
+ * dataset's truth) and finishes. Its rows are a built-in run's rows, so everything that reads
+ * experiments and predictions shows it.
+ *
+ * addPredictions is all or nothing: rows are scored and written in batches as they stream in; the
+ * first bad row stops the writing, every later row is still checked so the error names them all,
+ * and what the call wrote is taken out again (the experiment's bins recounted) before it answers.
+ */
+import { SPLITS, type Split } from "@geor/core";
+import { GraphQLError } from "graphql";
+import { type DatasetCatalog, isDatasetName } from "../datasets.ts";
+import { badInput, notFound } from "../input.ts";
+import { type ExperimentRow, isDuplicatePrediction, type NewPrediction, type Store } from "../store/index.ts";
+import { checkTags } from "./experiments.ts";
+import { externalRow } from "./external-row.ts";
+import { type PredictionRowIn, UploadFormatError } from "./prediction-rows.ts";
+import type { ScoringContext } from "./scoring.ts";
+
+export interface StartExternal {
+  name: string;
+  dataset: string;
+  split: string;
+  config?: unknown;
+  tags: string[];
+  notes: string;
+}
+
+export interface MetricPointIn {
+  name: string;
+  step: number;
+  value: number;
+}
+
+/** Rows per insert transaction. */
+const BATCH_ROWS = 10_000;
+/** Problems an error lists (it counts all of them). */
+const LISTED_PROBLEMS = 100;
+const MAX_CONFIG_BYTES = 64 * 1024;
+const MAX_POINTS = 100_000;
+const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
+
+export class ExternalRunService {
+  /** One addPredictions at a time per run: their rows and their undoing never interleave. */
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly datasets: DatasetCatalog,
+    private readonly scoring: ScoringContext,
+  ) {}
+
+  async start(input: StartExternal): Promise<ExperimentRow> {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
+    if (!isDatasetName(input.dataset) || !this.datasets.get(input.dataset))
+      throw badInput("input.dataset", `no dataset "${input.dataset}" (see the datasets query)`);
+    if (!(SPLITS as readonly string[]).includes(input.split))
+      throw badInput("input.split", `must be one of ${SPLITS.join(", ")}, got "${input.split}"`);
+    const config = input.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config))
+      throw badInput("input.config", "must be a JSON object of the run's settings");
+    if (JSON.stringify(config).length > MAX_CONFIG_BYTES)
+      throw badInput("input.config", `must be at most ${MAX_CONFIG_BYTES / 1024} kB of JSON`);
+    checkTags(input.tags, "input.tags");
+    if (input.notes.length > 10_000) throw badInput("input.notes", "at most 10,000 characters");
+    return this.store.experiments.createExternal({ ...input, name, config });
+  }
+
+  /** The run, which must be external and still running to take more. */
+  private async running(id: string, field: string): Promise<ExperimentRow> {
+    const row = await this.store.experiments.get(id);
+    if (!row) throw notFound("experiment", id);
+    if (row.kind !== "EXTERNAL")
+      throw badInput(
+        field,
+        `experiment "${id}" is trained here; only an external run takes logged metrics and predictions`,
+      );
+    if (row.status !== "RUNNING")
+      throw new GraphQLError(`experiment "${id}" is ${row.status}; it takes no more once finished`, {
+        extensions: { code: "CONFLICT" },
+      });
+    return row;
+  }
+
+  async logMetrics(id: string, points: MetricPointIn[]): Promise<number> {
+    await this.running(id, "experimentId");
+    if (points.length > MAX_POINTS) throw badInput("points", `at most ${MAX_POINTS.toLocaleString("en-US")} per call`);
+    const bad = points
+      .map((p, i) => {
+        if (!METRIC_NAME.test(p.name))
+          return `point ${i + 1}: name "${p.name.slice(0, 40)}" must be 1–100 letters, digits or _ . / @ : -`;
+        if (!Number.isInteger(p.step) || p.step < 0) return `point ${i + 1}: step ${p.step} must be an integer ≥ 0`;
+        if (!Number.isFinite(p.value)) return `point ${i + 1}: value ${p.value} is not finite`;
+        return null;
+      })
+      .filter((m): m is string => m !== null);
+    if (bad.length > 0) throw batchError("points", bad, bad.length);
+    await this.store.records.appendMetrics(
+      id,
+      points.map((p) => ({ ...p, stage: "EXTERNAL" })),
+    );
+    return points.length;
+  }
+
+  /** Scores and stores the rows; all or nothing (see the file comment). */
+  async addPredictions(id: string, rows: AsyncIterable<PredictionRowIn> | Iterable<PredictionRowIn>, field: string) {
+    const run = await this.running(id, "experimentId");
+    const before = this.busy.get(id) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(() => this.ingest(run, rows, field));
+    this.busy.set(id, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.busy.get(id) === mine) this.busy.delete(id);
+    }
+  }
+
+  private async ingest(
+    run: ExperimentRow,
+    rows: AsyncIterable<PredictionRowIn> | Iterable<PredictionRowIn>,
+    field: string,
+  ): Promise<{ added: number; unparsed: number }> {
+    const view = this.datasets.get(run.dataset);
+    if (!view) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
+    const scorer = await this.scoring.scorer(view.dir, run.split as Split);
+    const problems: string[] = [];
+    let problemCount = 0;
+    const problem = (where: string, message: string) => {
+      problemCount++;
+      if (problems.length < LISTED_PROBLEMS) problems.push(`${where}: ${message}`);
+    };
+    const firstSeen = new Map<string, string>();
+    const written: string[] = [];
+    let batch: NewPrediction[] = [];
+    let batchWhere: string[] = [];
+    let added = 0;
+    let unparsed = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const ids = batch.map((r) => r.sample_id);
+      let stored = false;
+      if (problemCount === 0) {
+        try {
+          await this.store.predictions.insertBatch(run.id, batch);
+          stored = true;
+          written.push(...ids);
+          added += batch.length;
+          unparsed += batch.filter((r) => r.parsed === 0).length;
+        } catch (err) {
+          if (!isDuplicatePrediction(err)) throw err;
+        }
+      }
+      if (!stored) {
+        // Not written (a problem came first, or the batch met stored rows): name the samples the run has already.
+        const existing = await this.store.predictions.existingSamples(run.id, ids);
+        ids.forEach((sid, k) => {
+          if (existing.has(sid))
+            problem(batchWhere[k] as string, `sample "${sid}" has a prediction in this run already`);
+        });
+      }
+      batch = [];
+      batchWhere = [];
+    };
+    try {
+      for await (const r of rows) {
+        if ("problem" in r) {
+          problem(r.where, r.problem);
+          continue;
+        }
+        const scored = scorer.score(r.input);
+        if ("problem" in scored) {
+          problem(r.where, scored.problem);
+          continue;
+        }
+        const first = firstSeen.get(scored.sampleId);
+        if (first !== undefined) {
+          problem(r.where, `sample "${scored.sampleId}" was predicted already at ${first}`);
+          continue;
+        }
+        firstSeen.set(scored.sampleId, r.where);
+        batch.push(externalRow(scored));
+        batchWhere.push(r.where);
+        if (batch.length >= BATCH_ROWS) await flush();
+      }
+      await flush();
+    } catch (err) {
+      if (written.length > 0) await this.store.predictions.deleteSamples(run.id, written);
+      // A file that is not CSV or JSON lines, or larger than the upload limit.
+      if (err instanceof UploadFormatError || (err as { status?: number }).status === 413)
+        throw badInput(field, `${(err as Error).message}; nothing stored`);
+      throw err;
+    }
+    if (problemCount > 0) {
+      if (written.length > 0) await this.store.predictions.deleteSamples(run.id, written);
+      throw batchError(field, problems, problemCount);
+    }
+    return { added, unparsed };
+  }
+
+  /** Ends the run: SUCCEEDED with its summary, or FAILED with the client's error. */
+  async finish(id: string, failed: boolean, error: string | null): Promise<ExperimentRow> {
+    const run = await this.store.experiments.get(id);
+    if (!run) throw notFound("experiment", id);
+    if (run.kind !== "EXTERNAL")
+      throw badInput("id", `experiment "${id}" is trained here and ends by itself (cancel it to stop it)`);
+    if (error != null && error.length > 10_000) throw badInput("error", "at most 10,000 characters");
+    const summary = await this.store.predictions.summary({ experimentId: id, split: run.split });
+    const finalMetrics = {
+      split: run.split,
+      metrics: {
+        n: summary.n,
+        medianKm: summary.medianKm,
+        meanKm: summary.meanKm,
+        geoScore: summary.geoScore,
+        acc: Object.fromEntries(summary.accuracy.map((t) => [String(t.km), t.accuracy])),
+      },
+      levels: summary.levels,
+      unparsed: summary.unparsed,
+      statedLevels: summary.statedLevels,
+      consistency: summary.consistency,
+    };
+    const ended = await this.store.experiments.finish(id, failed ? "FAILED" : "SUCCEEDED", {
+      error: failed ? (error ?? "the client marked the run failed") : undefined,
+      finalMetrics,
+    });
+    if (!ended)
+      throw new GraphQLError(`experiment "${id}" is ${run.status} already`, { extensions: { code: "CONFLICT" } });
+    return (await this.store.experiments.get(id)) as ExperimentRow;
+  }
+}
+
+/** A refused batch: every problem listed up to a cap, the count, and that nothing was stored. */
+function batchError(field: string, problems: string[], count: number): GraphQLError {
+  const more = count > problems.length ? ` (and ${count - problems.length} more)` : "";
+  return new GraphQLError(
+    `${field}: ${count} bad row${count === 1 ? "" : "s"}, nothing stored: ${problems.join("; ")}${more}`,
+    { extensions: { code: "BAD_USER_INPUT", field, problems, problemCount: count } },
+  );
+}
