@@ -51,7 +51,7 @@ export class ExternalRunService {
     private readonly scoring: ScoringContext,
   ) {}
 
-  async start(input: StartExternal): Promise<ExperimentRow> {
+  async start(input: StartExternal, createdBy: string): Promise<ExperimentRow> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
     if (!isDatasetName(input.dataset) || !this.datasets.get(input.dataset))
@@ -65,7 +65,7 @@ export class ExternalRunService {
       throw badInput("input.config", `must be at most ${MAX_CONFIG_BYTES / 1024} kB of JSON`);
     checkTags(input.tags, "input.tags");
     if (input.notes.length > 10_000) throw badInput("input.notes", "at most 10,000 characters");
-    return this.store.experiments.createExternal({ ...input, name, config });
+    return this.store.experiments.createExternal({ ...input, name, config, createdBy });
   }
 
   /** The run, which must be external and still running to take more. */
