@@ -7,7 +7,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, R
 import type { PredictionFilter as StoreFilter } from "../store/types.ts";
 import { badInput } from "./common.ts";
 import type { Context } from "./context.ts";
-import { checkFilter, PredictionFilter } from "./prediction.ts";
+import { checkFilter, PredictionFilter } from "./prediction-filter.ts";
 
 /** Default and largest `limit` of predictionPoints. */
 export const MAX_PREDICTION_POINTS = 200_000;
