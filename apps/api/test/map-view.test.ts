@@ -401,6 +401,37 @@ for (const dialect of DIALECTS) {
       return Number(r.predictions.edges.find((e) => e.node.sampleId === sample)?.node.id);
     };
 
+    test("deleting an experiment deletes its map copy and cells", async () => {
+      const store = api.server.services.store;
+      const db = store.database.db;
+      const exp = await createTestExperiment(store, "short-lived");
+      await store.predictions.insertBatch(exp.id, seedRows());
+      await ok(api, MAP_VIEW, { f: { experimentId: exp.id }, view: { bounds: WORLD, zoom: 0 }, budget: 0 });
+      const [src] = await db.selectFrom("map_sources").select("id").orderBy("id", "desc").limit(1).execute();
+      const rows = async () => {
+        const count = async (table: "map_points" | "map_cells") =>
+          Number(
+            (
+              await db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as("n"))
+                .where("src", "=", src.id)
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        return [await count("map_points"), await count("map_cells")];
+      };
+      const [points, cells] = await rows();
+      assert.equal(points, 14);
+      assert.ok(cells > 0);
+      assert.ok(await store.experiments.delete(exp.id));
+      assert.deepEqual(await rows(), [0, 0]);
+      assert.equal(
+        await db.selectFrom("map_sources").select("id").where("id", "=", src.id).executeTakeFirst(),
+        undefined,
+      );
+    });
+
     test("a view binned finer than the pyramid sums the copy's rows of its tiles", async () => {
       // Zoom 12 → level 17 around Paris: the three Paris points 5–6 km apart fall in different cells.
       const v = await view({}, { bounds: { west: 2.2, south: 48.7, east: 2.5, north: 49.0 }, zoom: 12 }, { budget: 0 });

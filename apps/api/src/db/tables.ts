@@ -236,7 +236,7 @@ export interface MapSourceTable {
   built_at: string;
 }
 
-/** A prediction as the map reads it, in the order of its cell (map_sources.id, py, px, y, x, id). */
+/** A prediction as the map reads it, in the order of its pyramid cell (map_sources.id, py, px, id). */
 export interface MapPointTable {
   src: number;
   /** Row and column at the pyramid's finest level (MAP_PYRAMID_LEVEL). */

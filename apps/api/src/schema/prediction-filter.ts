@@ -60,7 +60,8 @@ export class PredictionFilter {
   consistent?: boolean | null;
   @Field(() => BoundsInput, {
     nullable: true,
-    description: "Keep predictions whose true location lies inside (with parsed: true and a map bin's bounds: exactly its predictions).",
+    description:
+      "Keep predictions whose true location lies inside (with parsed: true and a map bin's bounds: exactly its predictions).",
   })
   bounds?: BoundsInput | null;
 }

@@ -169,14 +169,20 @@ export class MapSources {
       await tx.deleteFrom("map_cells").where("src", "=", src).execute();
     }
     const d = sql.raw(String(GRID_MAX_LEVEL - MAP_PYRAMID_LEVEL));
+    const postgres = this.dialect === "postgres";
+    // PostgreSQL's default 4 MB per sort would sort a million rows on disk.
+    if (postgres) await sql`set local work_mem = '128MB'`.execute(tx);
     // Inserted in key order: SQLite appends to its clustered B-tree, PostgreSQL's heap keeps the order.
     const copied =
       await sql`insert into map_points (src, py, px, y, x, id, true_lon, true_lat, pred_lon, pred_lat, error_km)
       select ${sql.lit(src)}, y >> ${d} as py, x >> ${d} as px, y, x, id, true_lon, true_lat, pred_lon, pred_lat, error_km
       from ${this.cellRows(tx, experimentId, split, 0, now.maxId)} c
-      order by py, px, y, x, id`.execute(tx);
+      order by py, px, id`.execute(tx);
+    // PostgreSQL plans by statistics, and a table it has none of looks empty.
+    if (postgres) await sql`analyze map_points`.execute(tx);
     await this.sumFinestLevel(tx, src);
     for (let level = MAP_PYRAMID_LEVEL - 1; level >= GRID_MIN_LEVEL; level--) await this.rollUp(tx, src, level);
+    if (postgres) await sql`analyze map_cells`.execute(tx);
     const n = Number(copied.numAffectedRows ?? 0);
     await tx
       .updateTable("map_sources")
@@ -187,38 +193,42 @@ export class MapSources {
   }
 
   /**
-   * The finest pyramid level from the copy: its rows are in (py, px) order, so the sums stream
-   * cell by cell, and the worst prediction is one seek into the cell's rows.
+   * The finest pyramid level from the copy, read in (py, px) order so the sums stream cell by
+   * cell. The worst prediction: on SQLite one seek into the cell's rows; on PostgreSQL a window
+   * over the same order (it has no statistics of the new rows to plan per-cell seeks by).
    */
   private async sumFinestLevel(tx: Kysely<Database>, src: number): Promise<void> {
     const within = THRESHOLDS_KM.map((t) => `sum(case when error_km <= ${t} then 1 else 0 end) as n_${t}`).join(", ");
-    await sql`insert into map_cells (src, level, y, x, ${sql.raw(CELL_SUMS.join(", "))})
-      select ${sql.lit(src)}, ${sql.lit(MAP_PYRAMID_LEVEL)}, g.py, g.px, ${sql.raw(
-        CELL_SUMS.slice(0, -1)
-          .map((c) => `g.${c}`)
-          .join(", "),
-      )},
+    const sums = sql.raw(`count(*) as n, sum(${LOG_ERROR_SQL}) as sum_log_km, ${within}, max(error_km) as max_km`);
+    const head = sql`insert into map_cells (src, level, y, x, ${sql.raw(CELL_SUMS.join(", "))})
+      select ${sql.lit(src)}, ${sql.lit(MAP_PYRAMID_LEVEL)}, py, px`;
+    if (this.dialect === "postgres") {
+      await sql`${head}, ${sums}, min(case when error_km = cell_max then id end)
+        from (select py, px, id, error_km, max(error_km) over (partition by py, px) as cell_max
+          from map_points where src = ${src}) r
+        group by py, px`.execute(tx);
+      return;
+    }
+    await sql`${head}, ${sql.raw(CELL_SUMS.slice(0, -1).join(", "))},
         (select min(q.id) from map_points q where q.src = ${src} and q.py = g.py and q.px = g.px and q.error_km = g.max_km)
-      from (select py, px, count(*) as n, sum(${sql.raw(LOG_ERROR_SQL)}) as sum_log_km, ${sql.raw(within)},
-          max(error_km) as max_km
-        from map_points where src = ${src} group by py, px) g`.execute(tx);
+      from (select py, px, ${sums} from map_points where src = ${src} group by py, px) g`.execute(tx);
   }
 
-  /** A level's cells from the four children each has one level down. */
+  /**
+   * A level's cells from the four children each has one level down: sums add, the worst is the
+   * children's largest error (the smallest id among equal ones).
+   */
   private async rollUp(tx: Kysely<Database>, src: number, level: number): Promise<void> {
     const sums = CELL_SUMS.slice(0, -2)
-      .map((c) => `sum(${c}) as ${c}`)
+      .map((c) => `sum(${c})`)
       .join(", ");
     await sql`insert into map_cells (src, level, y, x, ${sql.raw(CELL_SUMS.join(", "))})
-      select ${sql.lit(src)}, ${sql.lit(level)}, g.py, g.px, ${sql.raw(
-        CELL_SUMS.slice(0, -1)
-          .map((c) => `g.${c}`)
-          .join(", "),
-      )},
-        (select min(c.worst_id) from map_cells c where c.src = ${src} and c.level = ${level + 1}
-          and c.y in (2 * g.py, 2 * g.py + 1) and c.x in (2 * g.px, 2 * g.px + 1) and c.max_km = g.max_km)
-      from (select y >> 1 as py, x >> 1 as px, ${sql.raw(sums)}, max(max_km) as max_km
-        from map_cells where src = ${src} and level = ${level + 1} group by y >> 1, x >> 1) g`.execute(tx);
+      select ${sql.lit(src)}, ${sql.lit(level)}, py, px, ${sql.raw(sums)}, max(max_km),
+        min(case when max_km = parent_max then worst_id end)
+      from (select y >> 1 as py, x >> 1 as px, ${sql.raw(CELL_SUMS.join(", "))},
+          max(max_km) over (partition by y >> 1, x >> 1) as parent_max
+        from map_cells where src = ${src} and level = ${level + 1}) c
+      group by py, px`.execute(tx);
   }
 
   /** Adds the rows with ids in (max_id, upTo] to the copy and to every level's cells. */
