@@ -118,6 +118,42 @@ const HEADLINES = [
     "",
     "cached",
   ],
+  ...["sqlite", "postgres"].flatMap((db) => {
+    const name = db === "sqlite" ? "SQLite" : "PostgreSQL";
+    return [
+      [
+        "api",
+        `mapView bins p95, computed (${name})`,
+        `${db}.mapView.apiAggregateMs.p95Ms`,
+        "ms",
+        "≤ 300",
+        null,
+        "",
+        "world + continent, 1M",
+      ],
+      ["api", `mapView city points p95, computed (${name})`, `${db}.mapView.city.p95Ms`, "ms", "", null, "", "1M"],
+      [
+        "api",
+        `mapView world view response (${name})`,
+        `${db}.mapView.worldResponseBytes`,
+        "bytes",
+        "≤ 2,000,000",
+        null,
+        "",
+        "1M",
+      ],
+      [
+        "api",
+        `mapView first request, builds the map source (${name})`,
+        `${db}.mapView.firstBuildMs`,
+        "ms",
+        "",
+        null,
+        "",
+        "1M",
+      ],
+    ];
+  }),
   ["api", "Prediction ingest (SQLite)", "sqlite.ingest.rowsPerSecond", "rows/s", "≥ 50,000", null, "", ""],
   ["api", "Prediction ingest (PostgreSQL)", "postgres.ingest.rowsPerSecond", "rows/s", "", null, "", ""],
   ["dashboard", "Map first frame, 100k predictions", "firstFrameMs", "ms", "", null, "", ""],

@@ -36,7 +36,7 @@ export class Store {
 export { compareBreakdowns } from "./aggregates.ts";
 export * from "./audit.ts";
 export * from "./experiments.ts";
-export { type MapBinColumns, type MapViewResult, sourcesCover } from "./map-views.ts";
+export type { MapBinColumns, MapViewResult } from "./map-views.ts";
 export * from "./people.ts";
 export * from "./prediction-points.ts";
 export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";

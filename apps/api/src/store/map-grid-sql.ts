@@ -76,7 +76,12 @@ export const CELL_SUMS = [
 ] as const;
 
 /** log10 of a row's error, errors under 1 m counted as 1 m (as the prediction bins floor them). */
-export const LOG_ERROR_SQL = "log10(case when error_km < 0.001 then 0.001 else error_km end)";
+const LOG_ERROR_SQL = "log10(case when error_km < 0.001 then 0.001 else error_km end)";
+
+/** The aggregates of a cell's rows, named as CELL_SUMS but the worst id. */
+export const ROW_SUMS_SQL = `count(*) as n, sum(${LOG_ERROR_SQL}) as sum_log_km, ${THRESHOLDS_KM.map(
+  (t) => `sum(case when error_km <= ${t} then 1 else 0 end) as n_${t}`,
+).join(", ")}, max(error_km) as max_km`;
 
 /** A cell's sums as cellsSql and map_cells have them. */
 export type CellRow = { y: number; x: number } & Record<(typeof CELL_SUMS)[number], number>;
@@ -86,15 +91,12 @@ export type CellRow = { y: number; x: number } & Record<(typeof CELL_SUMS)[numbe
  * and CELL_SUMS per cell, the worst prediction the largest error's smallest id.
  */
 export function cellsSql(rows: Rows, level: number): RawBuilder<CellRow> {
-  const d = GRID_MAX_LEVEL - level;
-  const within = THRESHOLDS_KM.map((t) => `sum(case when error_km <= ${t} then 1 else 0 end) as n_${t}`).join(", ");
-  return sql`(select fy >> ${sql.raw(String(d))} as y, fx >> ${sql.raw(String(d))} as x, count(*) as n,
-      sum(${sql.raw(LOG_ERROR_SQL)}) as sum_log_km, ${sql.raw(within)},
-      max(error_km) as max_km, min(case when error_km = cell_max then id end) as worst_id
-    from (select y as fy, x as fx, id, error_km,
-        max(error_km) over (partition by y >> ${sql.raw(String(d))}, x >> ${sql.raw(String(d))}) as cell_max
+  const d = sql.raw(String(GRID_MAX_LEVEL - level));
+  return sql`(select fy >> ${d} as y, fx >> ${d} as x, ${sql.raw(ROW_SUMS_SQL)},
+      min(case when error_km = cell_max then id end) as worst_id
+    from (select y as fy, x as fx, id, error_km, max(error_km) over (partition by y >> ${d}, x >> ${d}) as cell_max
       from ${rows} cr) r
-    group by fy >> ${sql.raw(String(d))}, fx >> ${sql.raw(String(d))})`;
+    group by fy >> ${d}, fx >> ${d})`;
 }
 
 /**

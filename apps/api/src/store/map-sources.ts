@@ -10,11 +10,10 @@
  * added since have larger ids and are added to the copy and to every level's cells in place,
  * while any other change (rows deleted, an EVAL run again) rebuilds the source.
  */
-import { THRESHOLDS_KM } from "@geor/geo/constants";
 import { GRID_MAX_LEVEL, GRID_MIN_LEVEL } from "@geor/geo/map-grid";
 import { type Kysely, sql } from "kysely";
 import type { Database, Dialect } from "../db/tables.ts";
-import { CELL_SUMS, cellsSql, LOG_ERROR_SQL, MERGE_CELL_SQL, withCellSql } from "./map-grid-sql.ts";
+import { CELL_SUMS, cellsSql, MERGE_CELL_SQL, ROW_SUMS_SQL, withCellSql } from "./map-grid-sql.ts";
 import { applyFilter } from "./prediction-filter.ts";
 
 /**
@@ -198,8 +197,7 @@ export class MapSources {
    * over the same order (it has no statistics of the new rows to plan per-cell seeks by).
    */
   private async sumFinestLevel(tx: Kysely<Database>, src: number): Promise<void> {
-    const within = THRESHOLDS_KM.map((t) => `sum(case when error_km <= ${t} then 1 else 0 end) as n_${t}`).join(", ");
-    const sums = sql.raw(`count(*) as n, sum(${LOG_ERROR_SQL}) as sum_log_km, ${within}, max(error_km) as max_km`);
+    const sums = sql.raw(ROW_SUMS_SQL);
     const head = sql`insert into map_cells (src, level, y, x, ${sql.raw(CELL_SUMS.join(", "))})
       select ${sql.lit(src)}, ${sql.lit(MAP_PYRAMID_LEVEL)}, py, px`;
     if (this.dialect === "postgres") {
