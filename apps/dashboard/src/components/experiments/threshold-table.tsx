@@ -11,6 +11,16 @@ export type ThresholdSummary = {
   thresholds: ReadonlyArray<{ km: number; accuracy: number }>;
 };
 
+/** B − A in percentage points, green where B is better (higher, unless lowerIsBetter). */
+export function DeltaCell({ delta, lowerIsBetter = false }: { delta: number | null; lowerIsBetter?: boolean }) {
+  const better = delta === null || delta === 0 ? null : delta > 0 !== lowerIsBetter;
+  return (
+    <td className="num" style={{ color: better === null ? undefined : better ? "var(--good)" : "var(--bad)" }}>
+      {formatDelta(delta)}
+    </td>
+  );
+}
+
 function acc(s: ThresholdSummary | null | undefined, km: number): number | null {
   return s?.thresholds.find((a) => a.km === km)?.accuracy ?? null;
 }
@@ -47,14 +57,7 @@ export function ThresholdTable({
               </td>
               <td className="num">{formatPercent(x)}</td>
               {compare && <td className="num">{formatPercent(y)}</td>}
-              {compare && (
-                <td
-                  className="num"
-                  style={{ color: d === null ? undefined : d > 0 ? "var(--good)" : d < 0 ? "var(--bad)" : undefined }}
-                >
-                  {formatDelta(d)}
-                </td>
-              )}
+              {compare && <DeltaCell delta={d} />}
             </tr>
           );
         })}
