@@ -3,7 +3,7 @@
 // level (not stated counts as wrong), and the consistency of the coordinate with the stated country.
 // With a second summary, B beside A and the difference. Nothing for runs without answers.
 import { formatPercent } from "@/lib/format";
-import { DeltaCell } from "./threshold-table";
+import { ComparisonHead, DeltaCell } from "./threshold-table";
 
 export type AnswerSummary = {
   n: number;
@@ -66,14 +66,7 @@ export function AnswerTable({
     s ? (row.show ?? ((x: AnswerSummary) => formatPercent(row.value(x))))(s) : "–";
   return (
     <table data-testid="answer-table" style={{ width: "auto" }}>
-      <thead>
-        <tr>
-          <th>Answers</th>
-          <th className="num">{compare ? labels[0] : "share"}</th>
-          {compare && <th className="num">{labels[1]}</th>}
-          {compare && <th className="num">Δ</th>}
-        </tr>
-      </thead>
+      <ComparisonHead first="Answers" single="share" labels={compare ? labels : null} />
       <tbody>
         {rows.map((row) => {
           const x = a ? row.value(a) : null;

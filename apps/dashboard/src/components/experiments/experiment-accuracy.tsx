@@ -13,26 +13,12 @@ import { ThresholdTable } from "./threshold-table";
 const ExperimentSummaryQuery = graphql(`
   query ExperimentSummary($filter: PredictionFilter!) {
     accuracyAtThresholds(filter: $filter) {
-      n
-      medianKm
-      meanKm
-      geoScore
-      thresholds {
-        km
-        accuracy
-      }
+      ...AccuracySummaryFields
       levels {
         country
         admin1
         place
       }
-      unparsed
-      statedLevels {
-        country
-        admin1
-        city
-      }
-      consistency
     }
   }
 `);
