@@ -88,7 +88,15 @@ export function ExperimentsView() {
     return kept.sort((a, b) => {
       const x = sortValue(a, summaries.get(a.id), sort);
       const y = sortValue(b, summaries.get(b.id), sort);
-      const c = x < y ? -1 : x > y ? 1 : 0;
+      // Text ignoring case ("Qwen2.5-VL-7B" beside "chain · cnn"), numbers as numbers.
+      const c =
+        typeof x === "string" && typeof y === "string"
+          ? x.localeCompare(y, "en", { sensitivity: "base", numeric: true })
+          : x < y
+            ? -1
+            : x > y
+              ? 1
+              : 0;
       return desc ? -c : c;
     });
   }, [data, summaries, filter, tag, kind, sort, desc]);
