@@ -92,6 +92,7 @@ export function PredictView() {
           onChange={(id) => setParams({ experiment: id })}
           label="Model (finished experiment)"
           onlyFinished
+          onlyBuiltin
         />
         <label>
           Image (JPEG, PNG or WebP)
