@@ -200,6 +200,16 @@ for (const dialect of DIALECTS) {
         { f: { experimentId: run.id } },
       );
       assert.equal(points.predictionPoints.count, 3);
+      const unreadablePoints = await ok<{ predictionPoints: { count: number; totalCount: number } }>(
+        api,
+        `query($f: PredictionFilter!) { predictionPoints(filter: $f) { count totalCount } }`,
+        { f: { experimentId: run.id, parsed: false } },
+      );
+      assert.deepEqual(
+        unreadablePoints.predictionPoints,
+        { count: 0, totalCount: 0 },
+        "unreadable answers have no point",
+      );
       const filtered = async (f: Record<string, unknown>) =>
         (
           await ok<{ predictions: { edges: Array<{ node: { sampleId: string } }> } }>(
