@@ -64,8 +64,22 @@ export async function sessionOptions(): Promise<SessionOptions> {
   };
 }
 
+/**
+ * The request's session. A cookie that is not one of ours — forged, tampered with, or sealed
+ * under an old key — is no session at all (iron-session throws on some of those).
+ */
 export async function getSession(): Promise<IronSession<SessionData>> {
-  return getIronSession<SessionData>(await cookies(), await sessionOptions());
+  const store = await cookies();
+  const options = await sessionOptions();
+  try {
+    return await getIronSession<SessionData>(store, options);
+  } catch {
+    const withoutOurs = {
+      get: (name: string) => (name === SESSION_COOKIE ? undefined : store.get(name)),
+      set: store.set.bind(store),
+    };
+    return getIronSession<SessionData>(withoutOurs as unknown as typeof store, options);
+  }
 }
 
 /** Who is signed in, for server components: name and role, or null. */

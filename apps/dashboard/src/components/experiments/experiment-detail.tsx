@@ -9,6 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import { formatDate } from "@/lib/format";
 import { MetricCurves } from "../charts/metric-curves";
+import { canChange, useViewer } from "../session/viewer";
 import { describeError, ErrorState, Loading } from "../states";
 import { ExperimentAccuracy } from "./experiment-accuracy";
 import { Stages, TrainedElsewhere } from "./experiment-stages";
@@ -24,6 +25,7 @@ const ExperimentDetailQuery = graphql(`
       dataset
       kind
       split
+      createdBy
       version
       status
       tags
@@ -75,6 +77,7 @@ const CancelExperimentMutation = graphql(`
 export function ExperimentDetail({ id }: { id: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: ExperimentDetailQuery, variables: { id } });
   const [cancelState, cancel] = useMutation(CancelExperimentMutation);
+  const viewer = useViewer();
   const [liveVersion, setLiveVersion] = useState<number | null>(null);
   const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
   useVersionRefresh(data?.experiment?.version, liveVersion, refresh);
@@ -92,7 +95,7 @@ export function ExperimentDetail({ id }: { id: string }) {
         </h1>
         <div className="row">
           <LiveStatus id={e.id} status={e.status} onSettled={refresh} onVersion={setLiveVersion} />
-          {active && (
+          {active && canChange(viewer, e.createdBy) && (
             <button
               type="button"
               className="danger"
@@ -111,7 +114,9 @@ export function ExperimentDetail({ id }: { id: string }) {
       {cancelState.error && <div className="error-text">{describeError(cancelState.error)}</div>}
       {e.error && <div className="state error">Failed: {e.error}</div>}
       <div className="row muted" style={{ fontSize: 13 }}>
-        created {formatDate(e.createdAt)} · started {formatDate(e.startedAt)} · finished {formatDate(e.finishedAt)}
+        created {formatDate(e.createdAt)}
+        {e.createdBy ? ` by ${e.createdBy}` : ""} · started {formatDate(e.startedAt)} · finished{" "}
+        {formatDate(e.finishedAt)}
         {e.split ? ` · predictions of the ${e.split} split` : ""}
         {e.tags.map((t) => (
           <span className="tag" key={t}>

@@ -10,6 +10,7 @@ import type { ExperimentsTableQuery } from "@/gql/graphql";
 import { modelLabel } from "@/lib/experiment-model";
 import { formatDate, formatKm, formatPercent } from "@/lib/format";
 import { useUrlParams } from "@/lib/use-url-params";
+import { canCreate, useViewer } from "../session/viewer";
 import { Empty, ErrorState, Loading } from "../states";
 import { KindBadge } from "./kind-badge";
 import { LiveStatus } from "./live-status";
@@ -62,6 +63,7 @@ export function ExperimentsView() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: ExperimentsTable });
   const [params, setParams] = useUrlParams();
   const [showForm, setShowForm] = useState(false);
+  const viewer = useViewer();
   const filter = params.get("q") ?? "";
   const tag = params.get("tag");
   const kind = KINDS.find((k) => k === params.get("kind")) ?? null;
@@ -122,11 +124,13 @@ export function ExperimentsView() {
     <div>
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h1>Experiments</h1>
-        <button type="button" className="primary" onClick={() => setShowForm((s) => !s)} data-testid="new-experiment">
-          {showForm ? "Close form" : "New experiment"}
-        </button>
+        {canCreate(viewer) ? (
+          <button type="button" className="primary" onClick={() => setShowForm((s) => !s)} data-testid="new-experiment">
+            {showForm ? "Close form" : "New experiment"}
+          </button>
+        ) : null}
       </div>
-      {showForm && (
+      {showForm && canCreate(viewer) && (
         <NewExperimentForm
           onCreated={() => {
             setShowForm(false);

@@ -9,9 +9,9 @@ export const dynamic = "force-dynamic";
 type Redeemed = { redeemSignInCode: { token: string; expiresAt: string; user: { name: string; role: Role } } };
 
 export async function GET(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const code = url.searchParams.get("code") ?? "";
-  const back = (path: string) => NextResponse.redirect(new URL(path, url.origin), 303);
+  const code = new URL(request.url).searchParams.get("code") ?? "";
+  // A relative Location: the browser stays on the host it used (the server may call itself otherwise).
+  const back = (path: string) => new NextResponse(null, { status: 303, headers: { location: path } });
   try {
     const r = await apiRequest<Redeemed>(
       "mutation($c: String!) { redeemSignInCode(code: $c) { token expiresAt user { name role } } }",
