@@ -1,9 +1,10 @@
 /**
  * API benchmark on SQLite and PostgreSQL: ingest of 1,000,000 synthetic predictions (rows/s,
  * one transaction per batch as the job runner writes them), then p50/p95 latency over HTTP of
- * a page of 100 filtered predictions, errorHistogram, countryBreakdown and
- * accuracyAtThresholds on those 1M rows. Writes bench/results/api.json at the repo root.
- * Usage: npm run bench -w @geor/api [-- --rows 200000]
+ * a page of 100 filtered predictions, errorHistogram, countryBreakdown, accuracyAtThresholds
+ * and the error map's mapView (bench/map-view.ts) on those 1M rows. Writes
+ * bench/results/api.json at the repo root.
+ * Usage: npm run bench -w @geor/api [-- --rows 200000 | --quick]
  * PostgreSQL: DATABASE_URL if set, else a throw-away cluster (as in the tests).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,14 +17,17 @@ import { loadConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import { BUILTIN_ANSWER_COLUMNS, type NewPrediction } from "../src/store/index.ts";
 import { startPgCluster } from "../test/pg-cluster.ts";
+import { mapViewCached, mapViewUncached, trueLocation } from "./map-view.ts";
+import { timeQuery as timeQueryOf } from "./timing.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ROWS = arg("--rows", 1_000_000);
+const QUICK = process.argv.includes("--quick");
+const ROWS = arg("--rows", QUICK ? 100_000 : 1_000_000);
 const BATCH = 10_000;
-const REPEATS = arg("--repeats", 40);
+const REPEATS = arg("--repeats", QUICK ? 10 : 40);
 const TOKEN = "bench-token-0123456789abcdef";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -55,12 +59,13 @@ function syntheticRows(n: number, seed: number): Generator<NewPrediction[]> {
         // Errors log-uniform from 0.5 km to 15,000 km, smaller when the country is right.
         const errorKm = 10 ** (hitCountry ? -0.3 + rand() * 3.3 : 2 + rand() * 2.2);
         const hitAdmin1 = hitCountry && rand() < 0.5;
+        const truth = trueLocation(rand);
         rows.push({
           ...BUILTIN_ANSWER_COLUMNS,
           sample_id: `s${k}`,
           split: "test",
-          true_lat: rand() * 140 - 60,
-          true_lon: rand() * 360 - 180,
+          true_lat: truth.lat,
+          true_lon: truth.lon,
           true_continent: "EU",
           true_country: COUNTRIES[t],
           true_country_name: COUNTRIES[t],
@@ -91,26 +96,8 @@ function syntheticRows(n: number, seed: number): Generator<NewPrediction[]> {
   })();
 }
 
-const percentile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-
-async function timeQuery(url: string, query: string, variables: (i: number) => Record<string, unknown>) {
-  const ms: number[] = [];
-  for (let i = -3; i < REPEATS; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables: variables(i) }),
-    });
-    const body = (await res.json()) as { errors?: unknown };
-    if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors)}`);
-    if (i >= 0) ms.push(performance.now() - t0);
-  }
-  return { p50Ms: +percentile(ms, 0.5).toFixed(2), p95Ms: +percentile(ms, 0.95).toFixed(2), runs: ms.length };
-}
+const timeQuery = (url: string, query: string, variables: (i: number) => Record<string, unknown>) =>
+  timeQueryOf(url, query, variables, REPEATS);
 
 async function benchOne(dialect: "sqlite" | "postgres", databaseUrl: string | null) {
   const home = mkdtempSync(path.join(os.tmpdir(), `geor-api-bench-${dialect}-`));
@@ -155,6 +142,9 @@ async function benchOne(dialect: "sqlite" | "postgres", databaseUrl: string | nu
     };
     const cold: Record<string, unknown> = {};
     for (const [name, q] of Object.entries(aggregates)) cold[name] = await timeQuery(server.url, q, () => ({ f }));
+    console.log(`${dialect}: ${ROWS} rows stored; mapView next`);
+    const mapUncached = await mapViewUncached(server.url, exp.id, REPEATS);
+    console.log(`${dialect}: mapView ${JSON.stringify(mapUncached)}`);
     await store.experiments.finish(exp.id, "SUCCEEDED");
     const warm: Record<string, unknown> = {};
     for (const [name, q] of Object.entries(aggregates)) warm[name] = await timeQuery(server.url, q, () => ({ f }));
@@ -164,6 +154,7 @@ async function benchOne(dialect: "sqlite" | "postgres", databaseUrl: string | nu
       pageOf100Filtered: page,
       aggregatesComputed: cold,
       aggregatesOfFinishedExperiment: warm,
+      mapView: { ...mapUncached, cached: await mapViewCached(server.url, exp.id, REPEATS) },
     };
   } finally {
     await server.close();
@@ -185,8 +176,14 @@ const result = {
   benchmark: "api",
   date: new Date().toISOString(),
   machine: { cores: os.cpus().length, node: process.version, loadAverage1m: os.loadavg()[0] },
-  method: `${ROWS} synthetic predictions of one experiment (60 countries, Zipf weights); latencies over HTTP on 127.0.0.1 through GraphQL, ${REPEATS} runs after 3 warm-ups; the page filters by a random top-20 true country and country misses, ordered by error. aggregatesComputed: the experiment is running, so every request is computed by the database; aggregatesOfFinishedExperiment: it has ended, so results come from the API's in-memory cache after the first request. The machine is shared: load average during the run is recorded.`,
-  targets: { pageP95Ms: 50, aggregateP95Ms: 300, sqliteIngestRowsPerSecond: 50_000 },
+  method: `${ROWS} synthetic predictions of one experiment (60 countries, Zipf weights); latencies over HTTP on 127.0.0.1 through GraphQL, ${REPEATS} runs after 3 warm-ups; the page filters by a random top-20 true country and country misses, ordered by error. aggregatesComputed: the experiment is running, so every request is computed by the database; aggregatesOfFinishedExperiment: it has ended, so results come from the API's in-memory cache after the first request. mapView: true locations 70% in 200 Zipf-weighted towns (σ 0.3°), 30% anywhere from 60°S to 80°N; views of a 1280 × 800 px map (world at zoom 1.32, Europe at zoom 3, a town at zoom 11); firstBuildMs is the first request, which builds the experiment's map source; world/continent/city are computed afresh while the experiment runs (each run panned by up to 300 px), apiAggregateMs pools the world and continent runs; cached repeats each view once the experiment has ended; worldResponseBytes is the world view's JSON response. The machine is shared: load average during the run is recorded.`,
+  targets: {
+    pageP95Ms: 50,
+    aggregateP95Ms: 300,
+    sqliteIngestRowsPerSecond: 50_000,
+    mapViewP95Ms: 300,
+    mapWorldResponseBytes: 2_000_000,
+  },
   sqlite,
   postgres,
 };

@@ -217,6 +217,63 @@ export interface PredictionBinTable {
   n_consistent: number;
 }
 
+/**
+ * The map's copy of one experiment's (and split's) predictions with a coordinate, and its cell
+ * pyramid (store/map-sources.ts): built on the first map request, brought up to date when the
+ * predictions change.
+ */
+export interface MapSourceTable {
+  id: Generated<number>;
+  /** experiments.seq */
+  exp: number;
+  /** The split, or '' for all of them. */
+  split: string;
+  /** MAP_SOURCE_FORMAT when built: another grid or pyramid level means rebuilding. */
+  format: number;
+  /** Predictions copied, and the largest id among them. */
+  n: number;
+  max_id: number;
+  built_at: string;
+}
+
+/** A prediction as the map reads it, in the order of its pyramid cell (map_sources.id, py, px, id). */
+export interface MapPointTable {
+  src: number;
+  /** Row and column at the pyramid's finest level (MAP_PYRAMID_LEVEL). */
+  py: number;
+  px: number;
+  /** Row and column at GRID_MAX_LEVEL. */
+  y: number;
+  x: number;
+  /** predictions.id */
+  id: number;
+  true_lon: number;
+  true_lat: number;
+  pred_lon: number;
+  pred_lat: number;
+  error_km: number;
+}
+
+/** A cell of the pyramid: its predictions' count and sums, at one level. */
+export interface MapCellTable {
+  src: number;
+  level: number;
+  y: number;
+  x: number;
+  n: number;
+  /** Sum of log10(max(error_km, 0.001)). */
+  sum_log_km: number;
+  /** Predictions within each threshold of THRESHOLDS_KM (error_km <= t). */
+  n_1: number;
+  n_25: number;
+  n_200: number;
+  n_750: number;
+  n_2500: number;
+  max_km: number;
+  /** The id of the largest error (the smallest id among equal ones). */
+  worst_id: number;
+}
+
 export interface Database {
   experiments: ExperimentTable;
   stages: StageTable;
@@ -226,6 +283,9 @@ export interface Database {
   checkpoints: CheckpointTable;
   predictions: PredictionTable;
   prediction_bins: PredictionBinTable;
+  map_sources: MapSourceTable;
+  map_points: MapPointTable;
+  map_cells: MapCellTable;
   users: UserTable;
   api_tokens: ApiTokenTable;
   sign_in_attempts: SignInAttemptTable;

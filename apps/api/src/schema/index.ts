@@ -6,6 +6,7 @@ import { accessControl } from "../access.ts";
 import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
 import { ExternalRunResolver } from "./external.ts";
+import { MapViewResolver } from "./map-view.ts";
 import { ApiTokenResolver, PeopleResolver } from "./people.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
@@ -23,6 +24,7 @@ export function geoSchema(): Promise<GraphQLSchema> {
       PredictionConnectionResolver,
       PredictionSampleResolver,
       PredictionPointsResolver,
+      MapViewResolver,
       PredictResolver,
       PeopleResolver,
       ApiTokenResolver,

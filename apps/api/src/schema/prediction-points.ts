@@ -4,10 +4,11 @@
  */
 import { endianness } from "node:os";
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import type { PredictionPointColumns } from "../store/index.ts";
 import type { PredictionFilter as StoreFilter } from "../store/types.ts";
 import { badInput } from "./common.ts";
 import type { Context } from "./context.ts";
-import { checkFilter, PredictionFilter } from "./prediction.ts";
+import { checkFilter, PredictionFilter } from "./prediction-filter.ts";
 
 /** Default and largest `limit` of predictionPoints. */
 export const MAX_PREDICTION_POINTS = 200_000;
@@ -29,10 +30,12 @@ export class PredictionPoints {
   @Field(() => String, { description: "Float32: great-circle error in km." }) errorKm!: string;
   /** Counted only when asked for. */
   filter!: StoreFilter;
+  /** Already known (a map view's points are all of its predictions): totalCount needs no query. */
+  total?: number;
 }
 
 /** Base64 of a typed array's bytes in little-endian order, whatever the host's order. */
-function base64LE(a: Int32Array | Float32Array): string {
+export function base64LE(a: Int32Array | Float32Array): string {
   const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   return (endianness() === "LE" ? bytes : Buffer.from(bytes).swap32()).toString("base64");
 }
@@ -44,7 +47,7 @@ export class PredictionPointsResolver {
       "Predictions matching the filter, whatever limit and after (one COUNT query, run only when asked for).",
   })
   totalCount(@Root() p: PredictionPoints, @Ctx() ctx: Context): Promise<number> {
-    return ctx.services.store.predictions.count(p.filter);
+    return p.total !== undefined ? Promise.resolve(p.total) : ctx.services.store.predictions.count(p.filter);
   }
 
   @Query(() => PredictionPoints, {
@@ -65,14 +68,20 @@ export class PredictionPointsResolver {
     // An omitted argument arrives as undefined, an explicit null as null.
     if (after != null && !/^\d{1,15}$/.test(after)) throw badInput("after", `"${after}" is not a prediction id`);
     const c = await ctx.services.store.predictionPoints.read(f, limit, after == null ? null : Number(after));
-    return {
-      count: c.count,
-      truncated: c.truncated,
-      ids: base64LE(c.ids),
-      truePositions: base64LE(c.truePositions),
-      predictedPositions: base64LE(c.predictedPositions),
-      errorKm: base64LE(c.errorKm),
-      filter: f,
-    };
+    return packPoints(c, f);
   }
+}
+
+/** The GraphQL object of point columns. */
+export function packPoints(c: PredictionPointColumns, filter: StoreFilter, total?: number): PredictionPoints {
+  return {
+    count: c.count,
+    truncated: c.truncated,
+    ids: base64LE(c.ids),
+    truePositions: base64LE(c.truePositions),
+    predictedPositions: base64LE(c.predictedPositions),
+    errorKm: base64LE(c.errorKm),
+    filter,
+    total,
+  };
 }

@@ -1,5 +1,4 @@
 /** Prediction: filtered keyset pages, and the aggregates (histogram, thresholds, per country, comparison), all in SQL. */
-import { SPLITS } from "@geor/core";
 import {
   Arg,
   Ctx,
@@ -7,7 +6,6 @@ import {
   FieldResolver,
   Float,
   ID,
-  InputType,
   Int,
   ObjectType,
   Query,
@@ -21,7 +19,7 @@ import {
   type PredictionRow,
   type AccuracySummary as StoreSummary,
 } from "../store/index.ts";
-import { CursorError, LEVELS, PREDICTION_ORDERS, type PredictionFilter as StoreFilter } from "../store/types.ts";
+import { CursorError, PREDICTION_ORDERS, type PredictionFilter as StoreFilter } from "../store/types.ts";
 import {
   badInput,
   Connection,
@@ -35,19 +33,10 @@ import {
 } from "./common.ts";
 import type { Context } from "./context.ts";
 import { Sample, toSample } from "./dataset.ts";
+import { checkFilter, PLACE_WAS_CITY, PredictionFilter } from "./prediction-filter.ts";
 import { StatedChain, StatedHits, StatedLevelAccuracy, type UnresolvedNames } from "./stated-chain.ts";
 
-const PLACE_WAS_CITY =
-  "Use place: the same geocell level under its old name (city now means the Chain of Region's named town).";
-
-/** The filter's levels, and CITY: the place level's old name, still accepted (deprecated). */
-export const LevelEnum = enumOf([...LEVELS, "CITY"] as const);
 export const PredictionOrderEnum = enumOf(PREDICTION_ORDERS);
-registerEnumType(LevelEnum, {
-  name: "Level",
-  description: "A scored chain level: country, admin-1 (province/state), place (the geocell).",
-  valuesConfig: { CITY: { deprecationReason: PLACE_WAS_CITY } },
-});
 registerEnumType(PredictionOrderEnum, { name: "PredictionOrder" });
 
 @ObjectType()
@@ -118,35 +107,6 @@ export class Prediction {
 export class PredictionConnection extends Connection("Prediction", Prediction) {
   /** Counted only when asked for. */
   filter!: StoreFilter;
-}
-
-@InputType()
-export class PredictionFilter {
-  @Field(() => ID) experimentId!: string;
-  @Field(() => String, { nullable: true, description: "train | val | test" }) split?: string | null;
-  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 of the true country" }) trueCountry?:
-    | string
-    | null;
-  @Field(() => String, { nullable: true, description: "ISO 3166-1 alpha-2 of the predicted country" })
-  predictedCountry?: string | null;
-  @Field(() => Float, { nullable: true }) minErrorKm?: number | null;
-  @Field(() => Float, { nullable: true }) maxErrorKm?: number | null;
-  @Field(() => LevelEnum, {
-    nullable: true,
-    description: "With hit: keep predictions right (hit: true) or wrong (false) at this level.",
-  })
-  level?: keyof typeof LevelEnum | null;
-  @Field(() => Boolean, { nullable: true }) hit?: boolean | null;
-  @Field(() => Boolean, {
-    nullable: true,
-    description: "Keep answers with (true) or without (false) a readable coordinate.",
-  })
-  parsed?: boolean | null;
-  @Field(() => Boolean, {
-    nullable: true,
-    description: "Keep predictions whose coordinate lies in their stated country (true) or not (false).",
-  })
-  consistent?: boolean | null;
 }
 
 @ObjectType()
@@ -302,25 +262,6 @@ function toSummary(s: StoreSummary): AccuracySummary {
 
 function toCountry(c: CountryRow): CountryStats {
   return { ...c, thresholds: c.accuracy };
-}
-
-/** Checks a filter's values; the messages name the field. */
-export function checkFilter(f: PredictionFilter, field = "filter"): StoreFilter {
-  if (f.split != null && !(SPLITS as readonly string[]).includes(f.split))
-    throw badInput(`${field}.split`, `must be one of ${SPLITS.join(", ")}`);
-  for (const key of ["trueCountry", "predictedCountry"] as const) {
-    const v = f[key];
-    if (v != null && !/^[A-Za-z]{2}$/.test(v))
-      throw badInput(`${field}.${key}`, `"${v}" is not an ISO 3166-1 alpha-2 code`);
-  }
-  for (const key of ["minErrorKm", "maxErrorKm"] as const) {
-    const v = f[key];
-    if (v != null && (!Number.isFinite(v) || v < 0)) throw badInput(`${field}.${key}`, "must be a number ≥ 0");
-  }
-  if (f.minErrorKm != null && f.maxErrorKm != null && f.minErrorKm > f.maxErrorKm)
-    throw badInput(`${field}.minErrorKm`, "must not exceed maxErrorKm");
-  if ((f.level == null) !== (f.hit == null)) throw badInput(`${field}.level`, "level and hit go together");
-  return { ...f, level: f.level === "CITY" ? "PLACE" : f.level };
 }
 
 @Resolver(() => PredictionConnection)

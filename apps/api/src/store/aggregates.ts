@@ -9,55 +9,18 @@ import type { Database } from "../db/tables.ts";
 import { BinAggregates } from "./aggregates-bins.ts";
 import { RowAggregates } from "./aggregates-rows.ts";
 import { binsCover, binsCoverHistogram } from "./prediction-bins.ts";
-import {
-  type AccuracySummary,
-  type AggregateSource,
-  type CountryDelta,
-  type CountryRow,
-  type ErrorBin,
-  type PredictionFilter,
-  TERMINAL_STATUSES,
+import { ResultCache } from "./result-cache.ts";
+import type {
+  AccuracySummary,
+  AggregateSource,
+  CountryDelta,
+  CountryRow,
+  ErrorBin,
+  PredictionFilter,
 } from "./types.ts";
 
 /** Aggregate results kept in memory per process. */
 const CACHED_RESULTS = 500;
-
-/**
- * Aggregates of ended experiments, whose predictions no longer change (an experiment's id is
- * never reused), the most recently used last; running experiments are always computed afresh.
- */
-class ResultCache {
-  private readonly results = new Map<string, unknown>();
-
-  constructor(private readonly db: Kysely<Database>) {}
-
-  /** The result of `kind` with `params` for the filter, from memory if its experiment has ended. */
-  async get<T>(kind: string, filter: PredictionFilter, params: unknown[], compute: () => Promise<T>): Promise<T> {
-    const exp = await this.db
-      .selectFrom("experiments")
-      .select("status")
-      .where("id", "=", filter.experimentId)
-      .executeTakeFirst();
-    if (!exp || !(TERMINAL_STATUSES as readonly string[]).includes(exp.status)) return compute();
-    const key = JSON.stringify([
-      kind,
-      params,
-      Object.entries(filter)
-        .filter(([, v]) => v != null)
-        .sort(),
-    ]);
-    if (this.results.has(key)) {
-      const hit = this.results.get(key) as T;
-      this.results.delete(key);
-      this.results.set(key, hit);
-      return hit;
-    }
-    const value = await compute();
-    this.results.set(key, value);
-    if (this.results.size > CACHED_RESULTS) this.results.delete(this.results.keys().next().value as string);
-    return value;
-  }
-}
 
 export class PredictionAggregates {
   /**
@@ -69,7 +32,7 @@ export class PredictionAggregates {
   private readonly rows: AggregateSource;
 
   constructor(db: Kysely<Database>) {
-    this.cache = new ResultCache(db);
+    this.cache = new ResultCache(db, { entries: CACHED_RESULTS });
     this.bins = new BinAggregates(db);
     this.rows = new RowAggregates(db);
   }

@@ -268,12 +268,24 @@ export class ExperimentStore {
 
   /** Deletes an experiment that is not running, with everything it owns; false if it is running. */
   async delete(id: string): Promise<boolean> {
-    const r = await this.db
-      .deleteFrom("experiments")
-      .where("id", "=", id)
-      .where("status", "!=", "RUNNING")
-      .executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (tx) => {
+      const sources = await tx
+        .selectFrom("map_sources")
+        .innerJoin("experiments", "experiments.seq", "map_sources.exp")
+        .select("map_sources.id")
+        .where("experiments.id", "=", id)
+        .execute();
+      const r = await tx
+        .deleteFrom("experiments")
+        .where("id", "=", id)
+        .where("status", "!=", "RUNNING")
+        .executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) return false;
+      // The map's copy and cells name their source without a foreign key (map-sources.ts says why).
+      for (const table of ["map_points", "map_cells"] as const)
+        for (const s of sources) await tx.deleteFrom(table).where("src", "=", s.id).execute();
+      return true;
+    });
   }
 
   /**

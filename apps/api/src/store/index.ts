@@ -3,6 +3,7 @@ import type { Db } from "../db/connect.ts";
 import { AuditStore } from "./audit.ts";
 import { DatasetOwnerStore } from "./dataset-owners.ts";
 import { ExperimentStore } from "./experiments.ts";
+import { MapViews } from "./map-views.ts";
 import { PeopleStore } from "./people.ts";
 import { PredictionPointStore } from "./prediction-points.ts";
 import { PredictionStore } from "./predictions.ts";
@@ -16,6 +17,7 @@ export class Store {
   readonly datasetOwners: DatasetOwnerStore;
   readonly predictions: PredictionStore;
   readonly predictionPoints: PredictionPointStore;
+  readonly mapViews: MapViews;
   constructor(readonly database: Db) {
     this.experiments = new ExperimentStore(database.db);
     this.records = new RunRecordStore(database.db);
@@ -24,6 +26,7 @@ export class Store {
     this.datasetOwners = new DatasetOwnerStore(database.db);
     this.predictions = new PredictionStore(database.db, database.sqlite);
     this.predictionPoints = new PredictionPointStore(database.db, database.sqlite);
+    this.mapViews = new MapViews(database.db, database.dialect, database.sqlite);
   }
   close(): Promise<void> {
     return this.database.close();
@@ -33,6 +36,7 @@ export class Store {
 export { compareBreakdowns } from "./aggregates.ts";
 export * from "./audit.ts";
 export * from "./experiments.ts";
+export { type MapBinColumns, type MapViewResult, sourcesCover } from "./map-views.ts";
 export * from "./people.ts";
 export * from "./prediction-points.ts";
 export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";

@@ -93,11 +93,12 @@ export function rebinSql(experimentId: string): string {
 }
 
 /**
- * Whether the bins answer a filter: error ranges, the predicted country and an external run's
- * answer flags (parsed, consistent) need the rows.
+ * Whether the bins answer a filter: error ranges, the predicted country, an external run's
+ * answer flags (parsed, consistent) and bounds need the rows.
  */
 export function binsCover(f: PredictionFilter): boolean {
   return (
+    f.bounds == null &&
     f.predictedCountry == null &&
     f.minErrorKm == null &&
     f.maxErrorKm == null &&

@@ -1,4 +1,5 @@
 /** The WHERE clause of a prediction filter, shared by pages, counts and aggregates. */
+import { type Bounds, GRID_NORTH, GRID_SOUTH, lonSpan } from "@geor/geo/map-grid";
 import { type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import type { Level, PredictionFilter } from "./types.ts";
@@ -26,5 +27,26 @@ export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<
   if (f.parsed != null) q = q.where("parsed", "=", f.parsed ? 1 : 0);
   if (f.consistent != null) q = q.where("consistent", "=", f.consistent ? 1 : 0);
   if (f.located) q = q.where("pred_lat", "is not", null);
+  if (f.bounds) q = whereBounds(q, f.bounds);
+  return q;
+}
+
+/**
+ * Predictions whose true location is inside: south ≤ lat < north and west ≤ lon < east, as the
+ * map grid's cells are (@geor/geo/map-grid), so a bin's bounds select exactly its predictions. A
+ * north or south at or beyond the grid's edge (±85.0511°) reaches the pole, an east of 180 takes
+ * 180 itself; west > east crosses the antimeridian; longitudes outside ±180 are wrapped.
+ */
+export function whereBounds<O>(q: PredQuery<O>, b: Bounds): PredQuery<O> {
+  if (b.south > GRID_SOUTH) q = q.where("true_lat", ">=", b.south);
+  if (b.north < GRID_NORTH) q = q.where("true_lat", "<", b.north);
+  const lon = lonSpan(b.west, b.east);
+  if (lon.kind === "none") return q.where(sql<boolean>`1 = 0`);
+  if (lon.kind === "crossing")
+    return q.where((eb) => eb.or([eb("true_lon", ">=", lon.west), eb("true_lon", "<", lon.east)]));
+  if (lon.kind === "range") {
+    if (lon.west > -180) q = q.where("true_lon", ">=", lon.west);
+    if (lon.east < 180) q = q.where("true_lon", "<", lon.east);
+  }
   return q;
 }

@@ -2,10 +2,11 @@
  * The map's columns of the filtered predictions (ids, both positions, error), read in one query
  * straight into typed arrays: no row object or GraphQL object per prediction.
  */
+import type { Bounds } from "@geor/geo/map-grid";
 import type SQLite from "better-sqlite3";
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "../db/tables.ts";
-import { applyFilter } from "./prediction-filter.ts";
+import { applyFilter, whereBounds } from "./prediction-filter.ts";
 import type { PredictionFilter } from "./types.ts";
 
 /** Columns of `count` predictions in id order. */
@@ -68,6 +69,50 @@ class ColumnBuilder {
   }
 }
 
+/** The six map columns a points query selects, in this order. */
+export const POINT_COLUMNS = ["id", "true_lon", "true_lat", "pred_lon", "pred_lat", "error_km"] as const;
+type PointRow = {
+  id: number;
+  true_lon: number;
+  true_lat: number;
+  pred_lon: number | null;
+  pred_lat: number | null;
+  error_km: number;
+};
+
+/**
+ * Up to `limit` rows of a query selecting POINT_COLUMNS (and one more, which says the columns
+ * are truncated) as columns. On SQLite its rows are read as plain arrays by better-sqlite3's
+ * iterator, synchronously from the first row to the last, so no other query interleaves; on
+ * PostgreSQL they come as one result.
+ */
+export async function readPointColumns(
+  q: { compile(): CompiledQuery; execute(): Promise<PointRow[]> },
+  sqlite: SQLite.Database | null,
+  limit: number,
+): Promise<PredictionPointColumns> {
+  const out = new ColumnBuilder();
+  let seen = 0;
+  if (sqlite) {
+    const { sql, parameters } = q.compile();
+    const rows = sqlite
+      .prepare(sql)
+      .raw(true)
+      .iterate(...parameters) as IterableIterator<[number, number, number, number, number, number]>;
+    for (const r of rows) {
+      if (++seen > limit) break;
+      out.push(r[0], r[1], r[2], r[3], r[4], r[5]);
+    }
+  } else {
+    for (const r of await q.execute()) {
+      if (++seen > limit) break;
+      // The caller filters on parsed: every row has its predicted coordinate.
+      out.push(r.id, r.true_lon, r.true_lat, r.pred_lon as number, r.pred_lat as number, r.error_km);
+    }
+  }
+  return out.take(seen > limit);
+}
+
 export class PredictionPointStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -76,37 +121,19 @@ export class PredictionPointStore {
 
   /**
    * Up to `limit` predictions matching the filter with an id above `afterId`, in id order (the
-   * (experiment, id) index), as columns. One SELECT of six columns; on SQLite its rows are read
-   * as plain arrays by better-sqlite3's iterator, on PostgreSQL they come as one result.
+   * (experiment, id) index), as columns; with `within`, only those whose true location is also
+   * inside it. One SELECT of six columns.
    */
-  async read(filter: PredictionFilter, limit: number, afterId: number | null): Promise<PredictionPointColumns> {
-    let q = applyFilter(
-      this.db.selectFrom("predictions").select(["id", "true_lon", "true_lat", "pred_lon", "pred_lat", "error_km"]),
-      filter,
-    );
+  async read(
+    filter: PredictionFilter,
+    limit: number,
+    afterId: number | null,
+    within: Bounds | null = null,
+  ): Promise<PredictionPointColumns> {
+    let q = applyFilter(this.db.selectFrom("predictions").select(POINT_COLUMNS), filter);
+    if (within) q = whereBounds(q, within);
     if (afterId !== null) q = q.where("id", ">", afterId);
     // One row past the limit says whether the columns are truncated.
-    q = q.orderBy("id", "asc").limit(limit + 1);
-    const out = new ColumnBuilder();
-    let seen = 0;
-    if (this.sqlite) {
-      const { sql, parameters } = q.compile();
-      // Synchronous from the first row to the last, so no other query interleaves.
-      const rows = this.sqlite
-        .prepare(sql)
-        .raw(true)
-        .iterate(...parameters) as IterableIterator<[number, number, number, number, number, number]>;
-      for (const r of rows) {
-        if (++seen > limit) break;
-        out.push(r[0], r[1], r[2], r[3], r[4], r[5]);
-      }
-    } else {
-      for (const r of await q.execute()) {
-        if (++seen > limit) break;
-        // The caller filters on parsed: every row has its predicted coordinate.
-        out.push(r.id, r.true_lon, r.true_lat, r.pred_lon as number, r.pred_lat as number, r.error_km);
-      }
-    }
-    return out.take(seen > limit);
+    return readPointColumns(q.orderBy("id", "asc").limit(limit + 1), this.sqlite, limit);
   }
 }

@@ -1,5 +1,6 @@
 /** The store's vocabulary: what it takes and returns, independent of GraphQL. */
 import type { LevelAccuracy } from "@geor/geo/constants";
+import type { Bounds } from "@geor/geo/map-grid";
 import type { Selectable } from "kysely";
 import type { PredictionTable } from "../db/tables.ts";
 
@@ -32,6 +33,8 @@ export interface PredictionFilter {
   consistent?: boolean | null;
   /** Only predictions with a predicted coordinate (the map's points). */
   located?: boolean;
+  /** Only predictions whose true location lies inside (prediction-filter.ts: whereBounds). */
+  bounds?: Bounds | null;
 }
 
 /** A stored prediction, with its experiment's id in place of the experiment's number. */

@@ -4,6 +4,14 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** An area in degrees: south ≤ lat < north and west ≤ lon < east, the way the map's bins are, so a bin's bounds select exactly its predictions. west > east crosses the antimeridian; longitudes outside ±180 are wrapped and a span of 360° or more is every longitude; an east of 180 takes 180 itself. A north (south) at or beyond the map grid's edge, ±85.0511322°, reaches the pole. The map shows predictions with a coordinate only: with parsed: true, a bin's bounds select exactly the predictions it counts. */
+export type BoundsInput = {
+  east: number;
+  north: number;
+  south: number;
+  west: number;
+};
+
 export type CreateApiTokenInput = {
   /** What it is for, e.g. "CI" or "laptop". */
   name: string;
@@ -48,6 +56,8 @@ export type Level =
   | 'PLACE';
 
 export type PredictionFilter = {
+  /** Keep predictions whose true location lies inside (with parsed: true and a map bin's bounds: exactly its predictions). */
+  bounds?: BoundsInput | null | undefined;
   /** Keep predictions whose coordinate lies in their stated country (true) or not (false). */
   consistent?: boolean | null | undefined;
   experimentId: string | number;
