@@ -196,6 +196,8 @@ export class ExternalRunService {
       if (written.length > 0) await this.store.predictions.deleteSamples(run.id, written);
       throw batchError(field, problems, problemCount);
     }
+    // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
+    if (added > 0) await this.store.experiments.changed(run.id);
     return { added, unparsed };
   }
 

@@ -420,6 +420,11 @@ export class ExperimentStore {
     }
   }
 
+  /** Tells subscribers that something they see changed outside the experiment's row (its predictions). */
+  changed(id: string): Promise<void> {
+    return bumpVersion(this.db, id);
+  }
+
   async version(id: string): Promise<number | null> {
     const r = await this.db.selectFrom("experiments").select("version").where("id", "=", id).executeTakeFirst();
     return r?.version ?? null;

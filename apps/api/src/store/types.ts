@@ -31,6 +31,8 @@ export interface PredictionFilter {
   parsed?: boolean | null;
   /** Only predictions whose coordinate lies in their stated country (true) or not (false). */
   consistent?: boolean | null;
+  /** Only predictions with a predicted coordinate (the map's points). */
+  located?: boolean;
   /** Only predictions whose true location lies inside (prediction-filter.ts: whereBounds). */
   bounds?: Bounds | null;
 }
