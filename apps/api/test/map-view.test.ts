@@ -22,6 +22,7 @@ const MAP_VIEW = `query($f: PredictionFilter!, $view: MapViewInput!, $t: Float! 
   }
 }`;
 
+type PageInfo = { hasNextPage: boolean; endCursor: string | null };
 type Packed = Record<string, string | number | boolean>;
 type View = {
   mode: "POINTS" | "BINS";
@@ -288,21 +289,90 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    test("a bin's bounds as a filter select exactly its predictions", async () => {
+    test("a bin's bounds as a filter select exactly its predictions, each prediction in one bin", async () => {
+      const parsed = Object.keys(SET).map((name) => ids.get(name) as number);
       for (const zoom of [0, 4, 13]) {
         const v = await view({}, { bounds: WORLD, zoom }, { budget: 0 });
+        const seen: number[] = [];
         for (const b of bins(v)) {
           const { west, south, east, north } = b;
           const inBin = await idsIn(experimentId, { parsed: true, bounds: { west, south, east, north } });
-          assert.equal(inBin.length, b.n, `zoom ${zoom}, bin ${JSON.stringify([west, south, east, north])}`);
-          assert.ok(inBin.includes(b.worst));
+          // By hand: the set's predictions that the grid puts in this bin's cell.
+          const [column, row] = [cellColumn(v.level, west), cellRow(v.level, south)];
+          const expected = Object.entries(SET)
+            .filter(([, [lon, lat]]) => cellColumn(v.level, lon) === column && cellRow(v.level, lat) === row)
+            .map(([name]) => ids.get(name) as number)
+            .sort((a, c) => a - c);
+          const where = `zoom ${zoom}, bin ${JSON.stringify([west, south, east, north])}`;
+          assert.deepEqual(inBin, expected, where);
+          assert.equal(b.n, expected.length, where);
+          assert.ok(inBin.includes(b.worst), where);
+          seen.push(...inBin);
         }
+        // Every prediction with a coordinate is listed by exactly one bin.
+        assert.deepEqual(
+          seen.sort((a, c) => a - c),
+          [...parsed].sort((a, c) => a - c),
+          `zoom ${zoom}`,
+        );
       }
       // Paris's bin without parsed: the unparsed answer's true location is there too.
       const all = await idsIn(experimentId, {
         bounds: { west: 0, south: latEdge(5, 12), east: 11.25, north: EDGE_11 },
       });
       assert.equal(all.length, 7);
+    });
+
+    test("bins of points within a metre of the edges, as filters, list exactly the grid's predictions of their cells", async () => {
+      const store = api.server.services.store;
+      const exp = (await createTestExperiment(store, "edge-filters")).id;
+      const rows = nearEdgeRows(120);
+      await store.predictions.insertBatch(exp, rows);
+      const idOf = new Map<string, number>();
+      let after: string | null = null;
+      do {
+        const r: { predictions: { edges: Array<{ node: { id: string; sampleId: string } }>; pageInfo: PageInfo } } =
+          await ok(
+            api,
+            `query($f: PredictionFilter!, $after: String) { predictions(filter: $f, first: 100, after: $after) {
+              edges { node { id sampleId } } pageInfo { hasNextPage endCursor } } }`,
+            { f: { experimentId: exp }, after },
+          );
+        for (const e of r.predictions.edges) idOf.set(e.node.sampleId, Number(e.node.id));
+        after = r.predictions.pageInfo.hasNextPage ? r.predictions.pageInfo.endCursor : null;
+      } while (after);
+      assert.equal(idOf.size, rows.length);
+      // The pyramid's finest level and the finest of all (summed from the copy's rows).
+      for (const level of [10, GRID_MAX_LEVEL]) {
+        const v = (
+          await ok<{ mapView: View }>(api, MAP_VIEW, {
+            f: { experimentId: exp },
+            view: { bounds: WORLD, zoom: zoomOf(level) },
+            budget: 0,
+          })
+        ).mapView;
+        const byCell = new Map<string, number[]>();
+        for (const r of rows) {
+          const key = `${cellColumn(level, r.true_lon)}:${cellRow(level, r.true_lat)}`;
+          byCell.set(key, [...(byCell.get(key) ?? []), idOf.get(r.sample_id) as number]);
+        }
+        const seen: number[] = [];
+        for (const b of bins(v)) {
+          const { west, south, east, north } = b;
+          const inBin = await idsIn(exp, { bounds: { west, south, east, north } });
+          const expected = (byCell.get(`${cellColumn(level, west)}:${cellRow(level, south)}`) ?? []).sort(
+            (a, c) => a - c,
+          );
+          assert.deepEqual(inBin, expected, `level ${level}, bin ${JSON.stringify([west, south, east, north])}`);
+          assert.equal(b.n, expected.length);
+          seen.push(...inBin);
+        }
+        assert.deepEqual(
+          seen.sort((a, c) => a - c),
+          [...idOf.values()].sort((a, c) => a - c),
+          `level ${level}: every prediction in exactly one bin`,
+        );
+      }
     });
 
     test("up to the budget the view's predictions come as points, packed as predictionPoints packs them", async () => {
