@@ -18,7 +18,7 @@ import { applyFilter } from "./prediction-filter.ts";
 
 /**
  * The finest level kept in the pyramid (1024 × 1024 cells of ~39 km); views binned finer sum
- * the copy's rows of their tiles on the fly. docs/decisions.md has the measurements.
+ * the copy's rows of their tiles on the fly. docs/decisions.md says why, with the build's cost.
  */
 export const MAP_PYRAMID_LEVEL = 10;
 /** The grid and pyramid a source was built with: a source of another format is rebuilt. */
