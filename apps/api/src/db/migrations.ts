@@ -4,6 +4,7 @@
  * timestamps (sorts as time on both). Only the auto-increment key differs.
  */
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { studiesMigration } from "./migration-0008-studies.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
@@ -444,6 +445,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0008_studies": studiesMigration,
   };
 }
 
