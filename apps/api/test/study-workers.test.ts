@@ -47,6 +47,7 @@ describe("postgres: a study spread over three worker processes", () => {
     api = await startApi("postgres", {}, { pgWorker: false, databaseUrl });
     await ok(api, "mutation($i: BuildDatasetInput!) { buildDataset(input: $i) { name } }", { i: TINY_DATASET_INPUT });
     workers = startWorkers(3, { databaseUrl, home, staleMs: STALE_MS });
+    await workers.ready;
   });
   after(async () => {
     await workers?.stopAll();

@@ -13,6 +13,8 @@ const apiDir = fileURLToPath(new URL("..", import.meta.url));
 export interface WorkerPool {
   /** Worker name → its process. */
   readonly byName: Map<string, ChildProcess>;
+  /** Resolves when every worker has said it takes experiments (it listens to the queue). */
+  readonly ready: Promise<void>;
   /** SIGKILLs the worker named `name` and waits for it to exit. */
   kill(name: string): Promise<void>;
   /** SIGKILLs every worker still running. */
@@ -22,6 +24,7 @@ export interface WorkerPool {
 /** Starts `n` workers; a dead worker's run is queued again after `staleMs` without a heartbeat. */
 export function startWorkers(n: number, env: { databaseUrl: string; home: string; staleMs: number }): WorkerPool {
   const byName = new Map<string, ChildProcess>();
+  const listening: Array<Promise<void>> = [];
   for (let i = 0; i < n; i++) {
     const child = spawn(process.execPath, ["--import", "tsx", "src/worker-main.ts"], {
       cwd: apiDir,
@@ -31,10 +34,25 @@ export function startWorkers(n: number, env: { databaseUrl: string; home: string
         GEOR_HOME: env.home,
         GEOR_JOB_STALE_MS: String(env.staleMs),
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
     });
     byName.set(`${os.hostname()}-${child.pid}`, child);
+    listening.push(
+      new Promise<void>((resolve, reject) => {
+        let out = "";
+        child.stdout?.setEncoding("utf8");
+        child.stdout?.on("data", (chunk: string) => {
+          // Keep reading (a full pipe would stall the worker); look for the line once.
+          if (out.length < 4096) out += chunk;
+          if (out.includes("taking experiments from")) resolve();
+        });
+        child.once("exit", () => reject(new Error(`worker ${child.pid} exited before it took experiments: ${out}`)));
+      }),
+    );
   }
+  const ready = Promise.all(listening).then(() => {});
+  // A caller that never awaits it must not see a worker's early death as an unhandled rejection.
+  ready.catch(() => {});
   const kill = async (child: ChildProcess) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once("exit", r));
@@ -43,6 +61,7 @@ export function startWorkers(n: number, env: { databaseUrl: string; home: string
   };
   return {
     byName,
+    ready,
     async kill(name) {
       const child = byName.get(name);
       if (!child) throw new Error(`no worker named ${name} (workers: ${[...byName.keys()].join(", ")})`);
