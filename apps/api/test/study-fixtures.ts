@@ -61,6 +61,7 @@ export type Comparison = {
 export type Study = {
   id: string;
   name: string;
+  dataset: string;
   status: string;
   control: string;
   arms: string[];
