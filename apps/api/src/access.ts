@@ -4,9 +4,9 @@
  * after it. A mutation without a row here is refused for everyone (a test checks every mutation of
  * the schema has one), so a new mutation cannot forget its rights.
  *
- * Roles: VIEWER reads (and predicts on an image); EDITOR also creates datasets, experiments and
- * external runs, and cancels, tags, deletes and fills its own; ADMIN may do everything, on anyone's
- * things, and manages people and tokens.
+ * Roles: VIEWER reads (and predicts on an image); EDITOR also creates datasets, experiments,
+ * studies and external runs, and cancels, tags, deletes, extends and fills its own; ADMIN may do
+ * everything, on anyone's things, and manages people and tokens.
  */
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
@@ -35,6 +35,8 @@ const experimentOwner =
   async (args, s) =>
     (await s.store.experiments.get(String(args[key])))?.created_by;
 
+const studyOwner: OwnerOf = async (args, s) => (await s.store.studies.get(String(args.id)))?.created_by;
+
 /** Rebuilding or re-importing over a dataset is for its creator (or an admin). */
 const datasetOverwrite = async (caller: Caller, args: Args, s: Services): Promise<string | null> => {
   const input = args.input as { name?: string; overwrite?: boolean } | undefined;
@@ -60,6 +62,9 @@ export const MUTATION_RULES: Record<string, Rule> = {
   logMetrics: { kind: "own", role: "EDITOR", what: "runs", owner: experimentOwner("experimentId") },
   addPredictions: { kind: "own", role: "EDITOR", what: "runs", owner: experimentOwner("experimentId") },
   finishExperiment: { kind: "own", role: "EDITOR", what: "runs", owner: experimentOwner("id") },
+  createStudy: { kind: "role", role: "EDITOR" },
+  cancelStudy: { kind: "own", role: "EDITOR", what: "studies", owner: studyOwner },
+  extendStudy: { kind: "own", role: "EDITOR", what: "studies", owner: studyOwner },
   createUser: { kind: "role", role: "ADMIN" },
   setUserRole: { kind: "role", role: "ADMIN" },
   createApiToken: {

@@ -30,6 +30,7 @@ import { ExperimentService } from "./services/experiments.ts";
 import { ExternalRunService } from "./services/external-runs.ts";
 import { PeopleService } from "./services/people.ts";
 import { ScoringContext } from "./services/scoring.ts";
+import { StudyService } from "./services/studies.ts";
 import { Store } from "./store/index.ts";
 
 export interface RunningServer {
@@ -111,6 +112,7 @@ export async function startServer(
     externalRuns: new ExternalRunService(store, datasets, new ScoringContext()),
     identifier,
     people: new PeopleService(store, key),
+    studies: new StudyService(store, queue, config, datasets),
   };
   const schema = await geoSchema();
 

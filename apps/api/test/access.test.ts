@@ -12,6 +12,7 @@ import { MUTATION_RULES } from "../src/access.ts";
 import { geoSchema } from "../src/schema/index.ts";
 import { DATASET, TINY_DATASET_INPUT } from "./api-fixtures.ts";
 import { DIALECTS, gql, ok, startApi, type TestApi, TINY_CONFIG, TOKEN } from "./helpers.ts";
+import { tinyArm } from "./study-fixtures.ts";
 
 type Who = "anonymous" | "viewer" | "owner" | "editor" | "admin";
 const WHO: Who[] = ["anonymous", "viewer", "owner", "editor", "admin"];
@@ -43,6 +44,21 @@ for (const dialect of DIALECTS) {
           { n: unique("run") },
         )
       ).data?.startExternalExperiment as { id: string };
+
+    /** A study the owner created (long runs: each call's study is cancelled after it). */
+    const ownersStudy = async () =>
+      (
+        await as("owner", `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`, {
+          i: {
+            name: unique("study"),
+            dataset: DATASET,
+            arms: [tinyArm("a", "chain"), tinyArm("b", "flat")],
+            seeds: [0],
+            budget: { sftSteps: 5000 },
+          },
+        })
+      ).data?.createStudy as { id: string };
+    const cancelStudy = (id: string) => asAdmin(`mutation($id: ID!) { cancelStudy(id: $id) { id } }`, { id });
 
     before(async () => {
       api = await startApi(dialect, {}, { pgWorker: false });
@@ -165,6 +181,41 @@ for (const dialect of DIALECTS) {
         expect: OWNERS,
         call: async (w) =>
           as(w, `mutation($id: ID!) { finishExperiment(id: $id) { status } }`, { id: (await ownersRun()).id }),
+      },
+      createStudy: {
+        expect: EDITORS,
+        call: async (w) => {
+          const r = await as(w, `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`, {
+            i: {
+              name: unique("study"),
+              dataset: DATASET,
+              arms: [tinyArm("a", "chain"), tinyArm("b", "flat")],
+              seeds: [0],
+              budget: { sftSteps: 5000 },
+            },
+          });
+          const id = (r.data?.createStudy as { id: string } | undefined)?.id;
+          if (id) await cancelStudy(id);
+          return r;
+        },
+      },
+      cancelStudy: {
+        expect: OWNERS,
+        call: async (w) => {
+          const { id } = await ownersStudy();
+          const r = await as(w, `mutation($id: ID!) { cancelStudy(id: $id) { status } }`, { id });
+          await cancelStudy(id);
+          return r;
+        },
+      },
+      extendStudy: {
+        expect: OWNERS,
+        call: async (w) => {
+          const { id } = await ownersStudy();
+          const r = await as(w, `mutation($id: ID!) { extendStudy(id: $id, seeds: [1]) { seeds } }`, { id });
+          await cancelStudy(id);
+          return r;
+        },
       },
       createUser: {
         expect: ADMINS,

@@ -7,66 +7,19 @@
  * external-runs.test.ts's job).
  */
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { example, runExample } from "./doc-examples.ts";
 import { DIALECTS, ok, startApi, subscribe, type TestApi, TINY_CONFIG, TOKEN } from "./helpers.ts";
 import { IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED, writeIm2gps3kFixture } from "./im2gps3k-fixture.ts";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const python = spawnSync("python3", ["-c", "import requests"]).status === 0;
-
-type Example = { lang: string; code: string; section: string };
-
-/** A doc's example blocks in order, each with the `## ` section it is in. */
-function examplesOf(doc: string): Example[] {
-  const text = readFileSync(path.join(repo, doc), "utf8");
-  const out: Example[] = [];
-  let section = "";
-  for (const m of text.matchAll(/^## (.+)$|```(\w+) example\n([\s\S]*?)```/gm)) {
-    if (m[1] !== undefined) section = m[1];
-    else out.push({ lang: m[2] as string, code: m[3] as string, section });
-  }
-  return out;
-}
-
-/** The nth example block of `lang` in `section` of `doc`. */
-function example(doc: string, section: string, lang: string, nth = 0): Example {
-  return (
-    examplesOf(doc).filter((e) => e.section === section && e.lang === lang)[nth] ??
-    assert.fail(`${doc} has no ${nth + 1}. \`\`\`${lang} example block in "## ${section}"`)
-  );
-}
-
-/**
- * Runs an example written into `dir` (Python finds the modules beside it) from `cwd` (tsx is
- * found from there). Asynchronous: the server runs in this process and must keep answering.
- */
-function runExample({ lang, code }: Example, dir: string, env: NodeJS.ProcessEnv, cwd = dir): Promise<string> {
-  const file = path.join(dir, { bash: "example.sh", ts: "example.mts", python: "example.py" }[lang] as string);
-  writeFileSync(file, code);
-  const [cmd, args] =
-    lang === "bash"
-      ? ["bash", ["-euo", "pipefail", file]]
-      : lang === "ts"
-        ? [process.execPath, ["--import", "tsx", file]]
-        : ["python3", [file]];
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd as string,
-      args as string[],
-      { cwd, env: { ...env, PYTHONDONTWRITEBYTECODE: "1" }, encoding: "utf8", timeout: 120_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`${lang} example failed (${err.message}):\n${stdout}\n${stderr}`));
-        else resolve(stdout);
-      },
-    );
-  });
-}
 
 for (const dialect of DIALECTS) {
   describe(`docs/graphql.md examples on ${dialect}`, () => {

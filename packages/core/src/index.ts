@@ -90,6 +90,19 @@ export {
   stageRunDir,
   type TrainingStage,
 } from "./pipeline.ts";
+export {
+  describeStudyIssue,
+  MAX_STUDY_RUNS,
+  type StudyArm,
+  type StudyBudget,
+  type StudyDesign,
+  type StudyDesignInput,
+  type StudyIssue,
+  StudyValidationError,
+  studyRunConfig,
+  validateNewSeeds,
+  validateStudyDesign,
+} from "./study-config.ts";
 export { CheckpointError, checkpointExists, loadModel, readCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { learningRate, TrainConfig } from "./train/config.ts";
 export { type MetricsRow, readMetrics } from "./train/metrics-log.ts";

@@ -5,6 +5,7 @@
  */
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { mapMigration } from "./migration-0007-map.ts";
+import { studiesMigration } from "./migration-0008-studies.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
@@ -446,6 +447,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "0007_map": mapMigration(dialect, withId),
+    "0008_studies": studiesMigration,
   };
 }
 

@@ -32,6 +32,29 @@ export interface ExperimentTable {
   split: string | null;
   /** The user who created it (null: before people existed). */
   created_by: string | null;
+  /** A run of a study (migration 0008): the study, its arm and seed; null otherwise. */
+  study_id: string | null;
+  study_arm: string | null;
+  study_seed: number | null;
+}
+
+export interface StudyTable {
+  id: string;
+  /** Unique: its runs are tagged study:<name>. */
+  name: string;
+  dataset: string;
+  /** The arm every other is compared with. */
+  control: string;
+  /** JSON: core's StudyArm[] (name, config as given, head, sftSteps), in the order given. */
+  arms: string;
+  /** JSON: { sftSteps, stepCost } with every arm's head priced, or null (the arms state their steps). */
+  budget: string | null;
+  /** JSON: string[], the tags given (its runs carry them and study:<name>). */
+  tags: string;
+  created_by: string | null;
+  created_at: string;
+  /** When cancelStudy was called (its runs were cancelled then); null otherwise. */
+  cancelled_at: string | null;
 }
 
 export interface UserTable {
@@ -292,6 +315,7 @@ export interface Database {
   sign_in_codes: SignInCodeTable;
   audit_log: AuditTable;
   dataset_owners: DatasetOwnerTable;
+  studies: StudyTable;
 }
 
 export type Row<T extends keyof Database> = {

@@ -4,6 +4,7 @@
  * experiment and any number of worker processes take them; a worker that stops beating is
  * found by the others, and its experiment is queued again to resume from its checkpoint.
  */
+import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { Store } from "../store/index.ts";
 import type { JobRunner } from "./runner.ts";
@@ -13,6 +14,8 @@ export const EXPERIMENT_QUEUE = "geor-experiment";
 export interface JobQueue {
   /** Called after an experiment row was created as QUEUED. */
   enqueue(id: string): Promise<void>;
+  /** Called after several were created at once (a study's runs): queued all or none, taken in this order. */
+  enqueueAll(ids: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,11 @@ export class LocalQueue implements JobQueue {
   }
 
   async enqueue(): Promise<void> {
+    void this.kick();
+  }
+
+  /** The rows are the queue: they run one at a time (GEOR_CONCURRENT_JOBS) in the order inserted. */
+  async enqueueAll(): Promise<void> {
     void this.kick();
   }
 
@@ -84,6 +92,21 @@ export class PgBossQueue implements JobQueue {
   constructor(private readonly boss: PgBoss) {}
   async enqueue(id: string): Promise<void> {
     await this.boss.send(EXPERIMENT_QUEUE, { id });
+  }
+
+  /**
+   * One INSERT for every job, so a failure queues none. Jobs inserted together share their
+   * creation time and pg-boss then takes them by job id: ids that begin with their position keep
+   * the given order (the rest of each id is random).
+   */
+  async enqueueAll(ids: string[]): Promise<void> {
+    await this.boss.insert(
+      ids.map((id, i) => ({
+        id: `${i.toString(16).padStart(8, "0")}${randomUUID().slice(8)}`,
+        name: EXPERIMENT_QUEUE,
+        data: { id },
+      })),
+    );
   }
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true });

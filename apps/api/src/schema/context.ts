@@ -1,4 +1,4 @@
-/** What every resolver gets: the services (config, store, queue, datasets, experiments) and whether the caller holds the token. */
+/** What every resolver gets: the services (config, store, queue, datasets, experiments, studies, …) and who the caller is. */
 import type { Caller, Identifier } from "../auth/caller.ts";
 import type { ApiConfig } from "../config.ts";
 import type { DatasetCatalog } from "../datasets.ts";
@@ -6,6 +6,7 @@ import type { JobQueue } from "../jobs/queue.ts";
 import type { ExperimentService } from "../services/experiments.ts";
 import type { ExternalRunService } from "../services/external-runs.ts";
 import type { PeopleService } from "../services/people.ts";
+import type { StudyService } from "../services/studies.ts";
 import type { Store } from "../store/index.ts";
 
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   identifier: Identifier;
   /** People, tokens and sign-ins: what their mutations call. */
   people: PeopleService;
+  /** Studies (arms × seeds): what their resolvers call. */
+  studies: StudyService;
   /** Serialises dataset builds/imports of the same name. */
   datasetLocks: Set<string>;
 }

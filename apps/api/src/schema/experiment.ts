@@ -117,6 +117,17 @@ export class Experiment {
     description: "The dataset split its predictions are of (a built-in run's is config.eval.split).",
   })
   split!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The worker that runs it or ran it last (`<host>-<pid>`; `api-<pid>`: the API's own thread).",
+  })
+  worker!: string | null;
+  @Field(() => String, { nullable: true, description: "A run of a study (see `study`): its arm." })
+  studyArm!: string | null;
+  @Field(() => Int, { nullable: true, description: "A run of a study: its seed." })
+  studySeed!: number | null;
+  /** The study it is a run of (resolved by `study`, schema/study.ts). */
+  studyId!: string | null;
 }
 
 @ObjectType()
@@ -179,6 +190,10 @@ export function toExperiment(r: ExperimentRow): Experiment {
     kind: r.kind,
     createdBy: r.created_by,
     split: r.split ?? (r.kind === "BUILTIN" ? builtinSplit(r.config) : null),
+    worker: r.worker,
+    studyArm: r.study_arm,
+    studySeed: r.study_seed,
+    studyId: r.study_id,
   };
 }
 

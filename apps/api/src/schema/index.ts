@@ -11,6 +11,7 @@ import { ApiTokenResolver, PeopleResolver } from "./people.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
 import { PredictionPointsResolver } from "./prediction-points.ts";
+import { ExperimentStudyResolver, StudyResolver } from "./study.ts";
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -28,6 +29,8 @@ export function geoSchema(): Promise<GraphQLSchema> {
       PredictResolver,
       PeopleResolver,
       ApiTokenResolver,
+      StudyResolver,
+      ExperimentStudyResolver,
     ],
     // Who may run what: one table (access.ts), checked before each root field and audited after.
     globalMiddlewares: [accessControl],

@@ -46,6 +46,16 @@ export function checkTags(tags: string[], field: string): void {
     if (!TAG.test(t)) throw badInput(field, `tag "${t.slice(0, 80)}" must be 1–64 letters, digits or . _ : / -`);
 }
 
+/** Where an experiment's run folder is: $GEOR_HOME/runs/experiment-<id>. */
+export function experimentRunDir(home: string, id: string): string {
+  return path.join(home, "runs", `experiment-${id}`);
+}
+
+/** The stages a validated config will not run, with why. */
+export function skippedStages(config: { rl: unknown }): { RL?: string } {
+  return config.rl ? {} : { RL: "no rl section in the config" };
+}
+
 /** core's ConfigValidationError as the client gets it: the first bad field, and every issue. */
 function validConfig(input: unknown): ReturnType<typeof validateExperimentConfig> {
   try {
@@ -137,10 +147,10 @@ export class ExperimentService {
       name,
       dataset: input.dataset,
       config,
-      skipped: config.rl ? {} : { RL: "no rl section in the config" },
+      skipped: skippedStages(config),
       tags: input.tags,
       notes: input.notes,
-      runDirOf: (id) => path.join(this.runsDir, `experiment-${id}`),
+      runDirOf: (id) => experimentRunDir(this.config.home, id),
       createdBy,
     });
     await this.queue.enqueue(row.id);

@@ -27,6 +27,8 @@ export interface NewExperiment {
   runDirOf: (id: string) => string;
   /** The user who creates it. */
   createdBy: string | null;
+  /** A run of a study: which, and its arm and seed. */
+  study?: { id: string; arm: string; seed: number };
 }
 
 /** A run trained elsewhere, which a client fills with metric points and predictions. */
@@ -76,58 +78,72 @@ function filtered<O>(
   return q;
 }
 
+/** A new built-in experiment, QUEUED, as inserted by insertExperiment. */
+function queuedRow(input: NewExperiment): ExperimentRow {
+  const id = randomUUID();
+  return {
+    id,
+    name: input.name,
+    dataset: input.dataset,
+    config: JSON.stringify(input.config),
+    status: "QUEUED",
+    notes: input.notes,
+    error: null,
+    created_at: now(),
+    started_at: null,
+    finished_at: null,
+    cancel_requested: 0,
+    version: 0,
+    attempts: 0,
+    heartbeat_at: null,
+    worker: null,
+    run_dir: input.runDirOf(id),
+    final_metrics: null,
+    kind: "BUILTIN",
+    split: null,
+    created_by: input.createdBy,
+    study_id: input.study?.id ?? null,
+    study_arm: input.study?.arm ?? null,
+    study_seed: input.study?.seed ?? null,
+  };
+}
+
+/**
+ * Inserts a new built-in experiment, QUEUED, with its stages and tags, in the caller's
+ * transaction (a study inserts all its runs in one).
+ */
+export async function insertExperiment(tx: Kysely<Database>, input: NewExperiment): Promise<ExperimentRow> {
+  const row = queuedRow(input);
+  await tx.insertInto("experiments").values(row).execute();
+  await tx
+    .insertInto("stages")
+    .values(
+      STAGE_NAMES.map((name, position) => ({
+        experiment_id: row.id,
+        name,
+        position,
+        status: input.skipped[name] ? "SKIPPED" : "PENDING",
+        step: 0,
+        total_steps: null,
+        message: input.skipped[name] ?? null,
+        started_at: null,
+        finished_at: null,
+      })),
+    )
+    .execute();
+  if (input.tags.length > 0)
+    await tx
+      .insertInto("experiment_tags")
+      .values([...new Set(input.tags)].map((tag) => ({ experiment_id: row.id, tag })))
+      .execute();
+  return row;
+}
+
 export class ExperimentStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(input: NewExperiment): Promise<ExperimentRow> {
-    const id = randomUUID();
-    const row: ExperimentRow = {
-      id,
-      name: input.name,
-      dataset: input.dataset,
-      config: JSON.stringify(input.config),
-      status: "QUEUED",
-      notes: input.notes,
-      error: null,
-      created_at: now(),
-      started_at: null,
-      finished_at: null,
-      cancel_requested: 0,
-      version: 0,
-      attempts: 0,
-      heartbeat_at: null,
-      worker: null,
-      run_dir: input.runDirOf(id),
-      final_metrics: null,
-      kind: "BUILTIN",
-      split: null,
-      created_by: input.createdBy,
-    };
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto("experiments").values(row).execute();
-      await tx
-        .insertInto("stages")
-        .values(
-          STAGE_NAMES.map((name, position) => ({
-            experiment_id: id,
-            name,
-            position,
-            status: input.skipped[name] ? "SKIPPED" : "PENDING",
-            step: 0,
-            total_steps: null,
-            message: input.skipped[name] ?? null,
-            started_at: null,
-            finished_at: null,
-          })),
-        )
-        .execute();
-      if (input.tags.length > 0)
-        await tx
-          .insertInto("experiment_tags")
-          .values([...new Set(input.tags)].map((tag) => ({ experiment_id: id, tag })))
-          .execute();
-    });
-    return row;
+  create(input: NewExperiment): Promise<ExperimentRow> {
+    return this.db.transaction().execute((tx) => insertExperiment(tx, input));
   }
 
   /** An external run starts RUNNING (its client is running it) and has no stages. */
@@ -155,6 +171,9 @@ export class ExperimentStore {
       kind: "EXTERNAL",
       split: input.split,
       created_by: input.createdBy,
+      study_id: null,
+      study_arm: null,
+      study_seed: null,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto("experiments").values(row).execute();
@@ -312,11 +331,14 @@ export class ExperimentStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** The oldest queued experiment's id (the in-process queue's order). */
+  /**
+   * The oldest queued experiment's id (the in-process queue's order). Ties in time go by insert
+   * order (seq): a study's runs, inserted in one millisecond, run seed by seed.
+   */
   async nextQueued(excluding: string[] = []): Promise<string | null> {
     let q = this.db.selectFrom("experiments").select("id").where("status", "=", "QUEUED");
     if (excluding.length > 0) q = q.where("id", "not in", excluding);
-    const r = await q.orderBy("created_at").orderBy("id").limit(1).executeTakeFirst();
+    const r = await q.orderBy("created_at").orderBy("seq").limit(1).executeTakeFirst();
     return r?.id ?? null;
   }
 

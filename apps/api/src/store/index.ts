@@ -8,6 +8,7 @@ import { PeopleStore } from "./people.ts";
 import { PredictionPointStore } from "./prediction-points.ts";
 import { PredictionStore } from "./predictions.ts";
 import { RunRecordStore } from "./run-records.ts";
+import { StudyStore } from "./studies.ts";
 
 export class Store {
   readonly experiments: ExperimentStore;
@@ -18,6 +19,7 @@ export class Store {
   readonly predictions: PredictionStore;
   readonly predictionPoints: PredictionPointStore;
   readonly mapViews: MapViews;
+  readonly studies: StudyStore;
   constructor(readonly database: Db) {
     this.experiments = new ExperimentStore(database.db);
     this.records = new RunRecordStore(database.db);
@@ -27,6 +29,7 @@ export class Store {
     this.predictions = new PredictionStore(database.db, database.sqlite);
     this.predictionPoints = new PredictionPointStore(database.db, database.sqlite);
     this.mapViews = new MapViews(database.db, database.dialect, database.sqlite);
+    this.studies = new StudyStore(database.db);
   }
   close(): Promise<void> {
     return this.database.close();
@@ -42,4 +45,5 @@ export * from "./prediction-points.ts";
 export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./run-records.ts";
+export * from "./studies.ts";
 export * from "./types.ts";

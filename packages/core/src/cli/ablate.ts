@@ -7,13 +7,31 @@ import { georHome, resolveDatasetDir } from "../data/store.ts";
 import { runAblation } from "../eval/ablation.ts";
 import { SECTIONS, validateAblationConfig } from "../eval/ablation-config.ts";
 import { mergeAblations } from "../eval/ablation-merge.ts";
+import { ablationAsStudy, defaultStudyName } from "../eval/ablation-study.ts";
 import { num } from "./format.ts";
 import { progressBar } from "./progress.ts";
+import { studyPage, submitStudy } from "./submit-study.ts";
 
 const list = (v: string) => v.split(",").map((s) => s.trim());
 
 /** The reduced version: `small`, one seed, short budgets (under 10 minutes on 2 cores). */
 const QUICK = { seeds: [0], sftMinutes: 1, rlMinutes: 0.4, chainsPerStep: 64, rl: { evalEvery: 50, valLimit: 300 } };
+
+/** `--submit`: the design as a study on the API, its id and dashboard page printed; nothing trains here. */
+async function submit(
+  cfg: Parameters<typeof ablationAsStudy>[0],
+  dataset: string,
+  o: { submit: string; studyName?: string; dashboard?: string },
+): Promise<void> {
+  const study = ablationAsStudy(cfg, o.studyName ?? defaultStudyName(dataset, new Date()));
+  const created = await submitStudy(study, o.submit, process.env.GEOR_API_TOKEN);
+  const dashboard = o.dashboard ?? process.env.GEOR_DASHBOARD_URL ?? "http://127.0.0.1:3000";
+  console.log(
+    `study ${created.name}: ${created.arms.join(", ")} × seeds ${created.seeds.join(", ")} = ${created.runs} runs queued`,
+  );
+  console.log(`id ${created.id}`);
+  console.log(studyPage(dashboard, created.id));
+}
 
 export function registerAblateCommand(program: Command): void {
   // Positional: `ablate` options before `merge` (both have --out and --decision), merge's after it.
@@ -61,6 +79,15 @@ export function registerAblateCommand(program: Command): void {
       "score every head with this decision rule (see geor eval --decision); trained arms are re-evaluated, not retrained, and the report is ablation-<rule>.md",
     )
     .option("--config <file>", "JSON with any AblationConfig fields (flags override it)")
+    .option(
+      "--submit <url>",
+      "send the design to the Geo-R API at <url> as a study (token in GEOR_API_TOKEN) instead of running it here; heads section with --budget-clock steps and stepCost only",
+    )
+    .option("--study-name <name>", "with --submit: the study's name (default heads-<dataset>-<time>)")
+    .option(
+      "--dashboard <url>",
+      "with --submit: the dashboard whose study page is printed (default $GEOR_DASHBOARD_URL or http://127.0.0.1:3000)",
+    )
     .action(async (o) => {
       const file = o.config ? (JSON.parse(readFileSync(o.config, "utf8")) as Record<string, unknown>) : {};
       const dataset =
@@ -78,6 +105,7 @@ export function registerAblateCommand(program: Command): void {
       if (o.evalLimit !== undefined) cfg.evalLimit = o.evalLimit;
       if (o.holdout !== undefined) cfg.holdoutFraction = o.holdout;
       if (o.decision !== undefined) cfg.decision = o.decision;
+      if (o.submit) return submit(cfg as Parameters<typeof runAblation>[0], dataset, o);
       validateAblationConfig(cfg as Parameters<typeof runAblation>[0]);
       const builtIn = /^bluemarble-(small|medium|large)$/.exec(dataset);
       if (builtIn && !existsSync(path.join(resolveDatasetDir(dataset), "manifest.json"))) {

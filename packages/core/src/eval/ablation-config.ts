@@ -117,11 +117,19 @@ export interface HeadStepBudgets {
   steps: Record<string, number>;
 }
 
+/**
+ * The SFT steps of `head` that cost what `chainSteps` steps of the CoR chain cost, at the exchange
+ * rate `relative` (each head's step cost relative to the chain's, which is 1 unless given): the
+ * one pricing of "equal compute" for ablations and studies.
+ */
+export function stepsAtChainCost(chainSteps: number, head: string, relative: Record<string, number>): number {
+  return Math.max(1, Math.round((chainSteps * (relative.chain ?? 1)) / relative[head]));
+}
+
 /** SFT steps of each head under budgetClock "steps": the chain's `sftSteps`, the others' by cost. */
 export function stepBudgets(cfg: AblationConfig, relative: Record<string, number>): Record<string, number> {
-  const steps = cfg.sftSteps as number;
   return Object.fromEntries(
-    ["chain", ...cfg.heads].map((h) => [h, Math.max(1, Math.round((steps * (relative.chain ?? 1)) / relative[h]))]),
+    ["chain", ...cfg.heads].map((h) => [h, stepsAtChainCost(cfg.sftSteps as number, h, relative)]),
   );
 }
 
