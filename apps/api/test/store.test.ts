@@ -6,7 +6,8 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Kysely, sql } from "kysely";
 import { openDatabase } from "../src/db/connect.ts";
-import { migrateToLatest, v2BinsBackfillSql } from "../src/db/migrations.ts";
+import { migrateToLatest } from "../src/db/migrations/index.ts";
+import { v2BinsBackfillSql } from "../src/db/migrations/shared.ts";
 import { Store } from "../src/store/index.ts";
 import { createTestExperiment, DIALECTS, freshPgDatabase, oldPredictionRow, predictionRow } from "./helpers.ts";
 

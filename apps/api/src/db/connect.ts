@@ -4,7 +4,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { migrateToLatest } from "./migrations.ts";
+import { migrateToLatest } from "./migrations/index.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // int8 (counts, bigserial ids) and numeric (avg) arrive as strings by default; every value we

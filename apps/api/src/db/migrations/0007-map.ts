@@ -1,22 +1,18 @@
 /**
  * Migration 0007: the error map's tables (store/map-sources.ts). Per experiment and split, a copy
- * of its predictions that have a coordinate, in the order of their Web Mercator cell, and a
- * pyramid of cells with counts and sums. Both are built by the API on the first map request, so
- * nothing here is backfilled and ingest writes neither. Spells its own columns, like every migration.
+ * of its predictions that have a coordinate, in the order of their Web Mercator cell, and a pyramid
+ * of cells with counts and sums. Both are built by the API on the first map request, so nothing
+ * here is backfilled and ingest writes neither. Spells its own columns, like every migration.
  */
-import { type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely";
-import type { Dialect } from "./tables.ts";
+import { type CreateTableBuilder, type Migration, sql } from "kysely";
+import type { Dialect } from "../tables.ts";
+import { type AnyDb, real, tableWithId } from "./shared.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not as it is
-type AnyDb = Kysely<any>;
-// biome-ignore lint/suspicious/noExplicitAny: a table builder of any table
-type TableWithId = (db: AnyDb, table: string) => CreateTableBuilder<any, any>;
-
-export function mapMigration(dialect: Dialect, withId: TableWithId): Migration {
+export function mapTables(dialect: Dialect): Migration {
+  const withId = tableWithId(dialect);
   return {
     async up(db: AnyDb) {
       const int8 = dialect === "postgres" ? "bigint" : "integer";
-      const real = sql`double precision`;
       // SQLite keeps the rows in primary-key order (a clustered B-tree): a map tile is one range.
       // PostgreSQL has no clustered tables; the rows are inserted in key order when built.
       const clustered = <T extends CreateTableBuilder<string, string>>(t: T) =>
