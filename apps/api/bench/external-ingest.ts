@@ -14,9 +14,11 @@ import type { MixCounts } from "./external-mix.ts";
 export const ROWS_PER_CALL = 5000;
 const RSS_EVERY_MS = 100;
 const MiB = 1024 * 1024;
+/** USER_HZ of /proc/<pid>/stat times: 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
-/** The API's VmRSS in MiB, sampled on a timer; `peakSince(mark)` is the largest sample after mark. */
-class RssSampler {
+/** The API process from /proc: its VmRSS in MiB sampled on a timer (`peakSince(mark)`: the largest sample after mark) and its CPU time. */
+class ProcessSampler {
   private readonly timer: NodeJS.Timeout;
   private readonly samples: number[] = [];
   constructor(private readonly pid: number) {
@@ -26,6 +28,11 @@ class RssSampler {
     const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
     const kB = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
     return Math.round((kB * 1024) / MiB);
+  }
+  /** CPU seconds the process has used (user + system, all its threads). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
   mark(): number {
     return this.samples.length;
@@ -163,7 +170,7 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
     { GEOR_HOME: o.home, GEOR_API_TOKEN: o.token, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) },
     o.nodeArgs,
   );
-  const rss = new RssSampler(api.child.pid as number);
+  const rss = new ProcessSampler(api.child.pid as number);
   try {
     const idleMiB = rss.now();
     // A first call loads the dataset's truth, the Chain of Region and the place names: timed apart.
@@ -175,18 +182,22 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
 
     const rowsRun = await startRun(api, o.token, o.dataset, "rows");
     let mark = rss.mark();
+    let cpu = rss.cpuSeconds();
     t = performance.now();
     const viaRows = await addAsRows(api, o.token, rowsRun, o.mixFile);
     const rowsSeconds = (performance.now() - t) / 1000;
+    const rowsCpuSeconds = rss.cpuSeconds() - cpu;
     expect("addPredictions(predictions:)", viaRows, o.mix);
     const rowsPeakMiB = rss.peakSince(mark);
 
     const uploadRun = await startRun(api, o.token, o.dataset, "upload");
     const baselineMiB = rss.now();
     mark = rss.mark();
+    cpu = rss.cpuSeconds();
     t = performance.now();
     const viaUpload = await addAsUpload(api, o.token, uploadRun, o.mixFile);
     const uploadSeconds = (performance.now() - t) / 1000;
+    const uploadCpuSeconds = rss.cpuSeconds() - cpu;
     expect("addPredictions(file:)", viaUpload, o.mix);
     const peakMiB = rss.peakSince(mark);
     return {
@@ -196,12 +207,14 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
         rowsPerCall: ROWS_PER_CALL,
         seconds: Number(rowsSeconds.toFixed(2)),
         rowsPerSecond: Math.round(o.mix.rows / rowsSeconds),
+        apiCpuUsPerRow: Number(((rowsCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
         peakRssMiB: rowsPeakMiB,
       },
       upload: {
         rows: o.mix.rows,
         seconds: Number(uploadSeconds.toFixed(2)),
         rowsPerSecond: Math.round(o.mix.rows / uploadSeconds),
+        apiCpuUsPerRow: Number(((uploadCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
       },
       rssMiB: {
         idle: idleMiB,
