@@ -16,17 +16,15 @@ export class Store {
     this.predictions = new PredictionStore(database.db, database.sqlite);
     this.predictionPoints = new PredictionPointStore(database.db, database.sqlite);
   }
-  async close(): Promise<void> {
-    await this.predictions.close();
-    await this.database.close();
+  close(): Promise<void> {
+    return this.database.close();
   }
 }
 
 export { compareBreakdowns } from "./aggregates.ts";
 export * from "./experiments.ts";
-export { PREDICTION_COLUMNS } from "./prediction-columns.ts";
 export * from "./prediction-points.ts";
-export { isDuplicatePrediction } from "./prediction-writer.ts";
+export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./run-records.ts";
 export * from "./types.ts";
