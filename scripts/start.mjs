@@ -7,7 +7,8 @@
  *  3. starts the API (its worker thread runs experiments) and the dashboard;
  *  4. creates the demo experiments — CoR SFT → RL → eval, and the `flat` baseline — unless they
  *     exist (a second `npm start` lets the API resume them instead of starting over);
- *  5. prints the dashboard URL and the API token, then the demo's progress.
+ *  5. prints the dashboard URL with a one-time sign-in link for the local admin and the API
+ *     token, then the demo's progress.
  * Ctrl-C stops everything; running experiments resume from their last checkpoint next time.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -188,10 +189,20 @@ async function main() {
     say(`queued demo experiment "${demo.name}"`);
   }
 
+  // A one-time link that signs this browser in as the local admin (like a notebook server's token URL).
+  const link = spawnSync(
+    "npm",
+    ["run", "-s", "users", "-w", "@geor/api", "--", "link", "admin", "--dashboard", `http://${host}:${dashboardPort}`],
+    { cwd: root, env, encoding: "utf8" },
+  );
+  const signInLink = link.status === 0 ? link.stdout.trim().split("\n").at(-1) : `(failed: ${link.stderr.trim()})`;
+
   console.log(`
   Dashboard   http://${host}:${dashboardPort}
+  Sign in     ${signInLink}
+              (one use, valid for a day; add people with npm run users -w @geor/api -- add NAME --role editor --password-stdin)
   GraphQL API ${apiUrl}
-  API token   ${token}   (mutations need "Authorization: Bearer <token>"; stored in ${path.join(home, "api-token")})
+  API token   ${token}   (the admin's, for scripts: "Authorization: Bearer <token>"; stored in ${path.join(home, "api-token")})
 
   The demo runs live: CoR SFT → RL → eval (~15 min here), then the flat baseline.
   Ctrl-C stops everything; npm start again resumes.

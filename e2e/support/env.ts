@@ -24,6 +24,10 @@ export const E2E = {
   repoRoot,
   home,
   token,
+  /** People global setup creates, with this password; tests sign in as them. */
+  password: "e2e-password-0123456789",
+  /** Playwright storage states (the session cookie) of the signed-in people. */
+  signedIn: { editor: path.join(home, "editor.state.json"), viewer: path.join(home, "viewer.state.json") },
   dashboardDir: path.join(repoRoot, "apps/dashboard"),
   nextBin: path.join(repoRoot, "node_modules/next/dist/bin/next"),
   apiUrl: `http://127.0.0.1:${apiPort}/graphql`,
@@ -37,7 +41,8 @@ export const E2E = {
     ...base,
     PORT: String(dashboardPort),
     GEOR_API_URL: `http://127.0.0.1:${apiPort}/graphql`,
-    GEOR_API_TOKEN: token,
+    // The dashboard holds no API token: it forwards each signed-in person's session.
+    GEOR_SESSION_SECRET: "e2e-session-secret-0123456789abcdef-0123456789",
   },
   orphanDashboardEnv: {
     ...base,

@@ -1,14 +1,55 @@
 // Seeds the fresh API with a small finished experiment, really trained: build a tiny Blue Marble
 // dataset, create an SFT experiment through createExperiment, and wait until it has run
 // SFT and EVAL. Takes a minute or two on two cores.
+import { writeFileSync } from "node:fs";
 import { gql, writeSeed } from "./api.ts";
+import { E2E } from "./env.ts";
 
 const DATASET = "e2e-tiny";
 const DEADLINE_MS = 6 * 60_000;
 
 type ExperimentState = { experiment: { status: string; error: string | null } | null };
 
+/** Signs `name` in through the dashboard and keeps the session cookie as a Playwright storage state. */
+async function signIn(name: string, file: string): Promise<void> {
+  const res = await fetch(`${E2E.dashboardUrl}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: E2E.dashboardUrl },
+    body: JSON.stringify({ name, password: E2E.password }),
+  });
+  if (!res.ok) throw new Error(`signing ${name} in failed: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith("geor_session="));
+  if (!cookie) throw new Error(`signing ${name} in set no session cookie`);
+  const value = cookie.slice("geor_session=".length).split(";")[0] as string;
+  const state = {
+    cookies: [
+      {
+        name: "geor_session",
+        value,
+        domain: "127.0.0.1",
+        path: "/",
+        expires: -1,
+        httpOnly: true,
+        secure: false,
+        sameSite: "Lax",
+      },
+    ],
+    origins: [],
+  };
+  writeFileSync(file, JSON.stringify(state));
+}
+
 export default async function globalSetup(): Promise<void> {
+  for (const [name, role] of [
+    ["e2e-editor", "EDITOR"],
+    ["e2e-viewer", "VIEWER"],
+  ] as const) {
+    await gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+      i: { name, role, password: E2E.password },
+    });
+  }
+  await signIn("e2e-editor", E2E.signedIn.editor);
+  await signIn("e2e-viewer", E2E.signedIn.viewer);
   await gql(`mutation Build($input: BuildDatasetInput!) { buildDataset(input: $input) { name counts { total } } }`, {
     input: { name: DATASET, limit: 1500, seed: 7 },
   });

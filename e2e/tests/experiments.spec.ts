@@ -1,7 +1,11 @@
 // Starting and cancelling an experiment from the UI, and the API's validation messages.
 import type { Page } from "@playwright/test";
 import { readSeed } from "../support/api.ts";
+import { E2E } from "../support/env.ts";
 import { expect, test } from "../support/fixtures.ts";
+
+// Starting, cancelling and predicting need a person with the right; the seeded editor.
+test.use({ storageState: E2E.signedIn.editor });
 
 /** Fills the new-experiment form on the seeded dataset and submits it. */
 async function startFromForm(page: Page, name: string, epochs: string): Promise<void> {

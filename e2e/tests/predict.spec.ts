@@ -4,6 +4,9 @@ import { readSeed } from "../support/api.ts";
 import { E2E } from "../support/env.ts";
 import { expect, test } from "../support/fixtures.ts";
 
+// Starting, cancelling and predicting need a person with the right; the seeded editor.
+test.use({ storageState: E2E.signedIn.editor });
+
 // A real JPEG shipped in node_modules (NASA imagery from three-globe, a dashboard dependency).
 const IMAGE = path.join(E2E.repoRoot, "node_modules/three-globe/example/img/earth-day.jpg");
 

@@ -140,6 +140,7 @@ async function benchOne(dialect: "sqlite" | "postgres", databaseUrl: string | nu
       tags: [],
       notes: "",
       runDirOf: (id) => path.join(home, "runs", id),
+      createdBy: null,
     });
     // RUNNING while it is measured cold (aggregates computed by the database every time; the
     // in-process queue only takes QUEUED experiments), SUCCEEDED for the warm series.

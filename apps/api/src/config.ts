@@ -15,6 +15,10 @@ export interface ApiConfig {
   databaseUrl: string | null;
   /** The bearer token from GEOR_API_TOKEN, or null: generated and stored under GEOR_HOME. */
   apiToken: string | null;
+  /** GEOR_SECRET: the key personal tokens are hashed under, or null: generated and stored under GEOR_HOME. */
+  secret: string | null;
+  /** GEOR_DEBUG: error responses carry stack traces and internal messages (never in a deployment). */
+  debug: boolean;
   publicRead: boolean;
   production: boolean;
   /** Directories an importDataset mutation may read from (GEOR_IMPORT_ROOTS, ':'-separated; default $GEOR_HOME/imports). */
@@ -56,6 +60,12 @@ function int(name: string, fallback: number, min: number, max: number): number {
   return n;
 }
 
+function secretFromEnv(): string | null {
+  const v = process.env.GEOR_SECRET?.trim() || null;
+  if (v !== null && v.length < 32) throw new ConfigError("GEOR_SECRET must be at least 32 characters");
+  return v;
+}
+
 export function loadConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
   const home = georHome();
   const url = process.env.DATABASE_URL?.trim() || null;
@@ -74,6 +84,8 @@ export function loadConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     home,
     databaseUrl: url,
     apiToken: process.env.GEOR_API_TOKEN?.trim() || null,
+    secret: secretFromEnv(),
+    debug: bool("GEOR_DEBUG", false),
     publicRead: bool("GEOR_PUBLIC_READ", true),
     production: process.env.NODE_ENV === "production",
     importRoots: roots.length > 0 ? roots : [path.join(home, "imports")],

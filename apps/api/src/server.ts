@@ -15,7 +15,8 @@ import { GraphQLError, type GraphQLFormattedError, parse, specifiedRules, valida
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { isAuthorized, resolveApiToken } from "./auth.ts";
+import { BOOTSTRAP_USER, Identifier } from "./auth/caller.ts";
+import { resolveApiToken, resolveServerKey } from "./auth/secrets.ts";
 import type { ApiConfig } from "./config.ts";
 import { DatasetCatalog, isDatasetName } from "./datasets.ts";
 import { openDatabase } from "./db/connect.ts";
@@ -27,6 +28,7 @@ import type { Context, Services } from "./schema/context.ts";
 import { geoSchema } from "./schema/index.ts";
 import { ExperimentService } from "./services/experiments.ts";
 import { ExternalRunService } from "./services/external-runs.ts";
+import { PeopleService } from "./services/people.ts";
 import { ScoringContext } from "./services/scoring.ts";
 import { Store } from "./store/index.ts";
 
@@ -47,7 +49,12 @@ const USER_ERRORS = new Set([
   "ConfigValidationError",
 ]);
 
-function formatError(production: boolean, log: (line: string) => void) {
+/**
+ * Errors as clients see them: what a client caused keeps its message; anything else is logged
+ * here with its stack and answered "internal server error", unless the operator set GEOR_DEBUG.
+ * No response carries a stack trace or a server path otherwise.
+ */
+function formatError(debug: boolean, log: (line: string) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = (error as { originalError?: Error }).originalError;
     if (original && USER_ERRORS.has(original.name)) {
@@ -61,7 +68,7 @@ function formatError(production: boolean, log: (line: string) => void) {
     }
     if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
       log(`internal error at ${formatted.path?.join(".") ?? "(request)"}: ${original?.stack ?? formatted.message}`);
-      if (production)
+      if (!debug)
         return {
           message: "internal server error",
           path: formatted.path,
@@ -90,6 +97,10 @@ export async function startServer(
     queue = new PgBossQueue(await startBoss(config.databaseUrl as string));
   }
   const datasets = new DatasetCatalog();
+  const key = resolveServerKey(config);
+  // The bootstrap token's user exists from the first start, so people can be added under it.
+  await store.people.ensureUser(BOOTSTRAP_USER, "ADMIN");
+  const identifier = new Identifier(store, token, key);
   const services: Services = {
     config,
     store,
@@ -98,6 +109,8 @@ export async function startServer(
     datasetLocks: new Set(),
     experiments: new ExperimentService(store, queue, config, datasets),
     externalRuns: new ExternalRunService(store, datasets, new ScoringContext()),
+    identifier,
+    people: new PeopleService(store, key),
   };
   const schema = await geoSchema();
 
@@ -109,17 +122,26 @@ export async function startServer(
   http.keepAliveTimeout = 65_000;
   http.headersTimeout = 66_000;
   const wss = new WebSocketServer({ server: http, path: "/graphql" });
-  const authorized = (header: string | undefined | null) => isAuthorized(header, token);
+  /** The request's caller, or the GraphQL error that refuses it (a bad token; a read when reads are not public). */
+  const contextOf = async (header: string | undefined | null): Promise<Context | GraphQLError> => {
+    const identity = await identifier.identify(header);
+    if ("refused" in identity)
+      return new GraphQLError(`${identity.refused}; send "Authorization: Bearer <token>" with a valid token`, {
+        extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+      });
+    if (!config.publicRead && identity.caller === null)
+      return new GraphQLError("reads need a token or a sign-in (GEOR_PUBLIC_READ is false)", {
+        extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+      });
+    return { services, caller: identity.caller };
+  };
+  const wsHeader = (params: Record<string, unknown> | undefined) =>
+    (params?.authorization ?? params?.Authorization) as string | undefined;
   const wsCleanup = useServer(
     {
       schema,
-      onConnect: (ctx) => {
-        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as
-          | string
-          | undefined;
-        return config.publicRead || authorized(header);
-      },
-      onSubscribe: (ctx, _id, payload) => {
+      onConnect: async (ctx) => !((await contextOf(wsHeader(ctx.connectionParams))) instanceof GraphQLError),
+      onSubscribe: async (ctx, _id, payload) => {
         let document: ReturnType<typeof parse>;
         try {
           document = parse(payload.query);
@@ -128,10 +150,8 @@ export async function startServer(
         }
         const errors = validate(schema, document, [...specifiedRules, depthLimit(config.maxQueryDepth)]);
         if (errors.length > 0) return errors;
-        const header = (ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization) as
-          | string
-          | undefined;
-        const contextValue: Context = { services, authenticated: authorized(header) };
+        const contextValue = await contextOf(wsHeader(ctx.connectionParams));
+        if (contextValue instanceof GraphQLError) return [contextValue];
         return {
           schema,
           document,
@@ -156,9 +176,9 @@ export async function startServer(
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: [depthLimit(config.maxQueryDepth)],
-    includeStacktraceInErrorResponses: !config.production,
+    includeStacktraceInErrorResponses: config.debug,
     introspection: true,
-    formatError: formatError(config.production, log),
+    formatError: formatError(config.debug, log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       costLimit,
@@ -184,9 +204,9 @@ export async function startServer(
     }
   });
   // Sprite sheets of dataset thumbnails; only files under a dataset's sprites/ folder.
-  app.get("/files/datasets/:name/sprites/:file", (req, res) => {
-    if (!config.publicRead && !authorized(req.headers.authorization)) {
-      res.status(401).json({ error: "reads need the API token (GEOR_PUBLIC_READ is false)" });
+  app.get("/files/datasets/:name/sprites/:file", async (req, res) => {
+    if ((await contextOf(req.headers.authorization)) instanceof GraphQLError) {
+      res.status(401).json({ error: "reads need a token or a sign-in (GEOR_PUBLIC_READ is false)" });
       return;
     }
     const { name, file } = req.params;
@@ -201,21 +221,26 @@ export async function startServer(
   app.use(
     "/graphql",
     express.json({ limit: Math.ceil(config.maxUploadBytes * 1.4) + 65536 }),
-    // Files come only with mutations, which all need the token: refuse an anonymous upload before
-    // its bytes are read (a predictions file may be gigabytes).
-    (req: Request, res: Response, next: NextFunction) => {
-      if (req.is("multipart/form-data") && !authorized(req.headers.authorization)) {
-        res.status(401).json({
-          errors: [
-            {
-              message: "uploads need the API token (Authorization: Bearer <token>)",
-              extensions: { code: "UNAUTHENTICATED" },
-            },
-          ],
-        });
-        return;
+    // Who is calling, once per request. Files come only with mutations, which all need a caller:
+    // refuse an anonymous upload before its bytes are read (a predictions file may be gigabytes).
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const context = await contextOf(req.headers.authorization);
+        const refusal =
+          context instanceof GraphQLError
+            ? context.message
+            : context.caller === null && req.is("multipart/form-data")
+              ? "uploads need a token (Authorization: Bearer <token>)"
+              : null;
+        if (refusal !== null) {
+          res.status(401).json({ errors: [{ message: refusal, extensions: { code: "UNAUTHENTICATED" } }] });
+          return;
+        }
+        res.locals.context = context;
+        next();
+      } catch (err) {
+        next(err);
       }
-      next();
     },
     badRequestOnError(
       graphqlUploadExpress({
@@ -223,17 +248,7 @@ export async function startServer(
         maxFiles: 1,
       }),
     ),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const authenticated = authorized(req.headers.authorization);
-        if (!config.publicRead && !authenticated) {
-          throw new GraphQLError("reads need the API token (GEOR_PUBLIC_READ is false)", {
-            extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
-          });
-        }
-        return { services, authenticated };
-      },
-    }),
+    expressMiddleware(apollo, { context: async ({ res }) => res.locals.context as Context }),
   );
 
   app.use(requestErrors(log));

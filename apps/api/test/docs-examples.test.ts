@@ -1,47 +1,80 @@
 /**
- * The runnable examples of docs/graphql.md (code blocks whose info string ends in "example")
- * against a live server with a trained experiment, on both databases.
+ * The runnable examples of the docs (code blocks whose info string ends in "example") against a
+ * live server: docs/graphql.md's queries with a trained experiment, on both databases; and
+ * "evaluate your own model" — README.md, docs/getting-started.md and graphql.md's external runs —
+ * from importing a stand-in IM2GPS3K with the CLI to uploading a model's answers with curl and the
+ * Python client, on SQLite (they drive the CLI and the HTTP API; the dialects are
+ * external-runs.test.ts's job).
  */
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { DIALECTS, ok, startApi, subscribe, type TestApi, TINY_CONFIG, TOKEN } from "./helpers.ts";
+import { IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED, writeIm2gps3kFixture } from "./im2gps3k-fixture.ts";
 
-const doc = readFileSync(fileURLToPath(new URL("../../../docs/graphql.md", import.meta.url)), "utf8");
-const examples = [...doc.matchAll(/```(\w+) example\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const python = spawnSync("python3", ["-c", "import requests"]).status === 0;
+
+type Example = { lang: string; code: string; section: string };
+
+/** A doc's example blocks in order, each with the `## ` section it is in. */
+function examplesOf(doc: string): Example[] {
+  const text = readFileSync(path.join(repo, doc), "utf8");
+  const out: Example[] = [];
+  let section = "";
+  for (const m of text.matchAll(/^## (.+)$|```(\w+) example\n([\s\S]*?)```/gm)) {
+    if (m[1] !== undefined) section = m[1];
+    else out.push({ lang: m[2] as string, code: m[3] as string, section });
+  }
+  return out;
+}
+
+/** The nth example block of `lang` in `section` of `doc`. */
+function example(doc: string, section: string, lang: string, nth = 0): Example {
+  return (
+    examplesOf(doc).filter((e) => e.section === section && e.lang === lang)[nth] ??
+    assert.fail(`${doc} has no ${nth + 1}. \`\`\`${lang} example block in "## ${section}"`)
+  );
+}
+
+/**
+ * Runs an example written into `dir` (Python finds the modules beside it) from `cwd` (tsx is
+ * found from there). Asynchronous: the server runs in this process and must keep answering.
+ */
+function runExample({ lang, code }: Example, dir: string, env: NodeJS.ProcessEnv, cwd = dir): Promise<string> {
+  const file = path.join(dir, { bash: "example.sh", ts: "example.mts", python: "example.py" }[lang] as string);
+  writeFileSync(file, code);
+  const [cmd, args] =
+    lang === "bash"
+      ? ["bash", ["-euo", "pipefail", file]]
+      : lang === "ts"
+        ? [process.execPath, ["--import", "tsx", file]]
+        : ["python3", [file]];
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd as string,
+      args as string[],
+      { cwd, env: { ...env, PYTHONDONTWRITEBYTECODE: "1" }, encoding: "utf8", timeout: 120_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${lang} example failed (${err.message}):\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
 
 for (const dialect of DIALECTS) {
   describe(`docs/graphql.md examples on ${dialect}`, () => {
     let api: TestApi;
     let env: NodeJS.ProcessEnv;
     const dir = mkdtempSync(path.join(os.tmpdir(), "geor-docs-"));
-    // Asynchronous: the server runs in this process and must keep answering.
-    // The nth example block of a language, in document order.
-    const run = async (lang: string, nth = 0): Promise<string> => {
-      const { code } =
-        examples.filter((e) => e.lang === lang)[nth] ??
-        assert.fail(`docs/graphql.md has no ${nth + 1}. \`\`\`${lang} example block`);
-      const file = path.join(dir, { bash: "example.sh", ts: "example.mts", python: "example.py" }[lang] as string);
-      writeFileSync(file, code);
-      const [cmd, args] =
-        lang === "bash"
-          ? ["bash", ["-euo", "pipefail", file]]
-          : lang === "ts"
-            ? [process.execPath, ["--import", "tsx", file]]
-            : ["python3", [file]];
-      return new Promise((resolve, reject) => {
-        execFile(cmd as string, args as string[], { env, encoding: "utf8", timeout: 60_000 }, (err, stdout, stderr) => {
-          if (err) reject(new Error(`${lang} example failed (${err.message}):\n${stdout}\n${stderr}`));
-          else resolve(stdout);
-        });
-      });
-    };
+    const run = (lang: string, nth = 0) =>
+      runExample(example("docs/graphql.md", "Examples", lang, nth), dir, env, process.cwd());
 
     before(async () => {
       api = await startApi(dialect);
@@ -120,3 +153,94 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("evaluate your own model: the README, getting-started and graphql.md examples on sqlite", () => {
+  let api: TestApi;
+  let env: NodeJS.ProcessEnv;
+  // The user's folder, as at the repository root: `npx geor` finds the CLI in node_modules (a
+  // link to the repository's) and runs it here (without it, npx would ask the registry for "geor").
+  const work = mkdtempSync(path.join(os.tmpdir(), "geor-docs-im2gps3k-"));
+  symlinkSync(path.join(repo, "node_modules"), path.join(work, "node_modules"));
+  const run = (doc: string, section: string, lang: string, nth = 0) =>
+    runExample(example(doc, section, lang, nth), work, env);
+  const GETTING_STARTED = ["docs/getting-started.md", "4. Evaluate your own model"] as const;
+  const added = (n: number, unparsed: number) => new RegExp(`^\\{'added': ${n}, 'unparsed': ${unparsed}\\}$`, "m");
+  const experimentNamed = async (name: string) =>
+    (
+      await ok<{
+        experiments: { edges: Array<{ node: { id: string; name: string; kind: string; metricNames: string[] } }> };
+      }>(api, "{ experiments(first: 100) { edges { node { id name kind metricNames } } } }")
+    ).experiments.edges
+      .map((e) => e.node)
+      .find((e) => e.name === name) ?? assert.fail(`no experiment "${name}"`);
+
+  before(async () => {
+    api = await startApi("sqlite");
+    await writeIm2gps3kFixture(work);
+    env = { ...process.env, GEOR_API: api.url.replace(/\/graphql$/, ""), GEOR_API_TOKEN: TOKEN };
+  });
+  after(async () => {
+    await api?.stop();
+    unlinkSync(path.join(work, "node_modules")); // the link first: rmSync must not reach the repository's
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  // In the walkthrough's order: each step uses what the one before made.
+  test("getting-started: npx geor imports IM2GPS3K into the test split", async () => {
+    await run(...GETTING_STARTED, "bash");
+    const d = await ok<{ dataset: { kind: string; counts: { test: number } } }>(
+      api,
+      `{ dataset(name: "im2gps3k") { kind counts { test } } }`,
+    );
+    assert.equal(d.dataset.counts.test, IM2GPS3K_PHOTOS);
+  });
+
+  test("getting-started: the model sketch writes one JSON line per photo", async () => {
+    await run(...GETTING_STARTED, "python");
+    const lines = readFileSync(path.join(work, "answers.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.equal(lines.length, IM2GPS3K_PHOTOS);
+    assert.deepEqual(Object.keys(lines[0]), ["sample_id", "answer"]);
+  });
+
+  test("getting-started: curl starts a run, uploads answers.jsonl and finishes it", async () => {
+    const out = await run(...GETTING_STARTED, "bash", 1);
+    assert.match(out, new RegExp(`"addPredictions":\\{"added":${IM2GPS3K_PHOTOS},"unparsed":${IM2GPS3K_UNPARSED}\\}`));
+    assert.match(out, /"finishExperiment":\{"status":"SUCCEEDED","finalMetrics":\{"split":"test"/);
+    const id = (await experimentNamed("geo-r-vlm (curl)")).id;
+    assert.match(out, new RegExp(`^error map: http://127.0.0.1:3000/error-map\\?experiment=${id}$`, "m"));
+  });
+
+  test("getting-started: the Python client uploads it and prints the summary and the run's page", async () => {
+    const out = await run(...GETTING_STARTED, "python", 1);
+    assert.match(out, added(IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED));
+    assert.match(out, /^median \d+ km, acc@25 km \d+\.\d%, country \d+\.\d%$/m);
+    const experiment = await experimentNamed("geo-r-vlm");
+    assert.equal(experiment.kind, "EXTERNAL");
+    assert.match(out, new RegExp(`^http://127.0.0.1:3000/experiments/${experiment.id}$`, "m"));
+  });
+
+  test("README: the Python client example", async () => {
+    const out = await run("README.md", "Evaluate your own model", "python");
+    assert.match(out, added(IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED));
+    assert.match(out, /'medianKm': [\d.]+/);
+  });
+
+  test("graphql.md external runs: curl logs points, shows a refused call, uploads, finishes", async () => {
+    const out = await run("docs/graphql.md", "External runs", "bash");
+    assert.match(out, /"logMetrics":2/);
+    assert.match(out, /"problems":\["row 2: unknown sample id \\"not-in-im2gps3k.jpg\\""\]/);
+    assert.match(out, new RegExp(`"addPredictions":\\{"added":${IM2GPS3K_PHOTOS},"unparsed":${IM2GPS3K_UNPARSED}\\}`));
+    assert.match(out, /"finishExperiment":\{"status":"SUCCEEDED"/);
+    assert.deepEqual((await experimentNamed("geo-r-vlm rl")).metricNames, ["loss", "reward/mean"]);
+  });
+
+  test("graphql.md external runs: the Python client logs curves and sends GeoCLIP's CSV as rows", async () => {
+    const out = await run("docs/graphql.md", "External runs", "python");
+    assert.match(out, added(IM2GPS3K_PHOTOS, 0));
+    assert.match(out, /^SUCCEEDED: median \d+ km, 1 km \d+\.\d%, 25 km/m);
+    assert.deepEqual((await experimentNamed("geoclip")).metricNames, ["loss", "lr"]);
+  });
+});

@@ -200,6 +200,16 @@ for (const dialect of DIALECTS) {
         { f: { experimentId: run.id } },
       );
       assert.equal(points.predictionPoints.count, 3);
+      const unreadablePoints = await ok<{ predictionPoints: { count: number; totalCount: number } }>(
+        api,
+        `query($f: PredictionFilter!) { predictionPoints(filter: $f) { count totalCount } }`,
+        { f: { experimentId: run.id, parsed: false } },
+      );
+      assert.deepEqual(
+        unreadablePoints.predictionPoints,
+        { count: 0, totalCount: 0 },
+        "unreadable answers have no point",
+      );
       const filtered = async (f: Record<string, unknown>) =>
         (
           await ok<{ predictions: { edges: Array<{ node: { sampleId: string } }> } }>(
@@ -221,6 +231,32 @@ for (const dialect of DIALECTS) {
       );
       const late = await add(run.id, [{ sampleId: (test4[0] as Sample).id, lat: 0, lon: 0 }]);
       assert.equal(late.errors?.[0]?.extensions?.code, "CONFLICT", "a finished run takes no more");
+    });
+
+    test("logMetrics and addPredictions move the run's version, which experimentProgress follows", async () => {
+      const run = await start("followed");
+      const version = async () =>
+        (
+          await ok<{ experiment: { version: number } }>(api, `query($id: ID!) { experiment(id: $id) { version } }`, {
+            id: run.id,
+          })
+        ).experiment.version;
+      const v0 = await version();
+      await ok(api, `mutation($id: ID!, $p: [MetricPointInput!]!) { logMetrics(experimentId: $id, points: $p) }`, {
+        id: run.id,
+        p: [{ name: "loss", step: 1, value: 1 }],
+      });
+      const v1 = await version();
+      assert.ok(v1 > v0, `logMetrics: version ${v0} → ${v1}`);
+      const sample = test4[0] as Sample;
+      const r = await add(run.id, [{ sampleId: sample.id, lat: sample.lat, lon: sample.lon }]);
+      assert.deepEqual(r.data?.addPredictions, { added: 1, unparsed: 0 }, JSON.stringify(r.errors));
+      const v2 = await version();
+      assert.ok(v2 > v1, `addPredictions: version ${v1} → ${v2}`);
+      // A refused call stores nothing and changes nothing a subscriber sees.
+      const refused = await add(run.id, [{ sampleId: sample.id, lat: 0, lon: 0 }]);
+      assert.equal(refused.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+      assert.equal(await version(), v2);
     });
 
     test("logMetrics feeds the run's series; a FAILED finish keeps the client's error", async () => {

@@ -112,6 +112,8 @@ export async function gql<T = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: GqlResult["errors"] };
+  // No error response carries a stack trace (GEOR_DEBUG is off in every test).
+  for (const e of body.errors ?? []) assert.equal(e.extensions?.stacktrace, undefined, `a stack trace in ${e.message}`);
   return { status: res.status, data: body.data ?? null, errors: body.errors };
 }
 
@@ -208,6 +210,7 @@ export function createTestExperiment(store: Store, name = "e") {
     tags: [],
     notes: "",
     runDirOf: (id) => `/tmp/${id}`,
+    createdBy: null,
   });
 }
 

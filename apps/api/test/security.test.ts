@@ -101,13 +101,25 @@ for (const dialect of DIALECTS) {
       assert.match(body.errors?.[0].message ?? "", /^image: larger than the 2048-byte limit/);
     });
 
-    test("production mode: errors carry no stack trace; development mode does", async () => {
+    test("errors carry no stack trace, in any mode, unless the operator sets GEOR_DEBUG", async () => {
       const q = `{ predictions(filter: { experimentId: "x", split: "dev" }) { edges { cursor } } }`;
-      const prod = await gql(production, q);
-      assert.equal(prod.errors?.[0].extensions?.code, "BAD_USER_INPUT");
-      assert.equal(prod.errors?.[0].extensions?.stacktrace, undefined);
-      const dev = await gql(open, q);
-      assert.ok(Array.isArray(dev.errors?.[0].extensions?.stacktrace));
+      for (const api of [production, open]) {
+        const r = await gql(api, q);
+        assert.equal(r.errors?.[0].extensions?.code, "BAD_USER_INPUT");
+        assert.equal(r.errors?.[0].extensions?.stacktrace, undefined);
+      }
+      const debug = await startApi(dialect, { debug: true }, { pgWorker: false });
+      try {
+        const res = await fetch(debug.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: q }),
+        });
+        const body = (await res.json()) as { errors: Array<{ extensions?: { stacktrace?: unknown } }> };
+        assert.ok(Array.isArray(body.errors[0]?.extensions?.stacktrace), "GEOR_DEBUG=1 shows the stack");
+      } finally {
+        await debug.stop();
+      }
     });
 
     test("importDataset refuses paths outside the import roots: '..', absolute, and through a symlink", async () => {

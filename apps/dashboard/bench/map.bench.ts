@@ -41,6 +41,7 @@ async function seed(): Promise<string> {
     tags: ["bench"],
     notes: "synthetic predictions for the dashboard benchmark",
     runDirOf: (id) => path.join(home, "runs", id),
+    createdBy: null,
   });
   const rows = await syntheticPredictions(N);
   for (let i = 0; i < rows.length; i += 5000) {

@@ -30,6 +30,63 @@ export interface ExperimentTable {
   kind: string;
   /** The split an external run predicts (null for built-in runs: their config says). */
   split: string | null;
+  /** The user who created it (null: before people existed). */
+  created_by: string | null;
+}
+
+export interface UserTable {
+  id: string;
+  /** Unique; what people sign in with and what the audit log names. */
+  name: string;
+  /** VIEWER | EDITOR | ADMIN */
+  role: string;
+  /** scrypt: see auth/passwords.ts; null for people who only use tokens. */
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  /** Public: the token's first part, how a presented token is found. */
+  id: string;
+  user_id: string;
+  name: string;
+  /** PERSONAL (created by its owner or an admin) | SESSION (a dashboard sign-in). */
+  kind: string;
+  /** HMAC-SHA256 of the token's secret part under the server's key (auth/tokens.ts). */
+  secret_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SignInAttemptTable {
+  id: Generated<number>;
+  name: string;
+  at: string;
+  ok: number;
+}
+
+export interface SignInCodeTable {
+  code_hash: string;
+  user_id: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  user_name: string;
+  /** The mutation. */
+  action: string;
+  /** What it acted on (an id or a name), when it names one. */
+  target: string | null;
+}
+
+export interface DatasetOwnerTable {
+  name: string;
+  created_by: string;
 }
 
 export interface StageTable {
@@ -169,6 +226,12 @@ export interface Database {
   checkpoints: CheckpointTable;
   predictions: PredictionTable;
   prediction_bins: PredictionBinTable;
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+  sign_in_attempts: SignInAttemptTable;
+  sign_in_codes: SignInCodeTable;
+  audit_log: AuditTable;
+  dataset_owners: DatasetOwnerTable;
 }
 
 export type Row<T extends keyof Database> = {

@@ -5,7 +5,6 @@ import { GraphQLError } from "graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -23,7 +22,7 @@ import { runTask } from "../jobs/spawn.ts";
 import { confinePath } from "../paths.ts";
 import { decodeCursor, encodeCursor } from "../store/types.ts";
 import { badInput, Connection, pageInfo, pageSize, Region } from "./common.ts";
-import type { Context } from "./context.ts";
+import { type Context, callerName } from "./context.ts";
 
 @ObjectType()
 export class SplitCounts {
@@ -221,6 +220,14 @@ export class DatasetResolver {
     return view ? toDataset(view) : null;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Who built or imported it (null: before people existed).",
+  })
+  createdBy(@Root() d: Dataset, @Ctx() ctx: Context): Promise<string | null> {
+    return ctx.services.store.datasetOwners.of(d.name);
+  }
+
   @FieldResolver(() => SampleConnection, {
     complexity: ({ args, childComplexity }) => 1 + (args.first ?? 20) * childComplexity,
   })
@@ -260,7 +267,6 @@ export class DatasetResolver {
     };
   }
 
-  @Authorized()
   @Mutation(() => Dataset, {
     description: "Builds a Blue Marble dataset (real NASA imagery patches) under $GEOR_HOME/datasets.",
   })
@@ -288,11 +294,11 @@ export class DatasetResolver {
           ...(input.limit != null ? { limit: input.limit } : {}),
         },
       });
+      await ctx.services.store.datasetOwners.set(name, callerName(ctx));
       return loaded(ctx, name);
     });
   }
 
-  @Authorized()
   @Mutation(() => ImportResult, {
     description: "Imports a benchmark or photo folder; paths must lie inside the configured import roots.",
   })
@@ -323,6 +329,7 @@ export class DatasetResolver {
       }).catch((err: Error) => {
         throw new GraphQLError(err.message, { extensions: { code: "BAD_USER_INPUT", field: "input" } });
       });
+      await ctx.services.store.datasetOwners.set(input.name, callerName(ctx));
       return { dataset: loaded(ctx, input.name), imported: r.imported, rejected: r.rejected };
     });
   }

@@ -3,7 +3,6 @@ import { storedLevels } from "@geor/core";
 import { GraphQLJSON } from "graphql-scalars";
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -22,7 +21,7 @@ import {
 import type { ExperimentRow } from "../store/index.ts";
 import { EXPERIMENT_STATUSES, type ExperimentStatus, STAGE_NAMES, STAGE_STATUSES } from "../store/types.ts";
 import { Connection, enumOf, pageInfo } from "./common.ts";
-import type { Context } from "./context.ts";
+import { type Context, callerName } from "./context.ts";
 
 export const ExperimentStatusEnum = enumOf(EXPERIMENT_STATUSES);
 /** The stages of a built-in run, and EXTERNAL: the stage of every point an external run logs. */
@@ -111,6 +110,8 @@ export class Experiment {
   finalMetrics!: unknown;
   @Field(() => Int, { description: "Changes whenever anything a subscriber sees changes." }) version!: number;
   @Field(() => ExperimentKindEnum) kind!: string;
+  @Field(() => String, { nullable: true, description: "Who created it (null: before people existed)." })
+  createdBy!: string | null;
   @Field(() => String, {
     nullable: true,
     description: "The dataset split its predictions are of (a built-in run's is config.eval.split).",
@@ -176,6 +177,7 @@ export function toExperiment(r: ExperimentRow): Experiment {
     finalMetrics: r.final_metrics ? finalMetricsOf(r.final_metrics) : null,
     version: r.version,
     kind: r.kind,
+    createdBy: r.created_by,
     split: r.split ?? (r.kind === "BUILTIN" ? builtinSplit(r.config) : null),
   };
 }
@@ -264,7 +266,6 @@ export class ExperimentResolver {
     return ctx.services.experiments.logs(e.id, last);
   }
 
-  @Authorized()
   @Mutation(() => Experiment, {
     description: "Validates the config and queues the experiment (SFT → RL if configured → EVAL).",
   })
@@ -272,10 +273,9 @@ export class ExperimentResolver {
     @Arg("input", () => CreateExperimentInput) input: CreateExperimentInput,
     @Ctx() ctx: Context,
   ): Promise<Experiment> {
-    return toExperiment(await ctx.services.experiments.create(input));
+    return toExperiment(await ctx.services.experiments.create(input, callerName(ctx)));
   }
 
-  @Authorized()
   @Mutation(() => Experiment, {
     description: "A queued experiment is cancelled at once; a running one stops within seconds.",
   })
@@ -283,7 +283,6 @@ export class ExperimentResolver {
     return toExperiment(await ctx.services.experiments.cancel(id));
   }
 
-  @Authorized()
   @Mutation(() => Boolean, {
     description: "Deletes a finished, failed, cancelled or queued experiment with its predictions and run directory.",
   })
@@ -291,7 +290,6 @@ export class ExperimentResolver {
     return ctx.services.experiments.delete(id);
   }
 
-  @Authorized()
   @Mutation(() => Experiment)
   async tagExperiment(
     @Arg("id", () => ID) id: string,

@@ -1,22 +1,15 @@
-/** The executable schema: type-graphql resolvers, the bearer-token check on mutations. */
+/** The executable schema: type-graphql resolvers, every root field checked by access.ts. */
 import "reflect-metadata";
-import { GraphQLError, type GraphQLSchema } from "graphql";
-import { type AuthChecker, buildSchema } from "type-graphql";
-import type { Context } from "./context.ts";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { accessControl } from "../access.ts";
 import { DatasetResolver } from "./dataset.ts";
 import { ExperimentResolver } from "./experiment.ts";
 import { ExternalRunResolver } from "./external.ts";
+import { ApiTokenResolver, PeopleResolver } from "./people.ts";
 import { PredictResolver } from "./predict.ts";
 import { PredictionConnectionResolver, PredictionResolver, PredictionSampleResolver } from "./prediction.ts";
 import { PredictionPointsResolver } from "./prediction-points.ts";
-
-const authChecker: AuthChecker<Context> = ({ context, info }) => {
-  if (context.authenticated) return true;
-  throw new GraphQLError(
-    `${info.fieldName} needs the API token: send "Authorization: Bearer <token>" (GEOR_API_TOKEN, or the token the server printed and stored in $GEOR_HOME/api-token)`,
-    { extensions: { code: "UNAUTHENTICATED" } },
-  );
-};
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -31,8 +24,11 @@ export function geoSchema(): Promise<GraphQLSchema> {
       PredictionSampleResolver,
       PredictionPointsResolver,
       PredictResolver,
+      PeopleResolver,
+      ApiTokenResolver,
     ],
-    authChecker,
+    // Who may run what: one table (access.ts), checked before each root field and audited after.
+    globalMiddlewares: [accessControl],
     validate: false,
     // Required by type-graphql for any subscription, although ours brings its own `subscribe`
     // (it polls the database, which works across API and worker processes).

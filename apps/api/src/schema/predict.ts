@@ -6,7 +6,7 @@
 import type { ImagePrediction } from "@geor/core";
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
-import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Resolver } from "type-graphql";
 import { sniffImageType } from "../images.ts";
 import type { ImageInput } from "../services/experiments.ts";
 import { badInput, PredictedRegion } from "./common.ts";
@@ -93,7 +93,6 @@ function toPredictResult(imageType: string, result: ImagePrediction): PredictRes
 
 @Resolver()
 export class PredictResolver {
-  @Authorized()
   @Mutation(() => PredictResult, {
     description: "Predicts where an image was taken with a finished experiment's model. Give image or imageBase64.",
   })

@@ -57,8 +57,9 @@ export class PredictionPointsResolver {
     @Arg("after", () => ID, { nullable: true, description: "Only predictions with a larger id." })
     after: string | null | undefined,
   ): Promise<PredictionPoints> {
-    // Only predictions with a coordinate have a point: an unreadable answer has none.
-    const f = { ...checkFilter(filter), parsed: true };
+    // Only predictions with a coordinate have a point: an unreadable answer has none (so a filter
+    // on unreadable answers, parsed: false, matches no point).
+    const f = { ...checkFilter(filter), located: true };
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREDICTION_POINTS)
       throw badInput("limit", `must be an integer in [1, ${MAX_PREDICTION_POINTS}], got ${limit}`);
     // An omitted argument arrives as undefined, an explicit null as null.

@@ -125,7 +125,7 @@ export class ExperimentService {
   }
 
   /** Validates the input and the config, creates the experiment QUEUED and queues it. */
-  async create(input: CreateExperiment): Promise<ExperimentRow> {
+  async create(input: CreateExperiment, createdBy: string): Promise<ExperimentRow> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
     if (!isDatasetName(input.dataset) || !this.datasets.get(input.dataset))
@@ -141,15 +141,20 @@ export class ExperimentService {
       tags: input.tags,
       notes: input.notes,
       runDirOf: (id) => path.join(this.runsDir, `experiment-${id}`),
+      createdBy,
     });
     await this.queue.enqueue(row.id);
     return row;
   }
 
-  /** A queued experiment is cancelled at once; a running one's job stops within seconds. */
+  /**
+   * A queued experiment is cancelled at once; a running one's job stops within seconds; a running
+   * external run (no job here) ends CANCELLED at once.
+   */
   async cancel(id: string): Promise<ExperimentRow> {
-    await this.mustGet(id);
-    await this.rows.requestCancel(id);
+    const row = await this.mustGet(id);
+    if (row.kind === "EXTERNAL") await this.rows.finish(id, "CANCELLED");
+    else await this.rows.requestCancel(id);
     return this.mustGet(id);
   }
 

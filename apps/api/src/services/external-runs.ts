@@ -51,7 +51,7 @@ export class ExternalRunService {
     private readonly scoring: ScoringContext,
   ) {}
 
-  async start(input: StartExternal): Promise<ExperimentRow> {
+  async start(input: StartExternal, createdBy: string): Promise<ExperimentRow> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
     if (!isDatasetName(input.dataset) || !this.datasets.dir(input.dataset))
@@ -65,7 +65,7 @@ export class ExternalRunService {
       throw badInput("input.config", `must be at most ${MAX_CONFIG_BYTES / 1024} kB of JSON`);
     checkTags(input.tags, "input.tags");
     if (input.notes.length > 10_000) throw badInput("input.notes", "at most 10,000 characters");
-    return this.store.experiments.createExternal({ ...input, name, config });
+    return this.store.experiments.createExternal({ ...input, name, config, createdBy });
   }
 
   /** The run, which must be external and still running to take more. */
@@ -158,6 +158,8 @@ export class ExternalRunService {
       await out.undo();
       throw batchError(field, out.problems, out.problemCount);
     }
+    // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
+    if (out.added > 0) await this.store.experiments.changed(run.id);
     return { added: out.added, unparsed: out.unparsed };
   }
 

@@ -25,6 +25,8 @@ export interface NewExperiment {
   tags: string[];
   notes: string;
   runDirOf: (id: string) => string;
+  /** The user who creates it. */
+  createdBy: string | null;
 }
 
 /** A run trained elsewhere, which a client fills with metric points and predictions. */
@@ -35,6 +37,7 @@ export interface NewExternalExperiment {
   config: unknown;
   tags: string[];
   notes: string;
+  createdBy: string | null;
 }
 
 export interface ExperimentListFilter {
@@ -98,6 +101,7 @@ export class ExperimentStore {
       final_metrics: null,
       kind: "BUILTIN",
       split: null,
+      created_by: input.createdBy,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto("experiments").values(row).execute();
@@ -150,6 +154,7 @@ export class ExperimentStore {
       final_metrics: null,
       kind: "EXTERNAL",
       split: input.split,
+      created_by: input.createdBy,
     };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto("experiments").values(row).execute();
@@ -401,6 +406,11 @@ export class ExperimentStore {
       const row = await this.get(id);
       if (row?.status === "RUNNING") await this.finish(id, "CANCELLED");
     }
+  }
+
+  /** Tells subscribers that something they see changed outside the experiment's row (its predictions). */
+  changed(id: string): Promise<void> {
+    return bumpVersion(this.db, id);
   }
 
   async version(id: string): Promise<number | null> {

@@ -1,6 +1,9 @@
 /** The store: every SQL statement of the API and its workers lives under this folder. */
 import type { Db } from "../db/connect.ts";
+import { AuditStore } from "./audit.ts";
+import { DatasetOwnerStore } from "./dataset-owners.ts";
 import { ExperimentStore } from "./experiments.ts";
+import { PeopleStore } from "./people.ts";
 import { PredictionPointStore } from "./prediction-points.ts";
 import { PredictionStore } from "./predictions.ts";
 import { RunRecordStore } from "./run-records.ts";
@@ -8,11 +11,17 @@ import { RunRecordStore } from "./run-records.ts";
 export class Store {
   readonly experiments: ExperimentStore;
   readonly records: RunRecordStore;
+  readonly people: PeopleStore;
+  readonly audit: AuditStore;
+  readonly datasetOwners: DatasetOwnerStore;
   readonly predictions: PredictionStore;
   readonly predictionPoints: PredictionPointStore;
   constructor(readonly database: Db) {
     this.experiments = new ExperimentStore(database.db);
     this.records = new RunRecordStore(database.db);
+    this.people = new PeopleStore(database.db);
+    this.audit = new AuditStore(database.db);
+    this.datasetOwners = new DatasetOwnerStore(database.db);
     this.predictions = new PredictionStore(database.db, database.sqlite);
     this.predictionPoints = new PredictionPointStore(database.db, database.sqlite);
   }
@@ -22,7 +31,9 @@ export class Store {
 }
 
 export { compareBreakdowns } from "./aggregates.ts";
+export * from "./audit.ts";
 export * from "./experiments.ts";
+export * from "./people.ts";
 export * from "./prediction-points.ts";
 export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";
 export * from "./predictions.ts";

@@ -102,7 +102,8 @@ export function binsCover(f: PredictionFilter): boolean {
     f.minErrorKm == null &&
     f.maxErrorKm == null &&
     f.parsed == null &&
-    f.consistent == null
+    f.consistent == null &&
+    !f.located
   );
 }
 

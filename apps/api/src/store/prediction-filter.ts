@@ -25,5 +25,6 @@ export function applyFilter<O>(q: PredQuery<O>, f: PredictionFilter): PredQuery<
   if (f.level && f.hit != null) q = q.where(hitColumn(f.level), "=", f.hit ? 1 : 0);
   if (f.parsed != null) q = q.where("parsed", "=", f.parsed ? 1 : 0);
   if (f.consistent != null) q = q.where("consistent", "=", f.consistent ? 1 : 0);
+  if (f.located) q = q.where("pred_lat", "is not", null);
   return q;
 }

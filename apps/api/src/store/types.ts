@@ -30,6 +30,8 @@ export interface PredictionFilter {
   parsed?: boolean | null;
   /** Only predictions whose coordinate lies in their stated country (true) or not (false). */
   consistent?: boolean | null;
+  /** Only predictions with a predicted coordinate (the map's points). */
+  located?: boolean;
 }
 
 /** A stored prediction, with its experiment's id in place of the experiment's number. */

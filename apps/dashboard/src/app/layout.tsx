@@ -4,7 +4,9 @@ import type { ReactNode } from "react";
 import { ApiStatusBanner } from "@/components/layout/api-status-banner";
 import { Nav } from "@/components/layout/nav";
 import { Providers } from "@/components/layout/providers";
+import { ViewerProvider } from "@/components/session/viewer";
 import { apiWsUrl } from "@/lib/api-endpoint";
+import { signedIn } from "@/lib/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,13 +17,16 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Read the API address per request, so one build serves any GEOR_API_URL.
   await connection();
+  const viewer = await signedIn();
   return (
     <html lang="en">
       <body>
         <Providers wsUrl={apiWsUrl()}>
-          <Nav />
-          <ApiStatusBanner />
-          <main>{children}</main>
+          <ViewerProvider viewer={viewer}>
+            <Nav />
+            <ApiStatusBanner />
+            <main>{children}</main>
+          </ViewerProvider>
         </Providers>
       </body>
     </html>

@@ -40,6 +40,10 @@ export type ExplorerState = {
   maxKm: number | null;
   level: ChainLevel | null;
   hit: boolean | null;
+  /** Answers with (true) or without (false) a readable coordinate; URL `answer=readable|unreadable`. */
+  parsed: boolean | null;
+  /** Coordinates inside (true) or outside (false) the stated country; URL `consistency=consistent|inconsistent`. */
+  consistent: boolean | null;
   order: ExplorerOrder;
   selected: string | null;
   view: { longitude: number; latitude: number; zoom: number } | null;
@@ -54,6 +58,8 @@ export const DEFAULT_EXPLORER_STATE: ExplorerState = {
   maxKm: null,
   level: null,
   hit: null,
+  parsed: null,
+  consistent: null,
   order: "ERROR_DESC",
   selected: null,
   view: null,
@@ -71,6 +77,21 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
 
+/** How a yes / no filter is spelt in the URL: the word for true, the word for false. */
+type YesNo = readonly [yes: string, no: string];
+const HIT_WORDS: YesNo = ["true", "false"];
+const ANSWER_WORDS: YesNo = ["readable", "unreadable"];
+const CONSISTENCY_WORDS: YesNo = ["consistent", "inconsistent"];
+
+/** Any other word than the two: no filter. */
+function parseYesNo(value: string | null, [yes, no]: YesNo): boolean | null {
+  return value === yes ? true : value === no ? false : null;
+}
+
+function setYesNo(out: URLSearchParams, name: string, value: boolean | null, [yes, no]: YesNo): void {
+  if (value !== null) out.set(name, value ? yes : no);
+}
+
 function iso2(value: string | null): string | null {
   return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : null;
 }
@@ -84,7 +105,6 @@ export function parseExplorerState(params: Params): ExplorerState {
     view[2]! >= -2 &&
     view[2]! <= 22 &&
     view.every(Number.isFinite);
-  const hit = params.get("hit");
   return {
     experiment: params.get("experiment") || null,
     split: params.get("split") || null,
@@ -93,7 +113,9 @@ export function parseExplorerState(params: Params): ExplorerState {
     minKm: num(params.get("minKm"), 0, 40000),
     maxKm: num(params.get("maxKm"), 0, 40000),
     level: parseLevel(params.get("level")),
-    hit: hit === "true" ? true : hit === "false" ? false : null,
+    hit: parseYesNo(params.get("hit"), HIT_WORDS),
+    parsed: parseYesNo(params.get("answer"), ANSWER_WORDS),
+    consistent: parseYesNo(params.get("consistency"), CONSISTENCY_WORDS),
     order: oneOf(params.get("order"), ORDERS) ?? DEFAULT_EXPLORER_STATE.order,
     selected: params.get("selected") || null,
     view: validView ? { longitude: view[0]!, latitude: view[1]!, zoom: view[2]! } : null,
@@ -109,7 +131,9 @@ export function serializeExplorerState(state: ExplorerState): string {
   if (state.minKm !== null) out.set("minKm", String(state.minKm));
   if (state.maxKm !== null) out.set("maxKm", String(state.maxKm));
   if (state.level) out.set("level", state.level);
-  if (state.hit !== null) out.set("hit", String(state.hit));
+  setYesNo(out, "hit", state.hit, HIT_WORDS);
+  setYesNo(out, "answer", state.parsed, ANSWER_WORDS);
+  setYesNo(out, "consistency", state.consistent, CONSISTENCY_WORDS);
   if (state.order !== DEFAULT_EXPLORER_STATE.order) out.set("order", state.order);
   if (state.selected) out.set("selected", state.selected);
   if (state.view) {
@@ -119,7 +143,10 @@ export function serializeExplorerState(state: ExplorerState): string {
   return out.toString();
 }
 
-/** The API's filter for a state: null until an experiment is chosen; the level counts only with hit / miss. */
+/**
+ * The API's filter for a state: null until an experiment is chosen; the level counts only with hit / miss.
+ * A consistency filter keeps only answers that state a country and give a coordinate.
+ */
 export function explorerFilter(state: ExplorerState): PredictionFilter | null {
   if (!state.experiment) return null;
   return {
@@ -131,5 +158,7 @@ export function explorerFilter(state: ExplorerState): PredictionFilter | null {
     maxErrorKm: state.maxKm,
     level: state.hit !== null ? (state.level ?? DEFAULT_HIT_LEVEL) : null,
     hit: state.hit,
+    parsed: state.parsed,
+    consistent: state.consistent,
   };
 }

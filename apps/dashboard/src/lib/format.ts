@@ -8,6 +8,12 @@ export function formatKm(km: number | null | undefined): string {
   return `${(km / 1000).toFixed(0)}k km`;
 }
 
+/** A difference of distances with its sign: "+120 km", "-1,343 km". */
+export function formatKmDelta(km: number | null | undefined): string {
+  if (km === null || km === undefined || !Number.isFinite(km)) return "–";
+  return `${km < 0 ? "-" : "+"}${formatKm(Math.abs(km))}`;
+}
+
 export function formatPercent(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "–";
   return `${(x * 100).toFixed(digits)}%`;

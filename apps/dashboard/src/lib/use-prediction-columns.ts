@@ -50,6 +50,12 @@ export function usePredictionColumns(filter: PredictionFilter | null, max: numbe
       setState({ columns: emptyColumns(), total: null, loading: false, error: null });
       return;
     }
+    // Only readable answers have a point, and predictionPoints answers every readable one whatever
+    // the filter's parsed: a filter on unreadable answers has nothing to draw.
+    if (filter.parsed === false) {
+      setState({ columns: emptyColumns(), total: 0, loading: false, error: null });
+      return;
+    }
     let cancelled = false;
     setState({ columns: emptyColumns(), total: null, loading: true, error: null });
     (async () => {

@@ -17,7 +17,22 @@ test("the filter carries every field; the level counts only with hit / miss, cou
     maxErrorKm: null,
     level: null,
     hit: null,
+    parsed: null,
+    consistent: null,
   });
   assert.equal(explorerFilter({ ...state, hit: false })?.level, "PLACE");
   assert.equal(explorerFilter({ ...state, level: null, hit: true })?.level, "COUNTRY");
+});
+
+test("the answer and consistency filters reach the API as parsed and consistent", () => {
+  const state = { ...DEFAULT_EXPLORER_STATE, experiment: "ext_1" };
+  const filter = explorerFilter({ ...state, parsed: false, consistent: null });
+  assert.equal(filter?.parsed, false);
+  assert.equal(filter?.consistent, null);
+  assert.equal(explorerFilter({ ...state, consistent: false })?.consistent, false);
+  assert.equal(
+    explorerFilter({ ...state, consistent: true })?.parsed,
+    null,
+    "consistency implies nothing about parsed",
+  );
 });

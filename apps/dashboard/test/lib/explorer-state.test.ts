@@ -17,6 +17,8 @@ test("an explorer state survives the round trip through its URL", () => {
     maxKm: 2500,
     level: "COUNTRY",
     hit: false,
+    parsed: true,
+    consistent: false,
     order: "ERROR_ASC",
     selected: "1234",
     view: { longitude: -8.5, latitude: 40.25, zoom: 4.5 },
@@ -24,7 +26,7 @@ test("an explorer state survives the round trip through its URL", () => {
   const query = serializeExplorerState(state);
   assert.equal(
     query,
-    "experiment=exp_42&split=test&country=PT&predicted=ES&minKm=200&maxKm=2500&level=COUNTRY&hit=false&order=ERROR_ASC&selected=1234&view=-8.500%2C40.250%2C4.50",
+    "experiment=exp_42&split=test&country=PT&predicted=ES&minKm=200&maxKm=2500&level=COUNTRY&hit=false&answer=readable&consistency=inconsistent&order=ERROR_ASC&selected=1234&view=-8.500%2C40.250%2C4.50",
   );
   assert.deepEqual(parseExplorerState(new URLSearchParams(query)), state);
 });
@@ -37,7 +39,7 @@ test("defaults serialise to an empty query and parse back to defaults", () => {
 test("malformed fields fall back to their defaults one by one", () => {
   const s = parseExplorerState(
     new URLSearchParams(
-      "country=Portugal&minKm=-5&maxKm=abc&level=STREET&hit=maybe&order=RANDOM&view=1,2&experiment=e1",
+      "country=Portugal&minKm=-5&maxKm=abc&level=STREET&hit=maybe&answer=true&consistency=yes&order=RANDOM&view=1,2&experiment=e1",
     ),
   );
   assert.deepEqual(s, { ...DEFAULT_EXPLORER_STATE, experiment: "e1" });
@@ -48,4 +50,19 @@ test("malformed fields fall back to their defaults one by one", () => {
 test("a link from before the place level was renamed opens it: level=CITY reads as PLACE", () => {
   assert.equal(parseExplorerState(new URLSearchParams("level=CITY&hit=true")).level, "PLACE");
   assert.equal(parseExplorerState(new URLSearchParams("level=PLACE&hit=true")).level, "PLACE");
+});
+
+test("the answer and consistency filters read and write their words, each value both ways", () => {
+  const read = (query: string) => {
+    const s = parseExplorerState(new URLSearchParams(query));
+    return [s.parsed, s.consistent];
+  };
+  assert.deepEqual(read("answer=readable&consistency=consistent"), [true, true]);
+  assert.deepEqual(read("answer=unreadable&consistency=inconsistent"), [false, false]);
+  assert.deepEqual(read("answer=Unreadable&consistency=false"), [null, null], "only the exact words count");
+  const write = (parsed: boolean | null, consistent: boolean | null) =>
+    serializeExplorerState({ ...DEFAULT_EXPLORER_STATE, experiment: "e1", parsed, consistent });
+  assert.equal(write(false, null), "experiment=e1&answer=unreadable");
+  assert.equal(write(null, true), "experiment=e1&consistency=consistent");
+  assert.equal(write(null, null), "experiment=e1");
 });

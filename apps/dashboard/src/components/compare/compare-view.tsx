@@ -1,5 +1,6 @@
 "use client";
-// Two experiments side by side: the threshold table with deltas and a per-country delta map.
+// Two experiments side by side: the threshold table with deltas, how their answers read when either
+// is an external run with answers, and a per-country delta map.
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
@@ -9,6 +10,7 @@ import { deltaColor, NO_DATA_COLOR } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import { formatDelta, formatPercent } from "@/lib/format";
 import { useUrlParams } from "@/lib/use-url-params";
+import { AnswerTable } from "../experiments/answer-table";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import { ThresholdTable } from "../experiments/threshold-table";
 import { DeltaLegend } from "../map/legends";
@@ -20,24 +22,10 @@ const CompareQuery = graphql(`
   query Compare($a: ID!, $b: ID!) {
     compareExperiments(a: $a, b: $b) {
       a {
-        n
-        medianKm
-        meanKm
-        geoScore
-        thresholds {
-          km
-          accuracy
-        }
+        ...AccuracySummaryFields
       }
       b {
-        n
-        medianKm
-        meanKm
-        geoScore
-        thresholds {
-          km
-          accuracy
-        }
+        ...AccuracySummaryFields
       }
       countries {
         iso2
@@ -110,6 +98,9 @@ export function CompareView() {
         <div>
           <h2>Thresholds (B − A)</h2>
           <ThresholdTable a={comparison?.a} b={comparison?.b ?? null} labels={["A", "B"]} />
+          <div style={{ marginTop: 12 }}>
+            <AnswerTable a={comparison?.a} b={comparison?.b ?? null} labels={["A", "B"]} />
+          </div>
           <div className="panel hover-card" style={{ marginTop: 12 }} data-testid="country-card">
             {hovered ? (
               <>

@@ -1,6 +1,8 @@
 "use client";
 // The error map: arcs true→predicted (or points, or error hexagons) over a country choropleth of
-// accuracy, the log-error histogram with the thresholds, and a hover card per country.
+// accuracy, the log-error histogram with the thresholds, and a hover card per country. Unreadable
+// answers (external runs) count in the accuracies and the histogram as misses but have no point:
+// the status line says how many.
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
 import { useCallback, useMemo, useState } from "react";
@@ -42,6 +44,10 @@ const ErrorMapQuery = graphql(`
         km
         accuracy
       }
+    }
+    accuracyAtThresholds(filter: $filter) {
+      n
+      unparsed
     }
     errorHistogram(filter: $filter, binsPerDecade: 4) {
       loKm
@@ -103,6 +109,7 @@ export function ErrorMapView() {
 
   const setMeasure = (m: Measure) =>
     setParams(m.kind === "km" ? { threshold: String(m.km), level: null } : { level: m.level, threshold: null });
+  const unparsed = data?.accuracyAtThresholds.unparsed ?? 0;
   const hoveredStat: CountryStat | undefined = hovered?.iso2 ? stats.get(hovered.iso2) : undefined;
 
   return (
@@ -149,6 +156,14 @@ export function ErrorMapView() {
             : fetching || points.loading
               ? "loading…"
               : ""}
+          {unparsed > 0 && (
+            <span
+              data-testid="points-unreadable"
+              title="Answers with no readable coordinate: misses at 20,015 km in the accuracies and the histogram, with no point on the map"
+            >
+              {` · ${unparsed.toLocaleString("en-US")} unreadable answer${unparsed === 1 ? "" : "s"} not on the map`}
+            </span>
+          )}
         </span>
       </div>
       <GeoMap

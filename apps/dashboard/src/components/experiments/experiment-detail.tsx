@@ -1,14 +1,21 @@
 "use client";
-// One experiment: status and stages (live), curves, the threshold table, checkpoints, config,
-// logs, and cancel.
+// One experiment: status and stages, curves, the metric table, checkpoints, config, logs, and
+// cancel; all of it refreshed while the run is live. An external run (trained elsewhere) has no
+// stages or checkpoints here: its curves are the metric points its client logged, its config the
+// JSON it sent.
 import Link from "next/link";
+import { useCallback, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
-import { formatDate, formatPercent } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 import { MetricCurves } from "../charts/metric-curves";
+import { canChange, useViewer } from "../session/viewer";
 import { describeError, ErrorState, Loading } from "../states";
+import { ExperimentAccuracy } from "./experiment-accuracy";
+import { Stages, TrainedElsewhere } from "./experiment-stages";
+import { KindBadge } from "./kind-badge";
 import { LiveStatus } from "./live-status";
-import { ThresholdTable } from "./threshold-table";
+import { useVersionRefresh } from "./use-version-refresh";
 
 const ExperimentDetailQuery = graphql(`
   query ExperimentDetail($id: ID!) {
@@ -16,6 +23,10 @@ const ExperimentDetailQuery = graphql(`
       id
       name
       dataset
+      kind
+      split
+      createdBy
+      version
       status
       tags
       notes
@@ -54,26 +65,6 @@ const ExperimentDetailQuery = graphql(`
   }
 `);
 
-const ExperimentSummaryQuery = graphql(`
-  query ExperimentSummary($filter: PredictionFilter!) {
-    accuracyAtThresholds(filter: $filter) {
-      n
-      medianKm
-      meanKm
-      geoScore
-      thresholds {
-        km
-        accuracy
-      }
-      levels {
-        country
-        admin1
-        place
-      }
-    }
-  }
-`);
-
 const CancelExperimentMutation = graphql(`
   mutation CancelExperiment($id: ID!) {
     cancelExperiment(id: $id) {
@@ -86,22 +77,25 @@ const CancelExperimentMutation = graphql(`
 export function ExperimentDetail({ id }: { id: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: ExperimentDetailQuery, variables: { id } });
   const [cancelState, cancel] = useMutation(CancelExperimentMutation);
-  const [summary] = useQuery({ query: ExperimentSummaryQuery, variables: { filter: { experimentId: id } } });
+  const viewer = useViewer();
+  const [liveVersion, setLiveVersion] = useState<number | null>(null);
+  const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
+  useVersionRefresh(data?.experiment?.version, liveVersion, refresh);
   if (error && !data) return <ErrorState error={error} what={`experiment ${id}`} />;
   if (fetching && !data) return <Loading what="experiment" />;
   const e = data?.experiment;
   if (!e) return <ErrorState error={`experiment "${id}" does not exist`} what="experiment" />;
   const active = e.status === "QUEUED" || e.status === "RUNNING";
-  const refresh = () => refetch({ requestPolicy: "network-only" });
   return (
     <div>
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h1>
           {e.name} <span className="muted">· {e.dataset}</span>
+          <KindBadge kind={e.kind} />
         </h1>
         <div className="row">
-          <LiveStatus id={e.id} status={e.status} onSettled={refresh} />
-          {active && (
+          <LiveStatus id={e.id} status={e.status} onSettled={refresh} onVersion={setLiveVersion} />
+          {active && canChange(viewer, e.createdBy) && (
             <button
               type="button"
               className="danger"
@@ -120,7 +114,10 @@ export function ExperimentDetail({ id }: { id: string }) {
       {cancelState.error && <div className="error-text">{describeError(cancelState.error)}</div>}
       {e.error && <div className="state error">Failed: {e.error}</div>}
       <div className="row muted" style={{ fontSize: 13 }}>
-        created {formatDate(e.createdAt)} · started {formatDate(e.startedAt)} · finished {formatDate(e.finishedAt)}
+        created {formatDate(e.createdAt)}
+        {e.createdBy ? ` by ${e.createdBy}` : ""} · started {formatDate(e.startedAt)} · finished{" "}
+        {formatDate(e.finishedAt)}
+        {e.split ? ` · predictions of the ${e.split} split` : ""}
         {e.tags.map((t) => (
           <span className="tag" key={t}>
             {t}
@@ -133,24 +130,7 @@ export function ExperimentDetail({ id }: { id: string }) {
         <Link href={`/compare?a=${encodeURIComponent(e.id)}`}>Compare…</Link>
       </div>
 
-      <h2>Stages</h2>
-      <table style={{ width: "auto" }} data-testid="stages">
-        <tbody>
-          {e.stages.map((s) => (
-            <tr key={s.name}>
-              <td>{s.name}</td>
-              <td>
-                <span className={`status ${s.status}`}>{s.status.toLowerCase()}</span>
-              </td>
-              <td className="num">
-                {s.step}
-                {s.totalSteps ? ` / ${s.totalSteps}` : ""}
-              </td>
-              <td className="muted">{s.message ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {e.kind === "EXTERNAL" ? <TrainedElsewhere metrics={e.metrics} /> : <Stages stages={e.stages} />}
 
       <h2>Curves</h2>
       <MetricCurves series={e.metrics} />
@@ -158,26 +138,14 @@ export function ExperimentDetail({ id }: { id: string }) {
       <div className="grid-2">
         <div>
           <h2>Thresholds</h2>
-          {summary.error ? (
-            <ErrorState error={summary.error} what="metrics" />
-          ) : summary.data && summary.data.accuracyAtThresholds.n > 0 ? (
-            <>
-              <ThresholdTable a={summary.data.accuracyAtThresholds} />
-              <p className="muted">
-                chain accuracy: country {formatPercent(summary.data.accuracyAtThresholds.levels.country)} · admin1{" "}
-                {formatPercent(summary.data.accuracyAtThresholds.levels.admin1)} · place{" "}
-                {formatPercent(summary.data.accuracyAtThresholds.levels.place)} · GeoScore{" "}
-                {summary.data.accuracyAtThresholds.geoScore?.toFixed(0) ?? "–"}
-              </p>
-            </>
-          ) : (
-            <div className="state">No evaluated predictions yet.</div>
-          )}
+          <ExperimentAccuracy id={e.id} version={e.version} />
         </div>
         <div>
           <h2>Checkpoints</h2>
           {e.checkpoints.length === 0 ? (
-            <div className="state">No checkpoints yet.</div>
+            <div className="state">
+              {e.kind === "EXTERNAL" ? "None: its checkpoints stay where it was trained." : "No checkpoints yet."}
+            </div>
           ) : (
             <table data-testid="checkpoints">
               <thead>

@@ -1,5 +1,6 @@
 "use client";
-// A select of experiments, used by the map, compare, explorer and predict pages.
+// A select of experiments, used by the map, compare, explorer and predict pages. External runs are
+// marked in their option; predict lists only built-in runs, the only ones with a model here.
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 
@@ -12,6 +13,7 @@ const ExperimentChoicesQuery = graphql(`
           name
           status
           dataset
+          kind
         }
       }
     }
@@ -23,18 +25,21 @@ export function ExperimentPicker({
   onChange,
   label = "Experiment",
   onlyFinished = false,
+  onlyBuiltin = false,
   testId,
 }: {
   value: string | null;
   onChange: (id: string | null) => void;
   label?: string;
   onlyFinished?: boolean;
+  /** Leave out external runs (trained elsewhere: no model to run). */
+  onlyBuiltin?: boolean;
   testId?: string;
 }) {
   const [{ data, fetching, error }] = useQuery({ query: ExperimentChoicesQuery });
   const experiments = (data?.experiments.edges ?? [])
     .map((e) => e.node)
-    .filter((e) => !onlyFinished || e.status === "SUCCEEDED");
+    .filter((e) => (!onlyFinished || e.status === "SUCCEEDED") && (!onlyBuiltin || e.kind === "BUILTIN"));
   return (
     <label>
       {label}
@@ -48,6 +53,7 @@ export function ExperimentPicker({
         {experiments.map((e) => (
           <option key={e.id} value={e.id}>
             {e.name} · {e.dataset} · {e.status.toLowerCase()}
+            {e.kind === "EXTERNAL" ? " · external" : ""}
           </option>
         ))}
       </select>

@@ -1,13 +1,18 @@
 "use client";
-// Experiments: a filterable, sortable table with live status, and the new-experiment form.
+// Experiments: a filterable, sortable table with live status, and the new-experiment form. Built-in
+// and external runs (trained elsewhere, logged through the API) share the table: a badge marks the
+// external ones and the model column reads each kind's config its own way (lib/experiment-model).
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 import type { ExperimentsTableQuery } from "@/gql/graphql";
+import { modelLabel } from "@/lib/experiment-model";
 import { formatDate, formatKm, formatPercent } from "@/lib/format";
 import { useUrlParams } from "@/lib/use-url-params";
+import { canCreate, useViewer } from "../session/viewer";
 import { Empty, ErrorState, Loading } from "../states";
+import { KindBadge } from "./kind-badge";
 import { LiveStatus } from "./live-status";
 import { NewExperimentForm } from "./new-experiment-form";
 import { type RowSummary, useSummaries } from "./use-summaries";
@@ -20,6 +25,8 @@ const ExperimentsTable = graphql(`
           id
           name
           dataset
+          kind
+          config
           status
           tags
           createdAt
@@ -29,8 +36,9 @@ const ExperimentsTable = graphql(`
   }
 `);
 
-type Row = ExperimentsTableQuery["experiments"]["edges"][number]["node"];
-type SortKey = "name" | "dataset" | "status" | "medianKm" | "acc25" | "acc200" | "acc750" | "createdAt";
+type Row = ExperimentsTableQuery["experiments"]["edges"][number]["node"] & { model: string };
+type SortKey = "name" | "dataset" | "model" | "status" | "medianKm" | "acc25" | "acc200" | "acc750" | "createdAt";
+const KINDS = ["BUILTIN", "EXTERNAL"] as const;
 
 function accAt(summary: RowSummary | undefined, km: number): number | null {
   return summary?.thresholds.find((a) => a.km === km)?.accuracy ?? null;
@@ -55,8 +63,10 @@ export function ExperimentsView() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: ExperimentsTable });
   const [params, setParams] = useUrlParams();
   const [showForm, setShowForm] = useState(false);
+  const viewer = useViewer();
   const filter = params.get("q") ?? "";
   const tag = params.get("tag");
+  const kind = KINDS.find((k) => k === params.get("kind")) ?? null;
   const sort = (params.get("sort") as SortKey | null) ?? "createdAt";
   const desc = params.get("dir") !== "asc";
 
@@ -66,20 +76,32 @@ export function ExperimentsView() {
   );
   const summaries = useSummaries(finishedIds);
   const rows = useMemo(() => {
-    const all = (data?.experiments.edges ?? []).map((e) => e.node);
+    const all = (data?.experiments.edges ?? []).map((e) => ({
+      ...e.node,
+      model: modelLabel(e.node.kind, e.node.config),
+    }));
     const q = filter.toLowerCase();
     const kept = all.filter(
       (r) =>
-        (!q || r.name.toLowerCase().includes(q) || r.dataset.toLowerCase().includes(q)) &&
-        (!tag || r.tags.includes(tag)),
+        (!q || [r.name, r.dataset, r.model].some((text) => text.toLowerCase().includes(q))) &&
+        (!tag || r.tags.includes(tag)) &&
+        (!kind || r.kind === kind),
     );
     return kept.sort((a, b) => {
       const x = sortValue(a, summaries.get(a.id), sort);
       const y = sortValue(b, summaries.get(b.id), sort);
-      const c = x < y ? -1 : x > y ? 1 : 0;
+      // Text ignoring case ("Qwen2.5-VL-7B" beside "chain · cnn"), numbers as numbers.
+      const c =
+        typeof x === "string" && typeof y === "string"
+          ? x.localeCompare(y, "en", { sensitivity: "base", numeric: true })
+          : x < y
+            ? -1
+            : x > y
+              ? 1
+              : 0;
       return desc ? -c : c;
     });
-  }, [data, summaries, filter, tag, sort, desc]);
+  }, [data, summaries, filter, tag, kind, sort, desc]);
   const allTags = useMemo(
     () => [...new Set((data?.experiments.edges ?? []).flatMap((e) => e.node.tags))].sort(),
     [data],
@@ -102,11 +124,13 @@ export function ExperimentsView() {
     <div>
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h1>Experiments</h1>
-        <button type="button" className="primary" onClick={() => setShowForm((s) => !s)} data-testid="new-experiment">
-          {showForm ? "Close form" : "New experiment"}
-        </button>
+        {canCreate(viewer) ? (
+          <button type="button" className="primary" onClick={() => setShowForm((s) => !s)} data-testid="new-experiment">
+            {showForm ? "Close form" : "New experiment"}
+          </button>
+        ) : null}
       </div>
-      {showForm && (
+      {showForm && canCreate(viewer) && (
         <NewExperimentForm
           onCreated={() => {
             setShowForm(false);
@@ -119,7 +143,7 @@ export function ExperimentsView() {
           Filter
           <input
             value={filter}
-            placeholder="name or dataset"
+            placeholder="name, dataset or model"
             onChange={(e) => setParams({ q: e.target.value })}
             data-testid="experiment-filter"
           />
@@ -133,6 +157,14 @@ export function ExperimentsView() {
             ))}
           </select>
         </label>
+        <label>
+          Kind
+          <select value={kind ?? ""} onChange={(e) => setParams({ kind: e.target.value })} data-testid="kind-filter">
+            <option value="">all</option>
+            <option value="BUILTIN">built-in</option>
+            <option value="EXTERNAL">external</option>
+          </select>
+        </label>
       </div>
       {error && !data ? (
         <ErrorState error={error} what="experiments" />
@@ -140,7 +172,9 @@ export function ExperimentsView() {
         <Loading what="experiments" />
       ) : rows.length === 0 ? (
         <Empty>
-          {filter || tag ? "No experiment matches the filter." : "No experiments yet: start one with “New experiment”."}
+          {filter || tag || kind
+            ? "No experiment matches the filter."
+            : "No experiments yet: start one with “New experiment”."}
         </Empty>
       ) : (
         <table data-testid="experiments-table">
@@ -148,6 +182,7 @@ export function ExperimentsView() {
             <tr>
               {header("name", "Name")}
               {header("dataset", "Dataset")}
+              {header("model", "Model")}
               {header("status", "Status")}
               {header("medianKm", "Median", true)}
               {header("acc25", "acc@25 km", true)}
@@ -162,8 +197,12 @@ export function ExperimentsView() {
               <tr key={r.id} data-testid="experiment-row">
                 <td>
                   <Link href={`/experiments/${r.id}`}>{r.name}</Link>
+                  <KindBadge kind={r.kind} />
                 </td>
                 <td>{r.dataset}</td>
+                <td className="muted" title={r.kind === "EXTERNAL" ? "config.model" : "head · backbone"}>
+                  {r.model}
+                </td>
                 <td>
                   <LiveStatus
                     id={r.id}

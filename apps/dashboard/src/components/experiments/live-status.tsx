@@ -1,6 +1,7 @@
 "use client";
 // An experiment's status with live progress: while it is queued or running, the
-// experimentProgress subscription updates the badge and the progress bar.
+// experimentProgress subscription updates the badge and the progress bar, and tells the page each
+// new version (an external run's metric points and predictions move it too).
 import { useEffect, useRef } from "react";
 import { useSubscription } from "urql";
 import { graphql } from "@/gql";
@@ -10,6 +11,7 @@ const ExperimentProgressSubscription = graphql(`
     experimentProgress(id: $id) {
       id
       status
+      version
       stages {
         name
         status
@@ -22,7 +24,18 @@ const ExperimentProgressSubscription = graphql(`
 
 const ACTIVE = new Set(["QUEUED", "RUNNING"]);
 
-export function LiveStatus({ id, status, onSettled }: { id: string; status: string; onSettled?: () => void }) {
+export function LiveStatus({
+  id,
+  status,
+  onSettled,
+  onVersion,
+}: {
+  id: string;
+  status: string;
+  onSettled?: () => void;
+  /** Each version the subscription sees, the current one first. */
+  onVersion?: (version: number) => void;
+}) {
   const active = ACTIVE.has(status);
   const [{ data }] = useSubscription({ query: ExperimentProgressSubscription, variables: { id }, pause: !active });
   const live = data?.experimentProgress;
@@ -34,6 +47,10 @@ export function LiveStatus({ id, status, onSettled }: { id: string; status: stri
       onSettled?.();
     }
   }, [active, live, onSettled]);
+  const version = live?.version;
+  useEffect(() => {
+    if (version !== undefined) onVersion?.(version);
+  }, [version, onVersion]);
   const stage = live?.stages.find((s) => s.status === "RUNNING");
   const fraction = stage?.totalSteps ? Math.min(1, stage.step / stage.totalSteps) : null;
   return (

@@ -1,7 +1,7 @@
 // The standard threshold table (acc@1/25/200/750/2500 km, median, GeoScore), optionally with
 // a second column set and the deltas between them.
 import { THRESHOLD_NAMES, THRESHOLDS_KM } from "@geor/geo/constants";
-import { formatDelta, formatKm, formatPercent } from "@/lib/format";
+import { formatDelta, formatKm, formatKmDelta, formatPercent } from "@/lib/format";
 
 export type ThresholdSummary = {
   n: number;
@@ -10,6 +10,40 @@ export type ThresholdSummary = {
   geoScore?: number | null;
   thresholds: ReadonlyArray<{ km: number; accuracy: number }>;
 };
+
+/** The head of a one- or two-experiment table: the row label, then one value column or A, B and Δ. */
+export function ComparisonHead({
+  first,
+  single,
+  labels,
+}: {
+  first: string;
+  /** The value column's name for one experiment. */
+  single: string;
+  /** A's and B's names when comparing, else null. */
+  labels: readonly [string, string] | null;
+}) {
+  return (
+    <thead>
+      <tr>
+        <th>{first}</th>
+        <th className="num">{labels ? labels[0] : single}</th>
+        {labels && <th className="num">{labels[1]}</th>}
+        {labels && <th className="num">Δ</th>}
+      </tr>
+    </thead>
+  );
+}
+
+/** B − A in percentage points, green where B is better (higher, unless lowerIsBetter). */
+export function DeltaCell({ delta, lowerIsBetter = false }: { delta: number | null; lowerIsBetter?: boolean }) {
+  const better = delta === null || delta === 0 ? null : delta > 0 !== lowerIsBetter;
+  return (
+    <td className="num" style={{ color: better === null ? undefined : better ? "var(--good)" : "var(--bad)" }}>
+      {formatDelta(delta)}
+    </td>
+  );
+}
 
 function acc(s: ThresholdSummary | null | undefined, km: number): number | null {
   return s?.thresholds.find((a) => a.km === km)?.accuracy ?? null;
@@ -27,14 +61,7 @@ export function ThresholdTable({
   const compare = b !== undefined;
   return (
     <table data-testid="threshold-table" style={{ width: "auto" }}>
-      <thead>
-        <tr>
-          <th>Threshold</th>
-          <th className="num">{compare ? labels[0] : "accuracy"}</th>
-          {compare && <th className="num">{labels[1]}</th>}
-          {compare && <th className="num">Δ</th>}
-        </tr>
-      </thead>
+      <ComparisonHead first="Threshold" single="accuracy" labels={compare ? labels : null} />
       <tbody>
         {THRESHOLDS_KM.map((km) => {
           const x = acc(a, km);
@@ -47,14 +74,7 @@ export function ThresholdTable({
               </td>
               <td className="num">{formatPercent(x)}</td>
               {compare && <td className="num">{formatPercent(y)}</td>}
-              {compare && (
-                <td
-                  className="num"
-                  style={{ color: d === null ? undefined : d > 0 ? "var(--good)" : d < 0 ? "var(--bad)" : undefined }}
-                >
-                  {formatDelta(d)}
-                </td>
-              )}
+              {compare && <DeltaCell delta={d} />}
             </tr>
           );
         })}
@@ -64,9 +84,7 @@ export function ThresholdTable({
           {compare && <td className="num">{formatKm(b?.medianKm)}</td>}
           {compare && (
             <td className="num">
-              {a?.medianKm != null && b?.medianKm != null
-                ? formatKm(b.medianKm - a.medianKm).replace(/^(?!-)/, "+")
-                : "–"}
+              {formatKmDelta(a?.medianKm != null && b?.medianKm != null ? b.medianKm - a.medianKm : null)}
             </td>
           )}
         </tr>

@@ -1,16 +1,40 @@
-// What the explorer holds: how many predictions match, how many the list has loaded and how many
-// the map draws (the map stops at its point budget, taking the first by id).
+// What the explorer holds: how many predictions match, how many of them are unreadable answers (no
+// coordinate, so no point), how many the list has loaded and how many the map draws (the map stops
+// at its point budget, taking the first by id).
 import type { ColumnsState } from "@/lib/use-prediction-columns";
 import type { PagesState } from "./use-prediction-pages";
 
+/**
+ * Matches without a point: the list's count less the map's, which counts only predictions with a
+ * coordinate under the same filter. Null until both are known.
+ */
+function unreadableCount(listTotal: number | null, mapTotal: number | null): number | null {
+  if (listTotal === null || mapTotal === null) return null;
+  // Both counts are separate queries: on a run still receiving predictions the map's may be newer.
+  return Math.max(0, listTotal - mapTotal);
+}
+
 export function ExplorerCount({ pages, points }: { pages: PagesState; points: ColumnsState }) {
+  const unreadable = unreadableCount(pages.total, points.total);
   return (
     <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
-      {pages.total !== null
-        ? `${pages.total.toLocaleString("en-US")} predictions match · ${pages.items.length.toLocaleString("en-US")} in the list`
-        : pages.loading
-          ? "loading…"
-          : ""}
+      {pages.total === null ? (
+        pages.loading ? (
+          "loading…"
+        ) : (
+          ""
+        )
+      ) : (
+        <>
+          {`${pages.total.toLocaleString("en-US")} predictions match`}
+          {unreadable !== null && unreadable > 0 && (
+            <span data-testid="explorer-unreadable-count">
+              {` · ${unreadable.toLocaleString("en-US")} unreadable (no point)`}
+            </span>
+          )}
+          {` · ${pages.items.length.toLocaleString("en-US")} in the list`}
+        </>
+      )}
       {pages.total !== null && (
         <span data-testid="explorer-map-count">
           {" · "}

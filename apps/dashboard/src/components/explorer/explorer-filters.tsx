@@ -1,6 +1,8 @@
 "use client";
 // The explorer's toolbar: the experiment and every filter, each written to the URL state. Text and
-// number fields apply on blur or Enter, and are re-created when the URL changes their value.
+// number fields apply on blur or Enter, and are re-created when the URL changes their value. The
+// answer and consistency filters matter for external runs: unreadable answers (no coordinate) and
+// coordinates outside the country the answer states.
 import { DEFAULT_HIT_LEVEL, type ExplorerState, LEVELS, ORDERS } from "@/lib/explorer-state";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import type { SetExplorerState } from "./use-explorer-state";
@@ -41,6 +43,28 @@ export function ExplorerFilters({ state, setState }: { state: ExplorerState; set
     </label>
   );
 
+  // A yes / no filter as a select: "" is any.
+  const yesNoSelect = (
+    key: "hit" | "parsed" | "consistent",
+    label: string,
+    yes: string,
+    no: string,
+    testId: string,
+  ) => (
+    <label>
+      {label}
+      <select
+        value={state[key] === null ? "" : String(state[key])}
+        onChange={(e) => setState({ [key]: e.target.value === "" ? null : e.target.value === "true" })}
+        data-testid={testId}
+      >
+        <option value="">any</option>
+        <option value="true">{yes}</option>
+        <option value="false">{no}</option>
+      </select>
+    </label>
+  );
+
   return (
     <div className="toolbar">
       <ExperimentPicker value={state.experiment} onChange={(id) => setState({ experiment: id, selected: null })} />
@@ -62,18 +86,9 @@ export function ExplorerFilters({ state, setState }: { state: ExplorerState; set
           ))}
         </select>
       </label>
-      <label>
-        Hit / miss
-        <select
-          value={state.hit === null ? "" : String(state.hit)}
-          onChange={(e) => setState({ hit: e.target.value === "" ? null : e.target.value === "true" })}
-          data-testid="filter-hit"
-        >
-          <option value="">any</option>
-          <option value="true">hit</option>
-          <option value="false">miss</option>
-        </select>
-      </label>
+      {yesNoSelect("hit", "Hit / miss", "hit", "miss", "filter-hit")}
+      {yesNoSelect("parsed", "Answer", "readable", "unreadable", "filter-answer")}
+      {yesNoSelect("consistent", "Consistency", "consistent", "inconsistent", "filter-consistency")}
       <label>
         Order
         <select value={state.order} onChange={(e) => setState({ order: e.target.value as ExplorerState["order"] })}>

@@ -1,11 +1,14 @@
 "use client";
 // The explorer's list: a virtualised column of the loaded predictions that asks for the next page
-// as it nears the end of what is loaded. A click on a row selects it; the map, which can select a
-// prediction too, scrolls the list to it through the handle.
+// as it nears the end of what is loaded; unreadable and inconsistent answers are marked. A click on
+// a row selects it; the map, which can select a prediction too, scrolls the list to it through the
+// handle.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
 import { cssColor, errorColor } from "@/lib/colors";
 import { formatKm } from "@/lib/format";
+import { predictedCountryName } from "@/lib/prediction-chains";
+import { AnswerMarks } from "../prediction/answer-marks";
 import type { ExplorerItem, PredictionPages } from "./use-prediction-pages";
 
 const ROW_HEIGHT = 46;
@@ -59,6 +62,8 @@ export function ExplorerList({
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
         {virtualItems.map((v) => {
           const p = pages.items[v.index]!;
+          const trueName = p.trueChain.country?.name ?? "open water";
+          const predictedName = predictedCountryName(p);
           return (
             <button
               type="button"
@@ -69,12 +74,14 @@ export function ExplorerList({
               data-testid="explorer-row"
               data-prediction-id={p.id}
             >
-              <span title={`${p.trueChain.country?.name ?? "open water"} → ${p.predictedChain.country?.name ?? "?"}`}>
-                {p.trueChain.country?.name ?? "open water"} → {p.predictedChain.country?.name ?? "?"}
+              <span title={`${trueName} → ${predictedName}`}>
+                {trueName} → {predictedName}
                 <br />
                 <span className="muted" style={{ fontSize: 12 }}>
-                  {p.hits.country ? "✓" : "✗"} country · {p.hits.admin1 ? "✓" : "✗"} admin1 · {p.hits.place ? "✓" : "✗"}{" "}
-                  place
+                  <AnswerMarks parsed={p.parsed} consistent={p.consistent} />
+                  {p.parsed
+                    ? `${p.hits.country ? "✓" : "✗"} country · ${p.hits.admin1 ? "✓" : "✗"} admin1 · ${p.hits.place ? "✓" : "✗"} place`
+                    : "a miss at every level"}
                 </span>
               </span>
               <span

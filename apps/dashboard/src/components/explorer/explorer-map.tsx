@@ -7,6 +7,7 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useMemo } from "react";
 import { formatKm, formatPercent } from "@/lib/format";
+import { predictedCountryName } from "@/lib/prediction-chains";
 import { columnsOf, type PredictionColumns } from "@/lib/prediction-columns";
 import { errorArcLayer, truePointLayer } from "../map/error-layers";
 import type { MapViewState } from "../map/geo-map";
@@ -73,8 +74,11 @@ export function ExplorerMap({
         <ErrorLegend />
         {selected && (
           <span data-testid="selected-summary">
-            {selected.trueChain.country?.name ?? "open water"} → {selected.predictedChain.country?.name ?? "?"} (
-            {formatPercent(selected.predictedChain.country?.probability)}) · {formatKm(selected.errorKm)} ·{" "}
+            {selected.trueChain.country?.name ?? "open water"} → {predictedCountryName(selected)}
+            {selected.predictedChain.country?.probability != null
+              ? ` (${formatPercent(selected.predictedChain.country.probability)})`
+              : ""}{" "}
+            · {formatKm(selected.errorKm)} ·{" "}
             <Link href={`/predictions/${encodeURIComponent(selected.id)}`}>open prediction</Link>
           </span>
         )}

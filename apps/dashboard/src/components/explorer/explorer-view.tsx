@@ -2,7 +2,8 @@
 // The prediction explorer: filters, a virtualised list and a map kept in sync; every piece of
 // state (filters, selection, map view) lives in the URL. This component wires the pieces:
 // the URL state and the map view (use-explorer-state, use-explorer-map-view), the data
-// (use-prediction-pages, use-prediction-columns), and the toolbar, count, list and map.
+// (use-prediction-pages, use-prediction-columns), and the toolbar, count, list, map and the
+// selected prediction's panel.
 import { useMemo, useRef } from "react";
 import { explorerFilter } from "@/lib/explorer-state";
 import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
@@ -11,6 +12,7 @@ import { ExplorerCount } from "./explorer-count";
 import { ExplorerFilters } from "./explorer-filters";
 import { ExplorerList, type ExplorerListHandle } from "./explorer-list";
 import { ExplorerMap } from "./explorer-map";
+import { ExplorerSelection } from "./explorer-selection";
 import { useExplorerMapView } from "./use-explorer-map-view";
 import { useExplorerState } from "./use-explorer-state";
 import { type ExplorerItem, usePredictionPages, useSelectedPrediction } from "./use-prediction-pages";
@@ -64,6 +66,7 @@ export function ExplorerView() {
             onViewStateChange={onViewStateChange}
             onSelectPoint={selectPoint}
           />
+          <ExplorerSelection detail={selection.detail} />
         </div>
       </div>
     </div>

@@ -1,12 +1,17 @@
 "use client";
 // The explorer's predictions: pages of filtered predictions fetched on demand (when the virtual
 // list nears the end of what is loaded), reset whenever the filter or order changes; and the
-// selected prediction, fetched alone when it is not among them.
+// selected prediction, fetched alone for its details (and for the map when it is not among them).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient, useQuery } from "urql";
 import { graphql } from "@/gql";
 import type { ExplorerItemFieldsFragment, PredictionFilter, PredictionOrder } from "@/gql/graphql";
 
+/**
+ * What a row of the list, the map and the summary above it show. A page of 100 rows must stay under
+ * the API's query cost limit (5,000: about 50 fields a row), so the selection panel's fields come
+ * with the selected prediction alone.
+ */
 export const ExplorerItemFields = graphql(`
   fragment ExplorerItemFields on Prediction {
     ...PredictionPointFields
@@ -15,17 +20,10 @@ export const ExplorerItemFields = graphql(`
         code
         name
       }
-      admin1 {
-        name
-      }
-      city
     }
     predictedChain {
       country {
         ...PredictedRegionFields
-      }
-      place {
-        name
       }
     }
     hits {
@@ -33,6 +31,8 @@ export const ExplorerItemFields = graphql(`
       admin1
       place
     }
+    parsed
+    consistent
   }
 `);
 
@@ -53,11 +53,16 @@ const ExplorerPage = graphql(`
   }
 `);
 
-/** One prediction by id: the selection when it came from the map and is not among the loaded rows. */
+/**
+ * The selected prediction in full: a row's fields (the selection may come from the map or a shared
+ * link, outside the loaded rows) and its chains and answer for the selection panel.
+ */
 const ExplorerItemQuery = graphql(`
   query ExplorerItem($id: ID!) {
     prediction(id: $id) {
+      sampleId
       ...ExplorerItemFields
+      ...PredictionChainsFields
     }
   }
 `);
@@ -129,15 +134,14 @@ export function usePredictionPages(filter: PredictionFilter | null, orderBy: Pre
   return { ...state, loadMore };
 }
 
-/** The selected prediction: a loaded row, or else (picked on the map, or from a shared link) fetched alone. */
+/**
+ * The selected prediction: at once a loaded row when the list has it, else (picked on the map, or
+ * from a shared link) the fetched one; and, once fetched, its details for the selection panel.
+ */
 export function useSelectedPrediction(id: string | null, items: readonly ExplorerItem[]) {
   const index = id ? items.findIndex((p) => p.id === id) : -1;
-  const [result] = useQuery({
-    query: ExplorerItemQuery,
-    variables: { id: id ?? "" },
-    pause: !id || index >= 0,
-  });
-  const selected =
-    index >= 0 ? items[index] : result.data?.prediction?.id === id ? (result.data?.prediction ?? undefined) : undefined;
-  return { selected, error: result.error };
+  const [result] = useQuery({ query: ExplorerItemQuery, variables: { id: id ?? "" }, pause: !id });
+  const fetched = result.data?.prediction?.id === id ? (result.data?.prediction ?? undefined) : undefined;
+  const selected = index >= 0 ? items[index] : fetched;
+  return { selected, detail: fetched, error: result.error };
 }

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useViewer } from "../session/viewer";
 
 const LINKS = [
   { href: "/experiments", label: "Experiments" },
@@ -12,6 +13,7 @@ const LINKS = [
 
 export function Nav() {
   const pathname = usePathname();
+  const viewer = useViewer();
   return (
     <nav className="nav">
       <Link href="/experiments" className="brand">
@@ -26,6 +28,17 @@ export function Nav() {
           {link.label}
         </Link>
       ))}
+      <span className="nav-right">
+        {viewer ? (
+          <Link href="/settings" data-testid="nav-user" className={pathname === "/settings" ? "active" : undefined}>
+            {viewer.name} <span className="muted">· {viewer.role.toLowerCase()}</span>
+          </Link>
+        ) : (
+          <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`} data-testid="nav-sign-in">
+            Sign in
+          </Link>
+        )}
+      </span>
     </nav>
   );
 }

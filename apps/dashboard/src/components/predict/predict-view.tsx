@@ -1,7 +1,8 @@
 "use client";
-// Upload an image, pick a finished experiment's model, and see the predicted chains and points.
 import { ScatterplotLayer } from "@deck.gl/layers";
 import dynamic from "next/dynamic";
+// Upload an image, pick a finished experiment's model, and see the predicted chains and points.
+import Link from "next/link";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useMutation } from "urql";
 import { graphql } from "@/gql";
@@ -9,6 +10,7 @@ import { formatPercent } from "@/lib/format";
 import { useUrlParams } from "@/lib/use-url-params";
 import { ExperimentPicker } from "../experiments/experiment-picker";
 import { ChainTable } from "../prediction/chain-table";
+import { useViewer } from "../session/viewer";
 import { describeError } from "../states";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
@@ -43,6 +45,7 @@ export function PredictView() {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [{ data, fetching, error }, predict] = useMutation(PredictMutation);
+  const viewer = useViewer();
 
   useEffect(() => {
     if (!file) {
@@ -92,6 +95,7 @@ export function PredictView() {
           onChange={(id) => setParams({ experiment: id })}
           label="Model (finished experiment)"
           onlyFinished
+          onlyBuiltin
         />
         <label>
           Image (JPEG, PNG or WebP)
@@ -102,9 +106,15 @@ export function PredictView() {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </label>
-        <button type="submit" className="primary" disabled={!experiment || !file || fetching}>
-          {fetching ? "Predicting…" : "Predict"}
-        </button>
+        {viewer ? (
+          <button type="submit" className="primary" disabled={!experiment || !file || fetching}>
+            {fetching ? "Predicting…" : "Predict"}
+          </button>
+        ) : (
+          <Link href="/sign-in?next=/predict" data-testid="predict-sign-in">
+            Sign in to ask a model
+          </Link>
+        )}
       </form>
       {error && (
         <div className="state error" role="alert" data-testid="predict-error">

@@ -1,15 +1,17 @@
 "use client";
-// One prediction: the true chain beside the predicted chain with probabilities, and both points
-// with the great-circle line between them.
+// One prediction: the true chain beside the predicted chain with probabilities (an external run's:
+// its raw answer and the chain it states beside the chain of its coordinate), and both points with
+// the great-circle line between them.
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useMemo } from "react";
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 import { formatKm, formatPercent } from "@/lib/format";
+import { KindBadge } from "../experiments/kind-badge";
 import { predictionPairLayers } from "../map/prediction-pair-layers";
 import { ErrorState, Loading } from "../states";
-import { ChainTable } from "./chain-table";
+import { PredictionChains } from "./prediction-chains";
 import { SampleThumbnail } from "./sample-thumbnail";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
@@ -31,40 +33,18 @@ const PredictionDetailQuery = graphql(`
           size
         }
       }
-      hits {
-        country
-        admin1
-        place
-      }
-      trueChain {
-        lat
-        lon
-        continent
-        country {
-          code
-          name
-        }
-        admin1 {
-          code
-          name
-        }
-        city
-        cell
-      }
-      predictedChain {
-        lat
-        lon
-        confidence
-        country {
-          ...PredictedRegionFields
-        }
-        admin1 {
-          ...PredictedRegionFields
-        }
-        place {
-          ...PredictedRegionFields
-        }
-      }
+      ...PredictionChainsFields
+    }
+  }
+`);
+
+/** The prediction's experiment: its name for the link, its kind for what the confidence means. */
+const PredictionExperimentQuery = graphql(`
+  query PredictionExperiment($id: ID!) {
+    experiment(id: $id) {
+      id
+      name
+      kind
     }
   }
 `);
@@ -72,6 +52,12 @@ const PredictionDetailQuery = graphql(`
 export function PredictionDetail({ id }: { id: string }) {
   const [{ data, fetching, error }] = useQuery({ query: PredictionDetailQuery, variables: { id } });
   const p = data?.prediction;
+  const [experimentResult] = useQuery({
+    query: PredictionExperimentQuery,
+    variables: { id: p?.experimentId ?? "" },
+    pause: !p,
+  });
+  const experiment = experimentResult.data?.experiment;
   const layers = useMemo(() => (p ? predictionPairLayers(p.trueChain, p.predictedChain) : []), [p]);
   const view = useMemo(() => {
     if (!p) return undefined;
@@ -99,12 +85,15 @@ export function PredictionDetail({ id }: { id: string }) {
       </h1>
       <div className="row muted" style={{ marginBottom: 10 }}>
         sample <code>{p.sampleId}</code> · split {p.split} ·{" "}
-        <Link href={`/experiments/${encodeURIComponent(p.experimentId)}`}>experiment</Link> ·{" "}
+        <Link href={`/experiments/${encodeURIComponent(p.experimentId)}`}>
+          experiment{experiment ? ` ${experiment.name}` : ""}
+        </Link>
+        {experiment && <KindBadge kind={experiment.kind} />} ·{" "}
         <Link href={`/explorer?experiment=${encodeURIComponent(p.experimentId)}&selected=${encodeURIComponent(p.id)}`}>
           in the explorer
         </Link>
       </div>
-      <div className="split">
+      <div className="split" style={{ gridTemplateColumns: "540px 1fr" }}>
         <div>
           {p.sample ? (
             <figure className="sample-figure">
@@ -114,44 +103,24 @@ export function PredictionDetail({ id }: { id: string }) {
           ) : (
             <p className="muted">The sample is no longer in its dataset, so its image cannot be shown.</p>
           )}
-          <ChainTable
-            rows={[
-              { level: "continent", truth: t.continent, predicted: null },
-              {
-                level: "country",
-                truth: t.country?.name ?? null,
-                predicted: q.country?.name ?? null,
-                probability: q.country?.probability ?? null,
-                hit: p.hits.country,
-              },
-              {
-                level: "admin1",
-                truth: t.admin1?.name ?? null,
-                predicted: q.admin1?.name ?? null,
-                probability: q.admin1?.probability ?? null,
-                hit: p.hits.admin1,
-              },
-              {
-                // The place is a geocell: right when the cells match, whatever the towns are called.
-                level: "place",
-                truth: `${t.city ?? "countryside"} · cell ${t.cell}`,
-                predicted: q.place ? `${q.place.name} · cell ${q.place.code}` : null,
-                probability: q.place?.probability ?? null,
-                hit: p.hits.place,
-              },
-              {
-                level: "coordinate",
-                truth: `${t.lat.toFixed(3)}, ${t.lon.toFixed(3)}`,
-                predicted: q.lat === null || q.lon === null ? "unreadable" : `${q.lat.toFixed(3)}, ${q.lon.toFixed(3)}`,
-              },
-            ]}
-          />
+          <PredictionChains prediction={p} />
           <p className="muted">
-            chain probability {formatPercent(q.confidence)} · true geocell {t.cell}
+            {experiment?.kind !== "EXTERNAL"
+              ? `chain probability ${formatPercent(q.confidence)} · `
+              : q.confidence !== null
+                ? `confidence sent ${formatPercent(q.confidence)} · `
+                : ""}
+            true geocell {t.cell}
           </p>
           <p className="muted" style={{ fontSize: 12 }}>
-            <span style={{ color: "#4cc38a" }}>●</span> true location <span style={{ color: "#ff6b6b" }}>●</span>{" "}
-            predicted location, joined by the great circle
+            <span style={{ color: "#4cc38a" }}>●</span> true location{" "}
+            {p.parsed ? (
+              <>
+                <span style={{ color: "#ff6b6b" }}>●</span> predicted location, joined by the great circle
+              </>
+            ) : (
+              "(no predicted location: the answer has no readable coordinate)"
+            )}
           </p>
         </div>
         <GeoMap layers={layers} initialView={view} height={460} label="prediction map" />

@@ -1,7 +1,11 @@
 // Same-origin proxy for GraphQL queries and mutations: the browser never needs CORS, the API
-// URL is read at request time, and the mutation token (GEOR_API_TOKEN) stays on the server.
+// URL is read at request time, and the signed-in person's session token (kept in the sealed
+// cookie) is forwarded as their bearer token — never a token of the server's own. Without a
+// session the request goes on anonymous: reads as GEOR_PUBLIC_READ allows, writes refused by the
+// API. A write riding on the cookie must come from the dashboard's own pages (csrf.ts).
 import { apiUrl } from "@/lib/api-endpoint";
-import { apiToken } from "@/lib/api-token";
+import { sameOrigin } from "@/lib/csrf";
+import { getSession } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
 
@@ -21,8 +25,12 @@ async function forward(request: Request): Promise<Response> {
   }
   // Apollo Server's CSRF guard wants this on multipart (upload) requests.
   headers.set("apollo-require-preflight", "true");
-  const token = await apiToken();
-  if (token) headers.set("authorization", `Bearer ${token}`);
+  const session = await getSession();
+  if (session.token) {
+    if (request.method !== "GET" && request.method !== "HEAD" && !sameOrigin(request))
+      return graphqlError(403, "a signed-in request from another site was refused", "FORBIDDEN");
+    headers.set("authorization", `Bearer ${session.token}`);
+  }
   const search = new URL(request.url).search;
   const init: RequestInit = { method: request.method, headers, cache: "no-store" };
   if (request.method !== "GET" && request.method !== "HEAD") init.body = await request.arrayBuffer();
@@ -34,6 +42,9 @@ async function forward(request: Request): Promise<Response> {
     return graphqlError(502, `The Geo-R Lab API is unreachable at ${target} (${cause}).`, "API_UNREACHABLE");
   }
   const body = await upstream.arrayBuffer();
+  // The API refuses the whole request for a revoked or expired session: forget it here too, so
+  // the next page is anonymous and offers to sign in again.
+  if (session.token && upstream.status === 401) session.destroy();
   return new Response(body, {
     status: upstream.status,
     headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" },

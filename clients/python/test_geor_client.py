@@ -1,0 +1,252 @@
+"""Tests of geor_client.py against a live Geo-R Lab API (standard library unittest).
+
+apps/api/test/python-client.test.ts starts the API with a tiny dataset and runs this file with:
+GEOR_TEST_API (the /graphql URL), GEOR_API_TOKEN, GEOR_TEST_DATASET and GEOR_TEST_SAMPLES (JSON:
+six test-split samples in named cities, each {id, lat, lon, country, admin1, city}).
+"""
+
+import csv
+import json
+import os
+import socket
+import tempfile
+import unittest
+from unittest import mock
+
+import geor_client
+from geor_client import Client, GeorError, Run
+
+API = os.environ["GEOR_TEST_API"]
+BASE = API[: -len("/graphql")]
+DATASET = os.environ["GEOR_TEST_DATASET"]
+SAMPLES = json.loads(os.environ["GEOR_TEST_SAMPLES"])
+
+
+def geor_answer(sample, think="The script on the signs and the vegetation."):
+    """A Geo-R style completion stating every level of the sample's chain and its coordinate."""
+    answer = {"Country": sample["country"], "State": sample["admin1"], "City": sample["city"],
+              "Coordinates": [sample["lat"], sample["lon"]]}
+    return f"<think>{think}</think><answer>{json.dumps(answer)}</answer>"
+
+
+class ClientTest(unittest.TestCase):
+    def setUp(self):
+        self.client = Client(API)
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def start(self, name, **kwargs):
+        return self.client.start_run(name, dataset=DATASET, **kwargs)
+
+    def count(self, run):
+        data = self.client.query(
+            "query($id: ID!) { predictions(filter: { experimentId: $id }, first: 1) { totalCount } }", {"id": run.id})
+        return data["predictions"]["totalCount"]
+
+    def series(self, run, name):
+        data = self.client.query("query($id: ID!, $n: [String!]) { experiment(id: $id) { metrics(names: $n) "
+                                 "{ points { step value } } } }", {"id": run.id, "n": [name]})
+        metrics = data["experiment"]["metrics"]
+        return [(p["step"], p["value"]) for p in metrics[0]["points"]] if metrics else []
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return path
+
+    def test_query_returns_data_and_raises_the_servers_message(self):
+        data = self.client.query("query($n: String!) { dataset(name: $n) { name } }", {"n": DATASET})
+        self.assertEqual(data, {"dataset": {"name": DATASET}})
+        with self.assertRaises(GeorError) as caught:
+            self.client.query("{ experiment(id: 1) { nope } }")
+        e = caught.exception
+        self.assertEqual((e.code, e.status), ("GRAPHQL_VALIDATION_FAILED", 400))
+        self.assertIn('Cannot query field "nope" on type "Experiment"', str(e))
+        with self.assertRaises(GeorError) as caught:
+            self.client.query('mutation { finishExperiment(id: "no-such-run") { id } }')
+        self.assertEqual(caught.exception.code, "NOT_FOUND")
+        self.assertIn("no-such-run", caught.exception.message)
+
+    def test_base_url_and_graphql_endpoint_both_work(self):
+        for url in (BASE, BASE + "/", API, API + "/"):
+            client = Client(url)
+            self.assertEqual(client.endpoint, API, url)
+            self.assertEqual(client.query("{ __typename }"), {"__typename": "Query"}, url)
+
+    def test_start_run(self):
+        run = self.start("start", config={"model": "Qwen2.5-VL-7B", "lr": 1e-6}, tags=["py"], notes="from python")
+        self.assertIsInstance(run, Run)
+        self.assertIsNone(run.url)
+        data = self.client.query("query($id: ID!) { experiment(id: $id) { name status kind split dataset config tags "
+                                 "notes } }", {"id": run.id})
+        self.assertEqual(data["experiment"], {
+            "name": "start", "status": "RUNNING", "kind": "EXTERNAL", "split": "test", "dataset": DATASET,
+            "config": {"model": "Qwen2.5-VL-7B", "lr": 1e-6}, "tags": ["py"], "notes": "from python"})
+        linked = Client(API, dashboard_url="http://127.0.0.1:3000/").start_run("linked", dataset=DATASET)
+        self.assertEqual(linked.url, f"http://127.0.0.1:3000/experiments/{linked.id}")
+        with self.assertRaises(GeorError) as caught:
+            self.start("bad split", split="dev")
+        self.assertEqual(caught.exception.code, "BAD_USER_INPUT")
+        self.assertIn("input.split", caught.exception.message)
+
+    def test_log_buffers_and_flushes_at_the_batch_size(self):
+        run = self.start("log")
+        run.metrics_batch = 4
+        run.log({"loss": 2.5, "lr": 1e-4}, step=1)
+        self.assertEqual(self.series(run, "loss"), [], "buffered, not sent yet")
+        run.log({"loss": 1.5, "lr": 1e-4}, step=2)
+        self.assertEqual(self.series(run, "loss"), [(1, 2.5), (2, 1.5)], "the fourth point sent the batch")
+        run.log({"loss": 1.25}, step=3)
+        self.assertEqual(run.flush(), 1)
+        self.assertEqual(run.flush(), 0)
+        self.assertEqual(self.series(run, "loss"), [(1, 2.5), (2, 1.5), (3, 1.25)])
+        for step, metrics in ((-1, {"loss": 1}), (1.5, {"loss": 1}), (4, {"loss": float("nan")}), (4, {"loss": "x"})):
+            with self.assertRaises(GeorError, msg=repr((step, metrics))):
+                run.log(metrics, step=step)
+        run.log({"bad name!": 1.0}, step=4)
+        with self.assertRaises(GeorError) as caught:
+            run.flush()
+        self.assertEqual(caught.exception.code, "BAD_USER_INPUT")
+        self.assertEqual(caught.exception.problems[0][:32], 'point 1: name "bad name!" must b')
+        self.assertEqual(run.flush(), 0, "points the server refused as bad are dropped")
+
+    def test_log_predictions_rows_coordinates_and_answers(self):
+        run = self.start("rows")
+        run.chunk_rows = 2
+        a, b, c, d = SAMPLES[:4]
+        rows = iter([
+            {"sample_id": a["id"], "lat": a["lat"], "lon": a["lon"], "confidence": 0.9},
+            {"sample_id": b["id"], "answer": geor_answer(b)},
+            {"sampleId": c["id"], "answer": f"I think ({c['lat']}, {c['lon']})."},
+            {"id": d["id"], "answer": "I cannot tell where this is.", "lat": None},
+        ])
+        self.assertEqual(run.log_predictions(rows), {"added": 4, "unparsed": 1})
+        data = self.client.query("query($id: ID!) { accuracyAtThresholds(filter: { experimentId: $id }) { n unparsed "
+                                 "thresholds { km accuracy } statedLevels { country admin1 city } } }", {"id": run.id})
+        summary = data["accuracyAtThresholds"]
+        self.assertEqual((summary["n"], summary["unparsed"]), (4, 1))
+        self.assertEqual(summary["thresholds"][0], {"km": 1, "accuracy": 0.75}, "three exact, one unreadable")
+        self.assertEqual(summary["statedLevels"], {"country": 0.25, "admin1": 0.25, "city": 0.25})
+        self.assertEqual(run.log_predictions([]), {"added": 0, "unparsed": 0})
+
+    def test_a_bad_chunk_raises_with_its_rows_and_earlier_chunks_stay(self):
+        run = self.start("bad chunk")
+        run.chunk_rows = 2
+        s = SAMPLES
+        rows = [{"sample_id": x["id"], "lat": x["lat"], "lon": x["lon"]} for x in s[:5]]
+        rows[3] = {"sample_id": s[3]["id"], "lat": 95, "lon": 0}
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions(rows)
+        e = caught.exception
+        self.assertEqual((e.code, e.chunk, e.rows), ("BAD_USER_INPUT", 2, (3, 4)))
+        self.assertEqual(e.stored, {"added": 2, "unparsed": 0})
+        self.assertEqual(e.problems, ["row 4: lat 95 is not a number in [-90, 90]"])
+        self.assertIn("chunk 2 (rows 3–4) refused", e.message)
+        self.assertIn("rows 1–2 (chunk 1) stay stored", e.message)
+        self.assertEqual(self.count(run), 2, "chunk 1 stays, chunk 2 is refused whole, chunk 3 never sent")
+
+        # The server numbers a chunk's rows from 1: the client renumbers them from the first row.
+        dup = {"sample_id": s[4]["id"], "lat": 0, "lon": 0}
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions([rows[2], {"sample_id": s[5]["id"], "lat": 0, "lon": 0}, dup, dup])
+        self.assertEqual(caught.exception.problems, [f'row 4: sample "{s[4]["id"]}" was predicted already at row 3'])
+        # Rows the client can tell are wrong are refused before their chunk is sent.
+        run.chunk_rows = 10
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions([{"sample_id": s[5]["id"], "latitude": 1}, {"lat": 1, "lon": 2}, "x"])
+        self.assertEqual(caught.exception.problems, [
+            "row 1: unknown key 'latitude' (sample_id, lat, lon, answer, confidence)",
+            "row 2: no sample_id", "row 3: expected a dict, got str"])
+        self.assertEqual(self.count(run), 4)
+
+    def test_log_predictions_file_csv(self):
+        run = self.start("csv")
+        a, b = SAMPLES[:2]
+        path = os.path.join(self.tmp.name, "answers.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["sample_id", "lat", "lon", "answer", "confidence"])
+            w.writerow([a["id"], a["lat"], a["lon"], "", 0.5])
+            w.writerow([b["id"], "", "", geor_answer(b, think="Hmm, " * 10_000), ""])
+        # Blocks of 1 kB: the file streams in about 50 pieces behind a Content-Length given up front.
+        with mock.patch.object(geor_client, "FILE_BLOCK_BYTES", 1000):
+            self.assertEqual(run.log_predictions_file(path), {"added": 2, "unparsed": 0})
+        self.assertEqual(self.count(run), 2)
+
+    def test_log_predictions_file_jsonl_refused_whole_for_a_bad_line(self):
+        run = self.start("jsonl")
+        a, b = SAMPLES[:2]
+        good = json.dumps({"sample_id": a["id"], "answer": geor_answer(a)})
+        bad = self.write("answers.jsonl", good + "\n{not json\n" + json.dumps({"sample_id": b["id"], "x": 1}) + "\n")
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions_file(bad)
+        e = caught.exception
+        self.assertEqual((e.code, e.problem_count), ("BAD_USER_INPUT", 2))
+        self.assertTrue(e.problems[0].startswith("line 2: invalid JSON"), e.problems)
+        self.assertEqual(e.problems[1], "line 3: unknown key x")
+        self.assertEqual(self.count(run), 0, "nothing of the refused file is stored")
+        fixed = self.write("fixed.jsonl", good + "\n" + json.dumps({"sample_id": b["id"], "lat": 0, "lon": 0}) + "\n")
+        self.assertEqual(run.log_predictions_file(fixed), {"added": 2, "unparsed": 0})
+
+    def test_context_manager_finishes_succeeded_and_flushes(self):
+        a = SAMPLES[0]
+        with self.start("with ok") as run:
+            run.log({"loss": 0.5}, step=7)
+            run.log_predictions([{"sample_id": a["id"], "answer": geor_answer(a)}])
+        self.assertEqual(run.status, "SUCCEEDED")
+        self.assertEqual(run.final_metrics["metrics"]["n"], 1)
+        self.assertEqual(self.series(run, "loss"), [(7, 0.5)], "buffered points are sent on exit")
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions([{"sample_id": SAMPLES[1]["id"], "lat": 0, "lon": 0}])
+        self.assertEqual(caught.exception.code, "CONFLICT")
+
+    def test_context_manager_marks_the_run_failed_with_the_exception(self):
+        with self.assertRaises(RuntimeError):
+            with self.start("with error") as run:
+                run.log({"loss": 9.0}, step=1)
+                raise RuntimeError("CUDA out of memory")
+        data = self.client.query("query($id: ID!) { experiment(id: $id) { status error } }", {"id": run.id})
+        self.assertEqual(data["experiment"], {"status": "FAILED", "error": "RuntimeError: CUDA out of memory"})
+        self.assertEqual((run.status, run.error), ("FAILED", "RuntimeError: CUDA out of memory"))
+        self.assertEqual(self.series(run, "loss"), [(1, 9.0)])
+        with self.start("finished inside") as run:
+            self.assertEqual(run.finish()["status"], "SUCCEEDED")
+        self.assertEqual(run.status, "SUCCEEDED", "exit does not finish it twice")
+
+    def test_a_wrong_or_missing_token_is_unauthenticated(self):
+        with self.assertRaises(GeorError) as caught:
+            Client(API, token="wrong-token-0123456789").start_run("x", dataset=DATASET)
+        self.assertEqual(caught.exception.code, "UNAUTHENTICATED")
+        with self.assertRaises(GeorError) as caught:
+            Client(API, token="").start_run("x", dataset=DATASET)
+        self.assertEqual(caught.exception.code, "UNAUTHENTICATED")
+        self.assertIn("this client has no token", caught.exception.message)
+        # An upload asks first, so a wrong token or a finished run is told before the file is sent.
+        run = self.start("upload token")
+        path = self.write("a.jsonl", json.dumps({"sample_id": SAMPLES[0]["id"], "lat": 0, "lon": 0}) + "\n")
+        with self.assertRaises(GeorError) as caught:
+            Run(Client(API, token="wrong-token-0123456789"), run.id).log_predictions_file(path)
+        self.assertEqual(caught.exception.code, "UNAUTHENTICATED")
+        run.finish()
+        with self.assertRaises(GeorError) as caught:
+            run.log_predictions_file(path)
+        self.assertEqual(caught.exception.code, "CONFLICT")
+        self.assertIn("is SUCCEEDED; it takes no more", caught.exception.message)
+
+    def test_http_and_connection_errors_name_the_url(self):
+        with self.assertRaises(GeorError) as caught:
+            Client(BASE + "/nowhere").query("{ __typename }")
+        self.assertEqual(caught.exception.status, 404)
+        self.assertIn(f"{BASE}/nowhere/graphql answered HTTP 404", caught.exception.message)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with self.assertRaises(GeorError) as caught:
+            Client(f"http://127.0.0.1:{port}").query("{ __typename }")
+        self.assertIn(f"cannot reach http://127.0.0.1:{port}/graphql", caught.exception.message)
+        self.assertIsNone(caught.exception.code)
+
+
+if __name__ == "__main__":
+    unittest.main()
