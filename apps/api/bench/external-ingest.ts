@@ -7,6 +7,7 @@
  */
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import { createInterface } from "node:readline";
 import { type ApiProcess, spawnApiProcess } from "../test/api-process.ts";
 import type { MixCounts } from "./external-mix.ts";
@@ -166,6 +167,8 @@ export interface ExternalIngestOptions {
 }
 
 export async function measureExternalIngest(o: ExternalIngestOptions) {
+  // The machine is shared: each database's figures carry the load they were measured under.
+  const loadAverage1mBefore = Number(os.loadavg()[0].toFixed(2));
   const api = await spawnApiProcess(
     { GEOR_HOME: o.home, GEOR_API_TOKEN: o.token, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) },
     o.nodeArgs,
@@ -201,6 +204,7 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
     expect("addPredictions(file:)", viaUpload, o.mix);
     const peakMiB = rss.peakSince(mark);
     return {
+      loadAverage1m: { before: loadAverage1mBefore, after: Number(os.loadavg()[0].toFixed(2)) },
       firstCallMs: Math.round(firstCallMs),
       rows: {
         rows: o.mix.rows,
