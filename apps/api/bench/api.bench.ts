@@ -2,12 +2,15 @@
  * API benchmark on SQLite and PostgreSQL: ingest of 1,000,000 synthetic predictions (rows/s,
  * one transaction per batch as the job runner writes them), then p50/p95 latency over HTTP of
  * a page of 100 filtered predictions, errorHistogram, countryBreakdown, accuracyAtThresholds
- * and the error map's mapView (bench/map-view.ts) on those 1M rows. Writes
- * bench/results/api.json at the repo root.
- * Usage: npm run bench -w @geor/api [-- --rows 200000 | --quick]
+ * and the error map's mapView (bench/map-view.ts) on those 1M rows; then externalIngest
+ * (external.ts): predictions of a model trained elsewhere through addPredictions, as rows and as a
+ * 1M-row upload, with the API's memory. Writes bench/results/api.json at the repo root.
+ * Usage: npm run bench -w @geor/api [-- --rows 200000] [--quick] [--only queries|external]
+ *   [--profile-api DIR]   (--quick: 100,000 rows each; --only: one part, the other kept from the
+ *   last api.json; --profile-api: the externalIngest API processes write a --cpu-prof profile to DIR)
  * PostgreSQL: DATABASE_URL if set, else a throw-away cluster (as in the tests).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,14 +20,20 @@ import { loadConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import { BUILTIN_ANSWER_COLUMNS, type NewPrediction } from "../src/store/index.ts";
 import { startPgCluster } from "../test/pg-cluster.ts";
+import { benchExternalIngest } from "./external.ts";
 import { mapViewCached, mapViewUncached, trueLocation } from "./map-view.ts";
 import { timeQuery as timeQueryOf } from "./timing.ts";
 
-const arg = (name: string, fallback: number) => {
+const option = (name: string) => {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const arg = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const QUICK = process.argv.includes("--quick");
+const ONLY = option("--only");
+if (ONLY !== undefined && ONLY !== "queries" && ONLY !== "external")
+  throw new Error(`--only ${ONLY}: expected queries or external`);
+const PROFILE_DIR = option("--profile-api");
 const ROWS = arg("--rows", QUICK ? 100_000 : 1_000_000);
 const BATCH = 10_000;
 const REPEATS = arg("--repeats", QUICK ? 10 : 40);
@@ -162,32 +171,55 @@ async function benchOne(dialect: "sqlite" | "postgres", databaseUrl: string | nu
   }
 }
 
-const sqlite = await benchOne("sqlite", null);
-console.log("sqlite", JSON.stringify(sqlite));
+const resultFile = path.join(root, "bench", "results", "api.json");
+const previous = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, "utf8")) : {};
+let queries: Record<string, unknown> | null = null;
+let externalIngest: Awaited<ReturnType<typeof benchExternalIngest>> | null = null;
+if (ONLY !== "external") {
+  const sqlite = await benchOne("sqlite", null);
+  console.log("sqlite", JSON.stringify(sqlite));
+  queries = { sqlite };
+}
 const cluster = process.env.DATABASE_URL ? null : await startPgCluster();
-let postgres: Awaited<ReturnType<typeof benchOne>>;
 try {
-  postgres = await benchOne("postgres", process.env.DATABASE_URL ?? (cluster as { url: string }).url);
+  const pgUrl = process.env.DATABASE_URL ?? (cluster as { url: string }).url;
+  if (queries) {
+    const postgres = await benchOne("postgres", pgUrl);
+    console.log("postgres", JSON.stringify(postgres));
+    queries.postgres = postgres;
+  }
+  if (ONLY !== "queries")
+    externalIngest = await benchExternalIngest({
+      rows: QUICK ? 100_000 : 1_000_000,
+      token: TOKEN,
+      pgUrl,
+      ownDatabase: cluster !== null,
+      nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
+      log: console.log,
+    });
 } finally {
   cluster?.stop();
 }
-console.log("postgres", JSON.stringify(postgres));
 const result = {
   benchmark: "api",
-  date: new Date().toISOString(),
-  machine: { cores: os.cpus().length, node: process.version, loadAverage1m: os.loadavg()[0] },
-  method: `${ROWS} synthetic predictions of one experiment (60 countries, Zipf weights); latencies over HTTP on 127.0.0.1 through GraphQL, ${REPEATS} runs after 3 warm-ups; the page filters by a random top-20 true country and country misses, ordered by error. aggregatesComputed: the experiment is running, so every request is computed by the database; aggregatesOfFinishedExperiment: it has ended, so results come from the API's in-memory cache after the first request. mapView: true locations 70% in 200 Zipf-weighted towns (σ 0.3°), 30% anywhere from 60°S to 80°N; views of a 1280 × 800 px map (world at zoom 1.32, Europe at zoom 3, a town at zoom 11); firstBuildMs is the first request, which builds the experiment's map source; world/continent/city are computed afresh while the experiment runs (each run panned by up to 300 px), apiAggregateMs pools the world and continent runs; cached repeats each view once the experiment has ended; worldResponseBytes is the world view's JSON response. The machine is shared: load average during the run is recorded.`,
-  targets: {
-    pageP95Ms: 50,
-    aggregateP95Ms: 300,
-    sqliteIngestRowsPerSecond: 50_000,
-    mapViewP95Ms: 300,
-    mapWorldResponseBytes: 2_000_000,
-  },
-  sqlite,
-  postgres,
+  ...(queries
+    ? {
+        date: new Date().toISOString(),
+        machine: { cores: os.cpus().length, node: process.version, loadAverage1m: os.loadavg()[0] },
+        method: `${ROWS} synthetic predictions of one experiment (60 countries, Zipf weights); latencies over HTTP on 127.0.0.1 through GraphQL, ${REPEATS} runs after 3 warm-ups; the page filters by a random top-20 true country and country misses, ordered by error. aggregatesComputed: the experiment is running, so every request is computed by the database; aggregatesOfFinishedExperiment: it has ended, so results come from the API's in-memory cache after the first request. mapView: true locations 70% in 200 Zipf-weighted towns (σ 0.3°), 30% anywhere from 60°S to 80°N; views of a 1280 × 800 px map (world at zoom 1.32, Europe at zoom 3, a town at zoom 11); firstBuildMs is the first request, which builds the experiment's map source; world/continent/city are computed afresh while the experiment runs (each run panned by up to 300 px), apiAggregateMs pools the world and continent runs; cached repeats each view once the experiment has ended; worldResponseBytes is the world view's JSON response. The machine is shared: load average during the run is recorded.`,
+        targets: {
+          pageP95Ms: 50,
+          aggregateP95Ms: 300,
+          sqliteIngestRowsPerSecond: 50_000,
+          mapViewP95Ms: 300,
+          mapWorldResponseBytes: 2_000_000,
+        },
+        ...queries,
+      }
+    : Object.fromEntries(Object.entries(previous).filter(([k]) => k !== "benchmark" && k !== "externalIngest"))),
+  externalIngest: externalIngest ?? previous.externalIngest,
 };
-mkdirSync(path.join(root, "bench", "results"), { recursive: true });
-writeFileSync(path.join(root, "bench", "results", "api.json"), `${JSON.stringify(result, null, 2)}\n`);
-console.log(`wrote ${path.join(root, "bench", "results", "api.json")}`);
+mkdirSync(path.dirname(resultFile), { recursive: true });
+writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`wrote ${resultFile}`);
 process.exit(0);

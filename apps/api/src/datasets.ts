@@ -28,12 +28,22 @@ export class DatasetCatalog {
     return listDatasets().map((d) => d.name);
   }
 
-  /** The dataset under $GEOR_HOME/datasets/<name>, or null. */
-  get(name: string): DatasetView | null {
+  /**
+   * The directory of dataset `name` under $GEOR_HOME/datasets, or null when there is none: what
+   * scoring by sample id needs, without get()'s parsed sample list (for a million samples, ~6 s
+   * and ~1 GB of RSS to parse, ~430 MB of heap kept).
+   */
+  dir(name: string): string | null {
     if (!isDatasetName(name)) return null;
     const dir = path.join(datasetsRoot(), name);
+    return existsSync(path.join(dir, "manifest.json")) ? dir : null;
+  }
+
+  /** The dataset under $GEOR_HOME/datasets/<name>, or null. */
+  get(name: string): DatasetView | null {
+    const dir = this.dir(name);
+    if (dir === null) return null;
     const manifestFile = path.join(dir, "manifest.json");
-    if (!existsSync(manifestFile)) return null;
     const mtimeMs = statSync(manifestFile).mtimeMs;
     const hit = this.cache.get(name);
     if (hit && hit.mtimeMs === mtimeMs) return hit.view;

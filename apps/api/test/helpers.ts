@@ -1,11 +1,9 @@
 /** Test harness: an API server on 127.0.0.1 (SQLite or a fresh PostgreSQL database), a GraphQL client, a subscription client. */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
@@ -15,6 +13,7 @@ import { PgWorker, startBoss } from "../src/jobs/queue.ts";
 import { JobRunner } from "../src/jobs/runner.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 import { BUILTIN_ANSWER_COLUMNS, type NewPrediction, Store } from "../src/store/index.ts";
+import { type ApiProcess, spawnApiProcess } from "./api-process.ts";
 
 export const TOKEN = "test-token-0123456789abcdef";
 export type DialectName = "sqlite" | "postgres";
@@ -186,42 +185,11 @@ export const TINY_CONFIG = {
   eval: { split: "test", limit: 25 },
 };
 
-export interface ApiProcess {
-  url: string;
-  child: ChildProcess;
-  /** SIGKILL, then wait for the exit. */
-  kill(): Promise<void>;
-}
+export type { ApiProcess } from "./api-process.ts";
 
-/**
- * The API as its own process (`src/main.ts`) on 127.0.0.1, for drills that kill it or load it
- * from outside. `env` adds to the test's environment (GEOR_HOME, DATABASE_URL, …).
- */
-export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", GEOR_API_TOKEN: TOKEN, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      out += chunk;
-      const m = /Geo-R Lab API on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    void exited.then(() => reject(new Error(`the API exited before it listened: ${out}`)));
-  });
-  return {
-    url,
-    child,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
-    },
-  };
+/** The API as its own process with the test token (api-process.ts). */
+export function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
+  return spawnApiProcess({ GEOR_API_TOKEN: TOKEN, ...env });
 }
 
 /** A row as migrations 0001–0003 stored it: no answer columns yet, the place hit under its old name. */

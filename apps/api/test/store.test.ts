@@ -74,6 +74,23 @@ for (const dialect of DIALECTS) {
       assert.equal(s.medianKm, (616 + 617) / 2);
     });
 
+    test("text and numbers come back exactly as written: quotes, backslashes, braces, NULL as text, -0", async () => {
+      const e = await create();
+      const answers = ['say "hi"', "a\\b\\\\c", "{1,2}", "NULL", "", " , ", "Zürich 🗺", null];
+      await store.predictions.insertBatch(
+        e.id,
+        answers.map((answer, k) =>
+          predictionRow({ sample_id: `q${k}`, answer, true_lat: -0, pred_lat: 1e-7, error_km: 1 / 3 }),
+        ),
+      );
+      const { items } = await store.predictions.page({ experimentId: e.id }, "ID", 20, null);
+      assert.deepEqual(
+        items.map((r) => r.answer),
+        answers,
+      );
+      assert.deepEqual([items[0].true_lat, items[0].pred_lat, items[0].error_km], [0, 1e-7, 1 / 3]);
+    });
+
     test("migration 0003 moves stored predictions to integer experiment keys and keeps every row", async () => {
       const home = mkdtempSync(path.join(os.tmpdir(), "geor-migrate-"));
       const target = { databaseUrl: dialect === "postgres" ? await freshPgDatabase() : null, home };

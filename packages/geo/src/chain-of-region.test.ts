@@ -129,13 +129,18 @@ describe("Chain of Region", () => {
     assert.equal(wide.locate(38.7, -9.9).country?.iso2, "PT");
   });
 
-  it("is deterministic and locateMany equals locate", () => {
+  it("is deterministic; locateMany and unitOf equal locate", () => {
     const lats = Float64Array.from(LANDMARKS, (l) => l[1]);
     const lons = Float64Array.from(LANDMARKS, (l) => l[2]);
     const many = cor.locateMany(lats, lons);
     many.forEach((chain, i) => {
       assert.deepEqual(chain, cor.locate(lats[i], lons[i]));
       assert.equal(cor.admin1Of(lats[i], lons[i]), chain.admin1?.code ?? null);
+      const unit = cor.unitOf(lats[i], lons[i]);
+      assert.deepEqual(
+        [unit?.continent ?? null, unit?.country ?? null, unit?.admin1 ?? null],
+        [chain.continent, chain.country, chain.admin1],
+      );
     });
     assert.equal(cor.countryOf(48.5725, 7.815), "DE");
   });

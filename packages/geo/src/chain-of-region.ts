@@ -107,6 +107,16 @@ export class ChainOfRegion {
     return out;
   }
 
+  /**
+   * The admin-1 unit at (lat, lon) with its country and continent, or null: locate() without the
+   * city. Scoring a predicted coordinate needs only these, and the city lookup is most of
+   * locate()'s cost near towns (some 35 of 45 µs a point near populous places).
+   */
+  unitOf(lat: number, lon: number): AdminUnit | null {
+    assertCoordinate(lat, lon);
+    return this.unitAt(lat, lon);
+  }
+
   /** ISO2 of the country at (lat, lon) with coastal tolerance, or null: locate() without the city. */
   countryOf(lat: number, lon: number): string | null {
     assertCoordinate(lat, lon);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildGeocells, type GeocellPoint, Geocells } from "./geocells.ts";
+import { haversineKmUnchecked } from "./haversine.ts";
 
 function pt(lat: number, lon: number, country: string, admin1: string, city?: [string, number]): GeocellPoint {
   return {
@@ -30,6 +31,18 @@ function points(): GeocellPoint[] {
   for (let i = 0; i < 3; i++) out.push(pt(45 + rand(), 3 + rand(), "FR", "FR-OCC"));
   for (let i = 0; i < 4; i++) out.push(pt(49.6 + rand() * 0.1, 6.1, "LU", "LU-L"));
   return out;
+}
+
+/** assign()'s fallback the slow way: every cell of the country (all cells if it has none), nearest then smallest id. */
+function nearestByScan(cells: Geocells, lat: number, lon: number, iso2: string | null): number {
+  const inCountry = cells.cells.filter((c) => c.country === iso2);
+  let best = 0;
+  let bestKm = Number.POSITIVE_INFINITY;
+  for (const c of inCountry.length > 0 ? inCountry : cells.cells) {
+    const km = haversineKmUnchecked(lat, lon, c.lat, c.lon);
+    if (km < bestKm || (km === bestKm && c.id < best)) [best, bestKm] = [c.id, km];
+  }
+  return best;
 }
 
 describe("buildGeocells", () => {
@@ -96,6 +109,48 @@ describe("buildGeocells", () => {
     assert.ok(cells.cells[inFrance].admin1.includes("FR-PAC"));
     const nowhere = cells.assign(49.7, 6.2, { country: null, admin1: null });
     assert.equal(cells.cells[nowhere].country, "LU");
+  });
+
+  it("assigns unseen areas exactly as a scan of every candidate cell would", () => {
+    // 40 countries of scattered points over the globe, then points in a known country but an
+    // unseen admin-1, in a country without cells, and at sea.
+    let s = 3;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    };
+    const world: GeocellPoint[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const c = Math.floor(rand() * 40);
+      world.push(
+        pt(-60 + (c % 8) * 15 + rand() * 14, -180 + Math.floor(c / 8) * 72 + rand() * 70, `C${c}`, `C${c}-${i % 3}`),
+      );
+    }
+    const grid = buildGeocells(world, { minPerCell: 10, maxPerCell: 60 });
+    for (let k = 0; k < 3000; k++) {
+      const lat = rand() * 180 - 90;
+      const lon = rand() * 360 - 180;
+      const iso2 = k % 3 === 0 ? null : k % 3 === 1 ? `C${Math.floor(rand() * 40)}` : "ZZ";
+      const chain = {
+        country: iso2 ? { iso2, name: iso2 } : null,
+        admin1: iso2 ? { code: `${iso2}-9`, name: "?" } : null,
+      };
+      assert.equal(grid.assign(lat, lon, chain), nearestByScan(grid, lat, lon, iso2), `(${lat}, ${lon}) in ${iso2}`);
+    }
+  });
+
+  it("gives the smallest id of equally near cells", () => {
+    // Every French cell has a twin with the same centroid in country XX.
+    const france = pts.filter((p) => p.chain.country?.iso2 === "FR");
+    const twins = buildGeocells(
+      [...france, ...france.map((p) => pt(p.lat, p.lon, "XX", `XX-${p.chain.admin1?.code}`))],
+      { minPerCell: 10, maxPerCell: 100 },
+    );
+    const id = twins.assign(46, 3, { country: null, admin1: null });
+    const twin = twins.cells.find((c) => c.id !== id && c.lat === twins.cells[id].lat && c.lon === twins.cells[id].lon);
+    assert.ok(twin, "the nearest cell has a twin");
+    assert.ok(id < twin.id, `cell ${id} before its twin ${twin.id}`);
+    assert.equal(id, nearestByScan(twins, 46, 3, null));
   });
 
   it("rejects bad options and empty input", () => {

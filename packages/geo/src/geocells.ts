@@ -16,7 +16,7 @@
  * neighbours are in (assign()).
  */
 import type { Chain } from "./chain-of-region.ts";
-import { haversineKmUnchecked } from "./haversine.ts";
+import { haversineKmUnchecked, KM_PER_DEG } from "./haversine.ts";
 
 /** A training point: its coordinate and its Chain of Region. */
 export interface GeocellPoint {
@@ -100,6 +100,8 @@ export class Geocells {
   private readonly options: Required<GeocellOptions>;
   private readonly groupByAdmin1 = new Map<string, number>();
   private readonly groupsByCountry = new Map<string, number[]>();
+  /** assign()'s fallback candidates per country ("" = every cell), sorted by latitude on first use. */
+  private readonly candidates = new Map<string, ByLatitude>();
 
   constructor(json: GeocellsJSON) {
     if (json.version !== 1) throw new Error(`geocells: got format v${String(json.version)} when expected v1`);
@@ -120,27 +122,53 @@ export class Geocells {
 
   /**
    * The cell of a coordinate with its chain: through its admin-1 group's split tree when the
-   * group exists; else the nearest cell centroid in its country; else the nearest overall.
+   * group exists; else the nearest cell centroid in its country (of equally near ones the
+   * smallest id); else the nearest overall.
    */
   assign(lat: number, lon: number, chain: Pick<Chain, "country" | "admin1">): number {
     const code = chain.admin1?.code;
     const g = code === undefined ? undefined : this.groupByAdmin1.get(code);
     if (g !== undefined) return descend(this.groups[g].tree, lat, lon);
-    const inCountry = this.groupsByCountry.get(chain.country?.iso2 ?? "");
-    const candidates = inCountry
-      ? inCountry.flatMap((gi) => leaves(this.groups[gi].tree))
-      : this.cells.map((c) => c.id);
-    let best = candidates[0] ?? 0;
+    // A centroid is at least its latitude difference away (along the meridian), so the candidates
+    // are read outward from the point's latitude until that bound passes the best distance: those
+    // left are strictly farther (a relative 1e-9 margin covers rounding), the answer is a full scan's.
+    const { ids, lats, lons } = this.candidatesIn(chain.country?.iso2 ?? "");
+    let hi = firstAtLeast(lats, lat);
+    let lo = hi - 1;
+    let best = 0;
     let bestKm = Number.POSITIVE_INFINITY;
-    for (const id of candidates) {
-      const c = this.cells[id];
-      const km = haversineKmUnchecked(lat, lon, c.lat, c.lon);
-      if (km < bestKm || (km === bestKm && id < best)) {
+    while (lo >= 0 || hi < ids.length) {
+      const below = lo >= 0 ? lat - lats[lo] : Number.POSITIVE_INFINITY;
+      const above = hi < ids.length ? lats[hi] - lat : Number.POSITIVE_INFINITY;
+      if (Math.min(below, above) * KM_PER_DEG > bestKm * (1 + 1e-9) + 1e-9) break;
+      const i = below <= above ? lo-- : hi++;
+      const km = haversineKmUnchecked(lat, lon, lats[i], lons[i]);
+      if (km < bestKm || (km === bestKm && ids[i] < best)) {
         bestKm = km;
-        best = id;
+        best = ids[i];
       }
     }
     return best;
+  }
+
+  /** The cells of a country's groups, or every cell when it has none. */
+  private candidatesIn(iso2: string): ByLatitude {
+    let list = this.candidates.get(iso2);
+    if (list === undefined) {
+      const inCountry = this.groupsByCountry.get(iso2);
+      list = inCountry
+        ? byLatitude(
+            inCountry.flatMap((gi) => leaves(this.groups[gi].tree)),
+            this.cells,
+          )
+        : (this.candidates.get("") ??
+          byLatitude(
+            this.cells.map((c) => c.id),
+            this.cells,
+          ));
+      this.candidates.set(iso2, list);
+    }
+    return list;
   }
 
   toJSON(): GeocellsJSON {
@@ -150,6 +178,34 @@ export class Geocells {
   static fromJSON(json: GeocellsJSON): Geocells {
     return new Geocells(json);
   }
+}
+
+/** Cells sorted by centroid latitude, for assign()'s outward search. */
+interface ByLatitude {
+  ids: Int32Array;
+  lats: Float64Array;
+  lons: Float64Array;
+}
+
+function byLatitude(ids: number[], cells: readonly Geocell[]): ByLatitude {
+  const sorted = [...ids].sort((a, b) => cells[a].lat - cells[b].lat || a - b);
+  return {
+    ids: Int32Array.from(sorted),
+    lats: Float64Array.from(sorted, (id) => cells[id].lat),
+    lons: Float64Array.from(sorted, (id) => cells[id].lon),
+  };
+}
+
+/** The first index whose value is ≥ x in an ascending array (its length if none). */
+function firstAtLeast(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function descend(node: SplitNode, lat: number, lon: number): number {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { KM_PER_DEG } from "./haversine.ts";
 import { buildRegionIndex, type LabelledPolygon, RegionIndex, type Ring } from "./region-index.ts";
 
 /** Crossing-number point-in-polygon over all rings (holes by parity): the slow reference. */
@@ -20,6 +21,41 @@ function bruteForce(polygons: LabelledPolygon[], lat: number, lon: number): numb
     if (inside) hits.push(p.label);
   }
   return hits.length === 0 ? -1 : Math.min(...hits);
+}
+
+/**
+ * The nearest boundary by scanning every edge (float32-rounded as the index stores them), with
+ * nearest()'s projection and tie rule: the slow reference. Away from the poles, edges on the far
+ * side of the globe are skipped: the projection folds them over (they are never near).
+ */
+function bruteNearest(polygons: LabelledPolygon[], lat: number, lon: number, maxKm: number) {
+  const cosLat = Math.max(Math.cos((lat * Math.PI) / 180), 1e-6);
+  const wrap = (dx: number) => (dx > 180 ? dx - 360 : dx < -180 ? dx + 360 : dx);
+  let label = -1;
+  let best = maxKm * maxKm;
+  for (const p of polygons)
+    for (const ring of p.rings) {
+      const n = ring.length / 2;
+      for (let i = 0; i < n; i++) {
+        const j = (i + 1) % n;
+        const far = (x: number) => Math.abs(wrap(Math.fround(x) - lon)) > 90;
+        if (Math.abs(lat) < 89 && far(ring[2 * i]) && far(ring[2 * j])) continue;
+        const ax = wrap(Math.fround(ring[2 * i]) - lon) * cosLat * KM_PER_DEG;
+        const ay = (Math.fround(ring[2 * i + 1]) - lat) * KM_PER_DEG;
+        const bx = wrap(Math.fround(ring[2 * j]) - lon) * cosLat * KM_PER_DEG;
+        const by = (Math.fround(ring[2 * j + 1]) - lat) * KM_PER_DEG;
+        const dx = bx - ax;
+        const dy = by - ay;
+        const len2 = dx * dx + dy * dy;
+        const t = Math.max(0, Math.min(1, len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0));
+        const d2 = (ax + t * dx) ** 2 + (ay + t * dy) ** 2;
+        if (d2 < best || (d2 === best && label >= 0 && p.label < label)) {
+          best = d2;
+          label = p.label;
+        }
+      }
+    }
+  return { label, km: label < 0 ? Number.POSITIVE_INFINITY : Math.sqrt(best) };
 }
 
 function mulberry32(seed: number): () => number {
@@ -60,6 +96,8 @@ describe("RegionIndex", () => {
     { label: 5, rings: [star(-60, -20, 3, 37, rand)] },
     // touching the antimeridian
     { label: 6, rings: [square(179.2, -1, 180, 1)] },
+    // near the pole, where a search window wraps all the way round
+    { label: 7, rings: [square(-20, 89.5, 20, 89.8)] },
   ];
   const index = buildRegionIndex(polygons, 0.25);
 
@@ -96,6 +134,27 @@ describe("RegionIndex", () => {
     assert.equal(near.label, 2);
     assert.ok(Math.abs(near.km - 0.1 * 111.195 * Math.cos((4.5 * Math.PI) / 180)) < 0.05, `got ${near.km}`);
     assert.equal(index.nearest(-4.5, -2.9, 5).label, -1);
+  });
+
+  it("finds the same nearest boundary as a scan of every edge, 5,000 random points", () => {
+    const centres = [
+      [11, 11, 25],
+      [-4, -4.5, 25],
+      [30, 40, 25],
+      [-60, -20, 60],
+      [179.6, 0, 25],
+      [0, 89.9, 25],
+    ];
+    let disagreements = 0;
+    for (let k = 0; k < 5000; k++) {
+      const [cx, cy, maxKm] = centres[k % centres.length];
+      const lon = Math.max(-180, Math.min(180, cx + (rand() - 0.5) * 8));
+      const lat = Math.max(-90, Math.min(90, cy + (rand() - 0.5) * 8));
+      const got = index.nearest(lat, lon, maxKm);
+      const want = bruteNearest(polygons, lat, lon, maxKm);
+      if (got.label !== want.label || Math.abs(got.km - want.km) > 1e-9) disagreements++;
+    }
+    assert.equal(disagreements, 0);
   });
 
   it("round-trips through one ArrayBuffer and rejects foreign bytes", () => {

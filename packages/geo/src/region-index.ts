@@ -27,6 +27,8 @@ export interface LabelledPolygon {
 const MAGIC = 0x524f4347; // "GCOR" little-endian
 const FORMAT_VERSION = 1;
 const NONE = -1;
+/** nearest() shrinks every cell gap by this much: the build widens edge footprints by 1e-6° (EPS), and cell borders round. */
+const GAP_MARGIN_DEG = 1e-5;
 
 export interface RegionIndexData {
   /** Grid resolution in degrees. */
@@ -276,6 +278,12 @@ export class RegionIndex {
   /**
    * The nearest polygon within `maxKm` of (lat, lon) by distance to its boundary, or −1.
    * Distances use a local equirectangular projection, accurate to well under 1% at tens of km.
+   * Of equally near boundaries the smallest label wins.
+   *
+   * The window of cells that can hold a boundary within `maxKm` is read in rings around the
+   * point's cell, nearest first. Every point of ring k lies at least (k − 1) cells away in rows or
+   * columns, so once that gap exceeds the best distance found no later ring can match it (a coastal
+   * point is decided in two or three rings, not the ~150 cells of the window).
    */
   nearest(lat: number, lon: number, maxKm: number): { label: number; km: number } {
     const { resDeg, width, height, cells, mixedEdgeStart, edgeRefs, edgeCoords, edgeLabel } = this.data;
@@ -283,36 +291,49 @@ export class RegionIndex {
     const dLat = maxKm / KM_PER_DEG;
     const r1 = Math.max(0, Math.floor((lat - dLat + 90) / resDeg));
     const r2 = Math.min(height - 1, Math.floor((lat + dLat + 90) / resDeg));
+    const row = Math.min(height - 1, Math.floor((lat + 90) / resDeg));
     const col = Math.min(width - 1, Math.floor((lon + 180) / resDeg));
     const span = colSpan(cosLat, maxKm, resDeg);
-    // The whole row when the window wraps all the way round (near the poles).
-    const cFrom = 2 * span + 1 >= width ? 0 : col - span;
-    const cTo = 2 * span + 1 >= width ? width - 1 : col + span;
+    // Column offsets read: the whole row, each column once, when the window wraps all the way round (near the poles).
+    const whole = 2 * span + 1 >= width;
+    const dFrom = whole ? 1 - Math.ceil(width / 2) : -span;
+    const dTo = whole ? Math.floor(width / 2) : span;
     let bestLabel = NONE;
     let bestKm2 = maxKm * maxKm;
-    for (let r = r1; r <= r2; r++) {
-      for (let cc = cFrom; cc <= cTo; cc++) {
-        const c = ((cc % width) + width) % width;
-        const v = cells[r * width + c];
-        if (v >= 0) continue;
-        const m = -v - 1;
-        for (let k = mixedEdgeStart[m]; k < mixedEdgeStart[m + 1]; k++) {
-          const e = edgeRefs[k];
-          const d2 = segmentDistanceKm2(
-            lat,
-            lon,
-            cosLat,
-            KM_PER_DEG,
-            edgeCoords[4 * e],
-            edgeCoords[4 * e + 1],
-            edgeCoords[4 * e + 2],
-            edgeCoords[4 * e + 3],
-          );
-          const label = edgeLabel[e];
-          if (d2 < bestKm2 || (d2 === bestKm2 && bestLabel !== NONE && label < bestLabel)) {
-            bestKm2 = d2;
-            bestLabel = label;
-          }
+    // How far the point is inside its cell, from the west and south borders (degrees).
+    const fx = lon + 180 - col * resDeg;
+    const fy = lat + 90 - row * resDeg;
+    const visit = (r: number, d: number) => {
+      const v = cells[r * width + ((((col + d) % width) + width) % width)];
+      if (v >= 0) return;
+      // The cell's nearest possible point: skip it when that is farther than the best already.
+      const gapX = whole ? (Math.abs(d) - 1) * resDeg : d > 0 ? d * resDeg - fx : d < 0 ? fx - (d + 1) * resDeg : 0;
+      const gapY = r > row ? (r - row) * resDeg - fy : r < row ? fy - (r - row + 1) * resDeg : 0;
+      const xKm = Math.max(0, gapX - GAP_MARGIN_DEG) * cosLat * KM_PER_DEG;
+      const yKm = Math.max(0, gapY - GAP_MARGIN_DEG) * KM_PER_DEG;
+      if (xKm * xKm + yKm * yKm > bestKm2) return;
+      const m = -v - 1;
+      for (let k = mixedEdgeStart[m]; k < mixedEdgeStart[m + 1]; k++) {
+        const e = edgeRefs[k];
+        const d2 = edgeDistanceKm2(lat, lon, cosLat, edgeCoords, e);
+        const label = edgeLabel[e];
+        if (d2 < bestKm2 || (d2 === bestKm2 && bestLabel !== NONE && label < bestLabel)) {
+          bestKm2 = d2;
+          bestLabel = label;
+        }
+      }
+    };
+    const rings = Math.max(row - r1, r2 - row, -dFrom, dTo);
+    for (let k = 0; k <= rings; k++) {
+      // cosLat ≤ 1, so this bounds the rows' gap too.
+      const gapKm = Math.max(0, (k - 1) * resDeg - GAP_MARGIN_DEG) * KM_PER_DEG * cosLat;
+      if (gapKm * gapKm > bestKm2) break;
+      for (let r = Math.max(r1, row - k); r <= Math.min(r2, row + k); r++) {
+        if (r === row - k || r === row + k) {
+          for (let d = Math.max(dFrom, -k); d <= Math.min(dTo, k); d++) visit(r, d);
+        } else {
+          if (-k >= dFrom) visit(r, -k);
+          if (k <= dTo) visit(r, k);
         }
       }
     }
@@ -410,22 +431,13 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** Squared distance in km² from (lat, lon) to segment a→b in a local equirectangular plane. */
-function segmentDistanceKm2(
-  lat: number,
-  lon: number,
-  cosLat: number,
-  kmPerDeg: number,
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-): number {
+/** Squared distance in km² from (lat, lon) to edge e (a→b in `coords`) in a local equirectangular plane. */
+function edgeDistanceKm2(lat: number, lon: number, cosLat: number, coords: Float32Array, e: number): number {
   const wrap = (dx: number) => (dx > 180 ? dx - 360 : dx < -180 ? dx + 360 : dx);
-  const axk = wrap(ax - lon) * cosLat * kmPerDeg;
-  const ayk = (ay - lat) * kmPerDeg;
-  const bxk = wrap(bx - lon) * cosLat * kmPerDeg;
-  const byk = (by - lat) * kmPerDeg;
+  const axk = wrap(coords[4 * e] - lon) * cosLat * KM_PER_DEG;
+  const ayk = (coords[4 * e + 1] - lat) * KM_PER_DEG;
+  const bxk = wrap(coords[4 * e + 2] - lon) * cosLat * KM_PER_DEG;
+  const byk = (coords[4 * e + 3] - lat) * KM_PER_DEG;
   const dx = bxk - axk;
   const dy = byk - ayk;
   const len2 = dx * dx + dy * dy;

@@ -4,17 +4,19 @@
  * dataset's truth) and finishes. Its rows are a built-in run's rows, so everything that reads
  * experiments and predictions shows it.
  *
- * addPredictions is all or nothing: rows are scored and written in batches as they stream in; the
- * first bad row stops the writing, every later row is still checked so the error names them all,
- * and what the call wrote is taken out again (the experiment's bins recounted) before it answers.
+ * addPredictions is all or nothing: rows are scored and written in batches as they stream in
+ * (ingest-batches.ts); the first bad row stops the writing, every later row is still checked so the
+ * error names them all, and what the call wrote is taken out again (the experiment's bins
+ * recounted) before it answers.
  */
 import { SPLITS, type Split } from "@geor/core";
 import { GraphQLError } from "graphql";
 import { type DatasetCatalog, isDatasetName } from "../datasets.ts";
 import { badInput, notFound } from "../input.ts";
-import { type ExperimentRow, isDuplicatePrediction, type NewPrediction, type Store } from "../store/index.ts";
+import type { ExperimentRow, Store } from "../store/index.ts";
 import { checkTags } from "./experiments.ts";
 import { externalRow } from "./external-row.ts";
+import { IngestBatches } from "./ingest-batches.ts";
 import { type PredictionRowIn, UploadFormatError } from "./prediction-rows.ts";
 import type { ScoringContext } from "./scoring.ts";
 
@@ -35,8 +37,6 @@ export interface MetricPointIn {
 
 /** Rows per insert transaction. */
 const BATCH_ROWS = 10_000;
-/** Problems an error lists (it counts all of them). */
-const LISTED_PROBLEMS = 100;
 const MAX_CONFIG_BYTES = 64 * 1024;
 const MAX_POINTS = 100_000;
 const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
@@ -54,7 +54,7 @@ export class ExternalRunService {
   async start(input: StartExternal, createdBy: string): Promise<ExperimentRow> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200) throw badInput("input.name", "must be 1–200 characters");
-    if (!isDatasetName(input.dataset) || !this.datasets.get(input.dataset))
+    if (!isDatasetName(input.dataset) || !this.datasets.dir(input.dataset))
       throw badInput("input.dataset", `no dataset "${input.dataset}" (see the datasets query)`);
     if (!(SPLITS as readonly string[]).includes(input.split))
       throw badInput("input.split", `must be one of ${SPLITS.join(", ")}, got "${input.split}"`);
@@ -122,83 +122,45 @@ export class ExternalRunService {
     rows: AsyncIterable<PredictionRowIn> | Iterable<PredictionRowIn>,
     field: string,
   ): Promise<{ added: number; unparsed: number }> {
-    const view = this.datasets.get(run.dataset);
-    if (!view) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
-    const scorer = await this.scoring.scorer(view.dir, run.split as Split);
-    const problems: string[] = [];
-    let problemCount = 0;
-    const problem = (where: string, message: string) => {
-      problemCount++;
-      if (problems.length < LISTED_PROBLEMS) problems.push(`${where}: ${message}`);
-    };
+    const dir = this.datasets.dir(run.dataset);
+    if (!dir) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
+    const scorer = await this.scoring.scorer(dir, run.split as Split);
+    const out = new IngestBatches(this.store, run.id, BATCH_ROWS);
     const firstSeen = new Map<string, string>();
-    const written: string[] = [];
-    let batch: NewPrediction[] = [];
-    let batchWhere: string[] = [];
-    let added = 0;
-    let unparsed = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const ids = batch.map((r) => r.sample_id);
-      let stored = false;
-      if (problemCount === 0) {
-        try {
-          await this.store.predictions.insertBatch(run.id, batch);
-          stored = true;
-          written.push(...ids);
-          added += batch.length;
-          unparsed += batch.filter((r) => r.parsed === 0).length;
-        } catch (err) {
-          if (!isDuplicatePrediction(err)) throw err;
-        }
-      }
-      if (!stored) {
-        // Not written (a problem came first, or the batch met stored rows): name the samples the run has already.
-        const existing = await this.store.predictions.existingSamples(run.id, ids);
-        ids.forEach((sid, k) => {
-          if (existing.has(sid))
-            problem(batchWhere[k] as string, `sample "${sid}" has a prediction in this run already`);
-        });
-      }
-      batch = [];
-      batchWhere = [];
-    };
     try {
       for await (const r of rows) {
         if ("problem" in r) {
-          problem(r.where, r.problem);
+          out.problem(r.where, r.problem);
           continue;
         }
         const scored = scorer.score(r.input);
         if ("problem" in scored) {
-          problem(r.where, scored.problem);
+          out.problem(r.where, scored.problem);
           continue;
         }
         const first = firstSeen.get(scored.sampleId);
         if (first !== undefined) {
-          problem(r.where, `sample "${scored.sampleId}" was predicted already at ${first}`);
+          out.problem(r.where, `sample "${scored.sampleId}" was predicted already at ${first}`);
           continue;
         }
         firstSeen.set(scored.sampleId, r.where);
-        batch.push(externalRow(scored));
-        batchWhere.push(r.where);
-        if (batch.length >= BATCH_ROWS) await flush();
+        if (out.add(externalRow(scored), r.where)) await out.flush();
       }
-      await flush();
+      await out.finish();
     } catch (err) {
-      if (written.length > 0) await this.store.predictions.deleteSamples(run.id, written);
+      await out.undo();
       // A file that is not CSV or JSON lines, or larger than the upload limit.
       if (err instanceof UploadFormatError || (err as { status?: number }).status === 413)
         throw badInput(field, `${(err as Error).message}; nothing stored`);
       throw err;
     }
-    if (problemCount > 0) {
-      if (written.length > 0) await this.store.predictions.deleteSamples(run.id, written);
-      throw batchError(field, problems, problemCount);
+    if (out.problemCount > 0) {
+      await out.undo();
+      throw batchError(field, out.problems, out.problemCount);
     }
     // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
-    if (added > 0) await this.store.experiments.changed(run.id);
-    return { added, unparsed };
+    if (out.added > 0) await this.store.experiments.changed(run.id);
+    return { added: out.added, unparsed: out.unparsed };
   }
 
   /** Ends the run: SUCCEEDED with its summary, or FAILED with the client's error. */

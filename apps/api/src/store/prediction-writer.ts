@@ -63,6 +63,27 @@ export function isDuplicatePrediction(err: unknown): boolean {
   return e?.code === "SQLITE_CONSTRAINT_UNIQUE" || (e?.code === "23505" && /predictions_sample/.test(e.message ?? ""));
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+
+/**
+ * One column of the rows as a PostgreSQL array literal: the text pg would send for the JS array
+ * (strings quoted with \\ and " escaped, NULL for null, numbers as their shortest decimal), built
+ * without pg's two regex passes and quoting per element, which took some 15 µs a row.
+ */
+function arrayLiteral(rows: NewPrediction[], col: keyof NewPrediction): string {
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][col];
+    if (v == null) parts[i] = "NULL";
+    else if (typeof v === "number") parts[i] = String(v);
+    else {
+      const text = String(v);
+      parts[i] = `"${NEEDS_ESCAPE.test(text) ? text.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : text}"`;
+    }
+  }
+  return `{${parts.join(",")}}`;
+}
+
 export class PredictionWriter {
   private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
 
@@ -108,8 +129,8 @@ export class PredictionWriter {
       return;
     }
     // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
-    // 27 parameters for any batch size, and the bins of the rows it returns.
-    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${rows.map((r) => r[col])}::${sql.raw(type)}[]`);
+    // one parameter per column for any batch size, and the bins of the rows it returns.
+    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${arrayLiteral(rows, col)}::${sql.raw(type)}[]`);
     await sql`with batch as (
         insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})

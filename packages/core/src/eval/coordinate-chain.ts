@@ -13,11 +13,14 @@ export interface CoordinateChain {
 }
 
 export function coordinateChain(lat: number, lon: number, cor: ChainOfRegion, geocells: Geocells): CoordinateChain {
-  const chain = cor.locate(lat, lon);
-  const cell = geocells.assign(lat, lon, chain);
+  // The unit without the city: a scored coordinate's chain has no city level.
+  const unit = cor.unitOf(lat, lon);
+  const country = unit?.country ?? null;
+  const admin1 = unit?.admin1 ?? null;
+  const cell = geocells.assign(lat, lon, { country, admin1 });
   return {
-    country: chain.country,
-    admin1: chain.admin1,
+    country,
+    admin1,
     place: { cell, name: geocells.cells[cell]?.name ?? "" },
   };
 }

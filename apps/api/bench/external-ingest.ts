@@ -1,0 +1,235 @@
+/**
+ * One database's external-ingest measurement against the API as its own process: the prediction
+ * mix (external-mix.ts) through addPredictions(predictions:) in calls of ROWS_PER_CALL rows, one
+ * after another as the Python client sends them, then the same mix as one JSON-lines upload
+ * through addPredictions(file:), multipart streamed from disk. Each path gets its own run. The
+ * API's resident memory (VmRSS of /proc/<pid>/status) is read every RSS_EVERY_MS.
+ */
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import { createInterface } from "node:readline";
+import { type ApiProcess, spawnApiProcess } from "../test/api-process.ts";
+import type { MixCounts } from "./external-mix.ts";
+
+export const ROWS_PER_CALL = 5000;
+const RSS_EVERY_MS = 100;
+const MiB = 1024 * 1024;
+/** USER_HZ of /proc/<pid>/stat times: 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The API process from /proc: its VmRSS in MiB sampled on a timer (`peakSince(mark)`: the largest sample after mark) and its CPU time. */
+class ProcessSampler {
+  private readonly timer: NodeJS.Timeout;
+  private readonly samples: number[] = [];
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.samples.push(this.now()), RSS_EVERY_MS);
+  }
+  now(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
+    const kB = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+    return Math.round((kB * 1024) / MiB);
+  }
+  /** CPU seconds the process has used (user + system, all its threads). */
+  cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+  mark(): number {
+    return this.samples.length;
+  }
+  peakSince(mark: number): number {
+    return Math.max(this.now(), ...this.samples.slice(mark));
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+interface Gql<T> {
+  data?: T;
+  errors?: Array<{ message: string }>;
+}
+
+async function post<T>(url: string, token: string, body: string): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body,
+  });
+  const r = (await res.json()) as Gql<T>;
+  if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors).slice(0, 2000)}`);
+  return r.data as T;
+}
+
+async function startRun(api: ApiProcess, token: string, dataset: string, name: string): Promise<string> {
+  const query = `mutation($i: ExternalExperimentInput!) { startExternalExperiment(input: $i) { id } }`;
+  const d = await post<{ startExternalExperiment: { id: string } }>(
+    api.url,
+    token,
+    JSON.stringify({ query, variables: { i: { name, dataset, split: "test", tags: ["bench"] } } }),
+  );
+  return d.startExternalExperiment.id;
+}
+
+type Added = { added: number; unparsed: number };
+const ADD_ROWS = `mutation($id: ID!, $p: [PredictionInput!]) { addPredictions(experimentId: $id, predictions: $p) { added unparsed } }`;
+
+/** The mix's lines in calls of ROWS_PER_CALL rows; each line is a PredictionInput already. */
+async function addAsRows(api: ApiProcess, token: string, id: string, file: string, limit = Infinity): Promise<Added> {
+  const total: Added = { added: 0, unparsed: 0 };
+  const prefix = `{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"p":[`;
+  let lines: string[] = [];
+  const send = async () => {
+    const d = await post<{ addPredictions: Added }>(api.url, token, `${prefix}${lines.join(",")}]}}`);
+    total.added += d.addPredictions.added;
+    total.unparsed += d.addPredictions.unparsed;
+    lines = [];
+  };
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: 1e9 })) {
+    if (line.length === 0) continue;
+    if (n++ >= limit) break;
+    lines.push(line);
+    if (lines.length === ROWS_PER_CALL) await send();
+  }
+  if (lines.length > 0) await send();
+  return total;
+}
+
+/** addPredictions(file:) with `file` as the upload: a multipart body written as it is read. */
+function addAsUpload(api: ApiProcess, token: string, id: string, file: string): Promise<Added> {
+  const boundary = `geor-bench-${Date.now().toString(36)}`;
+  const operations = JSON.stringify({
+    query: `mutation($id: ID!, $f: Upload) { addPredictions(experimentId: $id, file: $f) { added unparsed } }`,
+    variables: { id, f: null },
+  });
+  const part = (name: string, extra = "") =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n`;
+  const head =
+    `${part("operations")}\r\n${operations}\r\n` +
+    `${part("map")}\r\n${JSON.stringify({ 0: ["variables.f"] })}\r\n` +
+    `${part("0", '; filename="predictions.jsonl"')}Content-Type: application/x-ndjson\r\n\r\n`;
+  const tail = `\r\n--${boundary}--\r\n`;
+  const length = Buffer.byteLength(head) + statSync(file).size + Buffer.byteLength(tail);
+  return new Promise((resolve, reject) => {
+    const req = http.request(api.url, {
+      method: "POST",
+      headers: {
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": length,
+        authorization: `Bearer ${token}`,
+        "apollo-require-preflight": "true",
+      },
+    });
+    req.once("error", reject);
+    req.once("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        text += c;
+      });
+      res.once("end", () => {
+        try {
+          const r = JSON.parse(text) as Gql<{ addPredictions: Added }>;
+          if (r.errors?.length || !r.data) reject(new Error(`upload refused: ${text.slice(0, 2000)}`));
+          else resolve(r.data.addPredictions);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.write(head);
+    const body = createReadStream(file);
+    body.once("error", reject);
+    body.once("end", () => req.end(tail));
+    body.pipe(req, { end: false });
+  });
+}
+
+function expect(what: string, got: Added, mix: MixCounts): void {
+  if (got.added !== mix.rows || got.unparsed !== mix.unparsed)
+    throw new Error(
+      `${what}: added ${got.added}, unparsed ${got.unparsed}; the mix has ${mix.rows} rows, ${mix.unparsed} unparsed`,
+    );
+}
+
+export interface ExternalIngestOptions {
+  /** GEOR_HOME of the API (the bench dataset is under it; SQLite's file goes there too). */
+  home: string;
+  databaseUrl: string | null;
+  dataset: string;
+  mixFile: string;
+  mix: MixCounts;
+  token: string;
+  /** Node flags for the API process (e.g. --cpu-prof --cpu-prof-dir=…). */
+  nodeArgs?: string[];
+}
+
+export async function measureExternalIngest(o: ExternalIngestOptions) {
+  // The machine is shared: each database's figures carry the load they were measured under.
+  const loadAverage1mBefore = Number(os.loadavg()[0].toFixed(2));
+  const api = await spawnApiProcess(
+    { GEOR_HOME: o.home, GEOR_API_TOKEN: o.token, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) },
+    o.nodeArgs,
+  );
+  const rss = new ProcessSampler(api.child.pid as number);
+  try {
+    const idleMiB = rss.now();
+    // A first call loads the dataset's truth, the Chain of Region and the place names: timed apart.
+    let t = performance.now();
+    const warm = await startRun(api, o.token, o.dataset, "warm-up");
+    await addAsRows(api, o.token, warm, o.mixFile, 1);
+    const firstCallMs = performance.now() - t;
+    const loadedMiB = rss.now();
+
+    const rowsRun = await startRun(api, o.token, o.dataset, "rows");
+    let mark = rss.mark();
+    let cpu = rss.cpuSeconds();
+    t = performance.now();
+    const viaRows = await addAsRows(api, o.token, rowsRun, o.mixFile);
+    const rowsSeconds = (performance.now() - t) / 1000;
+    const rowsCpuSeconds = rss.cpuSeconds() - cpu;
+    expect("addPredictions(predictions:)", viaRows, o.mix);
+    const rowsPeakMiB = rss.peakSince(mark);
+
+    const uploadRun = await startRun(api, o.token, o.dataset, "upload");
+    const baselineMiB = rss.now();
+    mark = rss.mark();
+    cpu = rss.cpuSeconds();
+    t = performance.now();
+    const viaUpload = await addAsUpload(api, o.token, uploadRun, o.mixFile);
+    const uploadSeconds = (performance.now() - t) / 1000;
+    const uploadCpuSeconds = rss.cpuSeconds() - cpu;
+    expect("addPredictions(file:)", viaUpload, o.mix);
+    const peakMiB = rss.peakSince(mark);
+    return {
+      loadAverage1m: { before: loadAverage1mBefore, after: Number(os.loadavg()[0].toFixed(2)) },
+      firstCallMs: Math.round(firstCallMs),
+      rows: {
+        rows: o.mix.rows,
+        rowsPerCall: ROWS_PER_CALL,
+        seconds: Number(rowsSeconds.toFixed(2)),
+        rowsPerSecond: Math.round(o.mix.rows / rowsSeconds),
+        apiCpuUsPerRow: Number(((rowsCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
+        peakRssMiB: rowsPeakMiB,
+      },
+      upload: {
+        rows: o.mix.rows,
+        seconds: Number(uploadSeconds.toFixed(2)),
+        rowsPerSecond: Math.round(o.mix.rows / uploadSeconds),
+        apiCpuUsPerRow: Number(((uploadCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
+      },
+      rssMiB: {
+        idle: idleMiB,
+        afterFirstCall: loadedMiB,
+        baselineBeforeUpload: baselineMiB,
+        peakDuringUpload: peakMiB,
+        growthDuringUpload: peakMiB - baselineMiB,
+      },
+    };
+  } finally {
+    rss.stop();
+    await api.stop();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The externalIngest section of the API benchmark (issue 27): predictions of a model trained
+ * elsewhere through addPredictions, as JSON rows and as one JSON-lines upload, on SQLite and
+ * PostgreSQL, with the API's resident memory. Builds its dataset and prediction file under a
+ * throw-away GEOR_HOME, runs the API as its own process per database (external-ingest.ts).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { makeBenchDataset } from "./external-dataset.ts";
+import { measureExternalIngest, ROWS_PER_CALL } from "./external-ingest.ts";
+import { writePredictionMix } from "./external-mix.ts";
+
+export const EXTERNAL_TARGETS = {
+  sqliteRowsPerSecond: 30_000,
+  postgresRowsPerSecond: 20_000,
+  uploadRssGrowthMiB: 300,
+};
+
+export interface ExternalBenchOptions {
+  /** Test samples, and so rows per path (1,000,000; 100,000 with --quick). */
+  rows: number;
+  token: string;
+  /** A PostgreSQL server to make a fresh database on, or a database to use as it is (ownDatabase false). */
+  pgUrl: string;
+  ownDatabase: boolean;
+  /** Node flags for the API processes (--cpu-prof …). */
+  nodeArgs?: string[];
+  log: (line: string) => void;
+}
+
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name}`);
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function benchExternalIngest(o: ExternalBenchOptions) {
+  const home = mkdtempSync(path.join(os.tmpdir(), "geor-api-bench-external-"));
+  try {
+    const trainSamples = Math.round(o.rows / 20);
+    const ds = await makeBenchDataset(home, "external-bench", o.rows, trainSamples);
+    o.log(
+      `externalIngest: dataset of ${o.rows} test + ${trainSamples} train samples in ${ds.buildSeconds.toFixed(1)} s`,
+    );
+    const mixFile = path.join(home, "predictions.jsonl");
+    const mix = writePredictionMix(ds, mixFile, 31);
+    const common = { home, dataset: ds.name, mixFile, mix, token: o.token, nodeArgs: o.nodeArgs };
+    const loadBefore = os.loadavg()[0];
+    const sqlite = await measureExternalIngest({ ...common, databaseUrl: null });
+    o.log(`externalIngest sqlite ${JSON.stringify(sqlite)}`);
+    const databaseUrl = o.ownDatabase ? await freshDatabase(o.pgUrl, "geor_external_bench") : o.pgUrl;
+    const postgres = await measureExternalIngest({ ...common, databaseUrl });
+    o.log(`externalIngest postgres ${JSON.stringify(postgres)}`);
+    return {
+      date: new Date().toISOString(),
+      loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) },
+      method: `A dataset of ${o.rows} test and ${trainSamples} train samples (1×1×3 patches; coordinates within ~15 km of the 20,000 most populous places, Chain of Region chains; geocells from the train split) and one prediction per test sample: half coordinates, half raw answers (78% Geo-R <think>…</think><answer>{Country, State, City, Coordinates}</answer> with the true, another place's or lower-cased names, 6% "(lat, lon)" in prose, 8% no coordinate, 8% names only). Each path is a new external run of the API as its own process: rows through addPredictions(predictions:) in calls of ${ROWS_PER_CALL} one after another, then the same lines as one JSON-lines file through addPredictions(file:), multipart streamed from disk. firstCallMs: the first call of a fresh API (loads the dataset's truth, the Chain of Region and the place names), before the timed runs. RSS: VmRSS of the API process every 100 ms; growth = peak during the upload − RSS just before it. apiCpuUsPerRow: the API process's CPU time (all its threads; not the PostgreSQL server's) per row, which other load on the machine disturbs less than wall time. The machine is shared: load average recorded.`,
+      targets: EXTERNAL_TARGETS,
+      dataset: { testSamples: o.rows, trainSamples, buildSeconds: Number(ds.buildSeconds.toFixed(1)) },
+      predictions: {
+        rows: mix.rows,
+        answers: mix.answers,
+        unparsed: mix.unparsed,
+        fileMiB: Math.round(mix.bytes / 2 ** 20),
+      },
+      sqlite,
+      postgres,
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The write side of one addPredictions call: scored rows gathered into batches, each batch
+ * written while the rows of the next are read and scored (one write in flight, so PostgreSQL's
+ * server works while this thread scores; SQLite's writes are synchronous and take turns with the
+ * scoring), the problems in the order a batch-by-batch writer would list them, and the samples
+ * written so that a call refused in the end can take them out again.
+ */
+import { isDuplicatePrediction, type NewPrediction, type Store } from "../store/index.ts";
+
+/** Problems an error lists (it counts all of them). */
+export const LISTED_PROBLEMS = 100;
+
+export class IngestBatches {
+  readonly problems: string[] = [];
+  problemCount = 0;
+  added = 0;
+  unparsed = 0;
+  private readonly written: string[] = [];
+  private batch: NewPrediction[] = [];
+  private batchWhere: string[] = [];
+  /**
+   * Problems of the rows read since the last flush. They join `problems` after the write before
+   * them has settled, which may add its own (samples the run has already).
+   */
+  private pendingListed: string[] = [];
+  private pendingCount = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: string,
+    private readonly batchRows: number,
+  ) {}
+
+  problem(where: string, message: string): void {
+    this.pendingCount++;
+    if (this.pendingListed.length < LISTED_PROBLEMS) this.pendingListed.push(`${where}: ${message}`);
+  }
+
+  /** Adds a scored row; true when the batch is full (then call flush()). */
+  add(row: NewPrediction, where: string): boolean {
+    this.batch.push(row);
+    this.batchWhere.push(where);
+    return this.batch.length >= this.batchRows;
+  }
+
+  /** Waits for the write in flight, then starts writing the batch gathered since. */
+  async flush(): Promise<void> {
+    await this.inFlight;
+    for (const p of this.pendingListed) if (this.problems.length < LISTED_PROBLEMS) this.problems.push(p);
+    this.problemCount += this.pendingCount;
+    this.pendingListed = [];
+    this.pendingCount = 0;
+    if (this.batch.length === 0) return;
+    const rows = this.batch;
+    const where = this.batchWhere;
+    this.batch = [];
+    this.batchWhere = [];
+    this.inFlight = this.write(rows, where);
+    // Handled here so a failure waits for the next flush without counting as unhandled.
+    this.inFlight.catch(() => {});
+  }
+
+  /** Writes what is left and waits for it. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  /** Takes out every sample this call wrote, once no write is in flight. */
+  async undo(): Promise<void> {
+    await this.inFlight.catch(() => {});
+    if (this.written.length > 0) await this.store.predictions.deleteSamples(this.runId, this.written);
+  }
+
+  private async write(rows: NewPrediction[], where: string[]): Promise<void> {
+    const ids = rows.map((r) => r.sample_id);
+    if (this.problemCount === 0) {
+      try {
+        await this.store.predictions.insertBatch(this.runId, rows);
+        this.written.push(...ids);
+        this.added += rows.length;
+        this.unparsed += rows.filter((r) => r.parsed === 0).length;
+        return;
+      } catch (err) {
+        if (!isDuplicatePrediction(err)) throw err;
+      }
+    }
+    // Not written (a problem came first, or the batch met stored rows): name the samples the run has already.
+    const existing = await this.store.predictions.existingSamples(this.runId, ids);
+    ids.forEach((sid, k) => {
+      if (existing.has(sid)) {
+        this.problemCount++;
+        if (this.problems.length < LISTED_PROBLEMS)
+          this.problems.push(`${where[k]}: sample "${sid}" has a prediction in this run already`);
+      }
+    });
+  }
+}
