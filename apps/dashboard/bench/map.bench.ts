@@ -39,6 +39,7 @@ async function seed(): Promise<string> {
     config: {},
     skipped: {},
     tags: ["bench"],
+    createdBy: null,
     notes: "synthetic predictions for the dashboard benchmark",
     runDirOf: (id) => path.join(home, "runs", id),
   });
