@@ -109,6 +109,7 @@ test.describe("as an editor", () => {
     await expect(page).toHaveURL(/\/experiments\/[^/]+$/);
     await expect(page.locator("h1")).toContainText(runName);
     await expect(page.getByTestId("experiment-status").first()).toContainText("succeeded");
+    await expect(page.getByTestId("experiment-study")).toContainText("run of study e2e-chain-vs-flat");
     expect(consoleProblems).toEqual([]);
   });
 });
@@ -148,7 +149,11 @@ test.describe("as a viewer", () => {
       await expect(page.getByTestId("cancel-study")).toHaveCount(0);
       await expect(page.getByTestId("add-seeds")).toHaveCount(0);
 
-      const anonymous = await browser.newContext({ baseURL: E2E.dashboardUrl });
+      // A context of its own inherits the test's storage state unless given an empty one.
+      const anonymous = await browser.newContext({
+        baseURL: E2E.dashboardUrl,
+        storageState: { cookies: [], origins: [] },
+      });
       const anon = await anonymous.newPage();
       await anon.goto(`/studies/${createStudy.id}`);
       await expect(anon.getByTestId("nav-sign-in")).toBeVisible();

@@ -150,3 +150,10 @@ export function perSeedDeltas(
     return a === null || c === null ? [] : [{ seed, delta: a - c }];
   });
 }
+
+/** JSON indented by two, with arrays of numbers, strings or booleans kept on one line: a config to edit. */
+export function prettyConfig(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\n\s*([^[\]{}]*?)\n\s*\]/g, (_, inner: string) => {
+    return `[${inner.split(/,\n\s*/).join(", ")}]`;
+  });
+}

@@ -8,6 +8,7 @@ import {
   formatT,
   parseSeeds,
   perSeedDeltas,
+  prettyConfig,
   readComparedMetric,
   studyProgress,
 } from "../../src/lib/study.ts";
@@ -97,4 +98,16 @@ test("per-seed differences pair each arm run with the control's of the same seed
   ]);
   const acc = perSeedDeltas(runs, "flat", "chain", "acc@25", [0, 2]).map((d) => Math.round(d.delta * 1e9) / 1e9);
   assert.deepEqual(acc, [5, -5]);
+});
+
+test("a config to edit keeps short arrays on one line and stays the same JSON", () => {
+  const config = { model: { head: "chain", convWidths: [32, 64], tags: ["a, b", "c"] }, train: { lr: 0.001 }, e: [] };
+  const text = prettyConfig(config);
+  assert.equal(
+    text,
+    '{\n  "model": {\n    "head": "chain",\n    "convWidths": [32, 64],\n    "tags": ["a, b", "c"]\n  },\n  "train": {\n    "lr": 0.001\n  },\n  "e": []\n}',
+  );
+  assert.deepEqual(JSON.parse(text), config);
+  const nested = { a: [{ b: [1, 2] }, 3] };
+  assert.deepEqual(JSON.parse(prettyConfig(nested)), nested);
 });

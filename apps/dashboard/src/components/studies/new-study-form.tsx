@@ -6,7 +6,7 @@
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
-import { armConfigFromExperiment, parseSeeds } from "@/lib/study";
+import { armConfigFromExperiment, parseSeeds, prettyConfig } from "@/lib/study";
 import { describeError } from "../states";
 
 const StudyFormChoicesQuery = graphql(`
@@ -39,7 +39,7 @@ const CreateStudyMutation = graphql(`
 
 type Arm = { name: string; config: string };
 
-const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+const pretty = prettyConfig;
 const START_ARMS: Arm[] = [
   { name: "chain", config: pretty({ model: { head: "chain" } }) },
   { name: "flat", config: pretty({ model: { head: "flat" } }) },
@@ -182,7 +182,7 @@ export function NewStudyForm({ onCreated }: { onCreated: (id: string) => void })
         {arms.map((arm, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: arms are edited in place and have no id.
           <fieldset key={i} className="panel study-arm" data-testid="study-arm">
-            <div className="row" style={{ justifyContent: "space-between" }}>
+            <div className="row" style={{ justifyContent: "space-between", flexWrap: "nowrap", alignItems: "end" }}>
               <label>
                 Arm {i + 1}
                 <input
@@ -231,7 +231,7 @@ export function NewStudyForm({ onCreated }: { onCreated: (id: string) => void })
               name={`arm-${i}-config`}
               aria-label={`arm ${i + 1} config (JSON)`}
               spellCheck={false}
-              rows={6}
+              rows={10}
             />
           </fieldset>
         ))}

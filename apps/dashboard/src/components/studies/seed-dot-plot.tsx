@@ -1,4 +1,5 @@
 "use client";
+import { scaleLinear } from "d3-scale";
 // Each arm against the control, seed by seed: one dot per compared seed at its difference
 // arm − control on the chosen metric (read from the two runs' EVAL reports), the mean as a
 // diamond, and the line of no difference. Seeds of one arm are spread a little vertically so
@@ -47,6 +48,15 @@ export function SeedDotPlot({
   const unit = any.c.unit;
   const label = any.c.label;
   const better = any.c.higherIsBetter ? "right" : "left";
+  // Round ticks over every dot, every mean and 0, with a margin so no dot sits on the frame.
+  const xs = [0, ...rows.flatMap((r) => [...r.dots, ...r.mean].map((d) => d.x))];
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const pad = (hi - lo || 1) * 0.08;
+  const x = scaleLinear()
+    .domain([lo - pad, hi + pad])
+    .nice(6);
+  const [xMin, xMax] = x.domain() as [number, number];
   return (
     <div className="panel" data-testid="seed-dot-plot">
       <div className="muted" style={{ fontSize: 12 }}>
@@ -62,8 +72,9 @@ export function SeedDotPlot({
               dataKey="x"
               stroke="#8d99aa"
               fontSize={11}
-              domain={[(min: number) => Math.min(min, 0), (max: number) => Math.max(max, 0)]}
-              tickFormatter={(v: number) => formatStudyDelta(v, unit)}
+              domain={[xMin, xMax]}
+              ticks={x.ticks(6)}
+              tickFormatter={(v: number) => (v === 0 ? "0" : formatStudyDelta(v, unit))}
             />
             <YAxis
               type="number"

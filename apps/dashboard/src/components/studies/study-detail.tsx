@@ -107,6 +107,7 @@ function AddSeeds({ id, seeds, onAdded }: { id: string; seeds: readonly number[]
   return (
     <form
       className="row"
+      style={{ gap: 6 }}
       data-testid="add-seeds"
       onSubmit={async (e) => {
         e.preventDefault();
@@ -122,10 +123,14 @@ function AddSeeds({ id, seeds, onAdded }: { id: string; seeds: readonly number[]
         if (r.data) onAdded();
       }}
     >
-      <label className="row" style={{ gap: 6 }}>
-        Seeds
-        <input value={text} onChange={(e) => setText(e.target.value)} name="seeds" size={8} />
-      </label>
+      <input
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        name="seeds"
+        aria-label="seeds to add"
+        title="Seeds to add: 5, or 5-7"
+        size={8}
+      />
       <button type="submit" disabled={fetching}>
         {fetching ? "Adding…" : "Add seeds"}
       </button>
@@ -178,20 +183,21 @@ export function StudyDetail({ id }: { id: string }) {
       </div>
       {cancelState.error && <div className="error-text">{describeError(cancelState.error)}</div>}
       <div className="row muted" style={{ fontSize: 13 }}>
-        created {formatDate(s.createdAt)}
-        {s.createdBy ? ` by ${s.createdBy}` : ""}
-        {s.cancelledAt ? ` · cancelled ${formatDate(s.cancelledAt)}` : ""} · control <strong>{s.control}</strong> ·{" "}
-        {s.seeds.length} seed{s.seeds.length === 1 ? "" : "s"} ·{" "}
-        {s.budget
-          ? `budget: chain ${s.budget.sftSteps} SFT steps, ${s.armConfigs.map((a) => `${a.name} ${a.sftSteps}`).join(", ")}`
-          : `SFT steps: ${s.armConfigs.map((a) => `${a.name} ${a.sftSteps}`).join(", ")}`}
+        <span>
+          created {formatDate(s.createdAt)}
+          {s.createdBy ? ` by ${s.createdBy}` : ""}
+          {s.cancelledAt ? ` · cancelled ${formatDate(s.cancelledAt)}` : ""} · control {s.control} · {s.seeds.length}{" "}
+          seed{s.seeds.length === 1 ? "" : "s"} · SFT steps{" "}
+          {s.budget ? `(budget: chain ${s.budget.sftSteps})` : "(each arm's own)"}:{" "}
+          {s.armConfigs.map((a) => `${a.name} ${a.sftSteps}`).join(", ")}
+        </span>
         {s.tags.map((t) => (
           <span className="tag" key={t}>
             {t}
           </span>
         ))}
       </div>
-      <div className="row" style={{ margin: "10px 0" }}>
+      <div className="row" style={{ margin: "10px 0", justifyContent: "space-between" }}>
         <Link href={`/experiments?tag=${encodeURIComponent(`study:${s.name}`)}`}>Its runs among the experiments</Link>
         {mayChange && !s.cancelledAt && (
           <AddSeeds key={s.seeds.join(",")} id={s.id} seeds={s.seeds} onAdded={refresh} />
@@ -214,7 +220,7 @@ export function StudyDetail({ id }: { id: string }) {
       <div className="row" style={{ justifyContent: "space-between", marginTop: 16 }}>
         <h2 style={{ margin: 0 }}>Per seed</h2>
         {metrics.length > 0 && (
-          <label className="row" style={{ gap: 6 }}>
+          <label style={{ flexDirection: "row", alignItems: "center", gap: 6 }}>
             Metric
             <select value={metric} onChange={(e) => setMetric(e.target.value)} data-testid="dot-plot-metric">
               {metrics.map(([name, label]) => (
