@@ -94,9 +94,21 @@ test.describe("as an editor", () => {
     await expect(page.getByTestId("seed-dot-plot").locator(".recharts-scatter-symbol")).toHaveCount(3);
     await page.screenshot({ path: testInfo.outputPath("study-finished.png"), fullPage: true });
 
+    // Add a seed (the next one is offered): until both its runs succeed the table says which
+    // pair it leaves out; then it pools all three.
+    await expect(page.getByLabel("seeds to add")).toHaveValue("2");
+    await page.getByRole("button", { name: "Add seeds" }).click();
+    await expect(page.getByTestId("study-progress")).toContainText("/ 6 runs");
+    await expect(page.getByTestId("comparison-note")).toContainText("over 2 of 3 seeds; not compared: seed 2 (");
+    await page.screenshot({ path: testInfo.outputPath("study-extending.png"), fullPage: true });
+    await expect(page.getByTestId("study-status")).toContainText("succeeded", { timeout: 240_000 });
+    await expect(page.getByTestId("comparison-note")).toHaveCount(0);
+    await expect(median).toContainText(" of 3");
+    await expect(page.getByTestId("seed-dot-plot").locator(".recharts-scatter-symbol")).toHaveCount(4);
+
     await page.goto("/studies");
     const row = page.getByTestId("study-row").filter({ hasText: "e2e-chain-vs-flat" });
-    await expect(row).toContainText("4 / 4 runs");
+    await expect(row).toContainText("6 / 6 runs");
     await expect(row).toContainText("succeeded");
     await expect(row).toContainText("e2e-editor");
     await page.screenshot({ path: testInfo.outputPath("studies-list.png"), fullPage: true });
@@ -110,6 +122,27 @@ test.describe("as an editor", () => {
     await expect(page.locator("h1")).toContainText(runName);
     await expect(page.getByTestId("experiment-status").first()).toContainText("succeeded");
     await expect(page.getByTestId("experiment-study")).toContainText("run of study e2e-chain-vs-flat");
+    expect(consoleProblems).toEqual([]);
+  });
+
+  test("an editor cancels the study they started; a missing study says so", async ({ page, consoleProblems }) => {
+    await page.goto("/studies");
+    await page.getByTestId("new-study").click();
+    const form = page.getByTestId("new-study-form");
+    await form.locator("input[name=name]").fill("e2e-study-to-cancel");
+    await form.locator("select[name=dataset]").selectOption(readSeed().datasetName);
+    await form.locator("input[name=seeds]").fill("0");
+    await form.locator("input[name=sftSteps]").fill("5000");
+    await fillArm(page, 0, "chain", tinyArm("chain"));
+    await fillArm(page, 1, "flat", tinyArm("flat"));
+    await form.getByRole("button", { name: "Start study" }).click();
+    await expect(page.locator("h1")).toContainText("e2e-study-to-cancel");
+    await page.getByTestId("cancel-study").click();
+    await expect(page.getByTestId("study-status")).toContainText("cancelled", { timeout: 60_000 });
+    await expect(page.getByTestId("study-progress")).toContainText("2 / 2 runs · 2 cancelled");
+    await expect(page.getByTestId("add-seeds")).toHaveCount(0);
+    await page.goto("/studies/no-such-study");
+    await expect(page.getByTestId("error-state")).toContainText('study "no-such-study" does not exist');
     expect(consoleProblems).toEqual([]);
   });
 });
