@@ -3,7 +3,7 @@
 // the per-seed dot plot, a link to every run; cancel and "add seeds" for its creator or an admin.
 // Polled while it runs: each ended run changes the counts, the grid and the comparison.
 import Link from "next/link";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import { formatDate } from "@/lib/format";
@@ -55,7 +55,6 @@ const StudyDetailQuery = graphql(`
           name
           status
           error
-          finalMetrics
         }
       }
       comparisons {
@@ -74,6 +73,24 @@ const StudyDetailQuery = graphql(`
         seeds
         missingSeeds
         note
+      }
+    }
+  }
+`);
+
+// The runs' EVAL reports, for the dot plot: fetched again only when another run has succeeded, not
+// with every poll (a report holds per-country rows; a study up to 200 runs).
+const StudySeedMetricsQuery = graphql(`
+  query StudySeedMetrics($id: ID!) {
+    study(id: $id) {
+      id
+      runs {
+        arm
+        seed
+        experiment {
+          id
+          finalMetrics
+        }
       }
     }
   }
@@ -150,13 +167,27 @@ export function StudyDetail({ id }: { id: string }) {
   const viewer = useViewer();
   const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
   usePollWhile(data?.study?.status === "RUNNING", refresh);
+  const [{ data: seedMetrics }, refetchSeedMetrics] = useQuery({ query: StudySeedMetricsQuery, variables: { id } });
+  const succeeded = data?.study?.runCounts.succeeded;
+  const seenSucceeded = useRef(succeeded);
+  useEffect(() => {
+    if (succeeded === undefined || succeeded === seenSucceeded.current) return;
+    const first = seenSucceeded.current === undefined;
+    seenSucceeded.current = succeeded;
+    // The first count came with the page, as did the reports.
+    if (!first) refetchSeedMetrics({ requestPolicy: "network-only" });
+  }, [succeeded, refetchSeedMetrics]);
   if (error && !data) return <ErrorState error={error} what={`study ${id}`} />;
   if (fetching && !data) return <Loading what="study" />;
   const s = data?.study;
   if (!s) return <ErrorState error={`study "${id}" does not exist`} what="study" />;
   const mayChange = canChange(viewer, s.createdBy);
   const metrics = [...new Map(s.comparisons.map((c) => [c.metric, c.label])).entries()];
-  const seedRuns = s.runs.map((r) => ({ arm: r.arm, seed: r.seed, finalMetrics: r.experiment.finalMetrics }));
+  const seedRuns = (seedMetrics?.study?.runs ?? []).map((r) => ({
+    arm: r.arm,
+    seed: r.seed,
+    finalMetrics: r.experiment.finalMetrics,
+  }));
   return (
     <div>
       <div className="row" style={{ justifyContent: "space-between" }}>
