@@ -27,6 +27,12 @@ const ExperimentDetailQuery = graphql(`
       split
       createdBy
       version
+      study {
+        id
+        name
+      }
+      studyArm
+      studySeed
       status
       tags
       notes
@@ -118,6 +124,12 @@ export function ExperimentDetail({ id }: { id: string }) {
         {e.createdBy ? ` by ${e.createdBy}` : ""} · started {formatDate(e.startedAt)} · finished{" "}
         {formatDate(e.finishedAt)}
         {e.split ? ` · predictions of the ${e.split} split` : ""}
+        {e.study && (
+          <span data-testid="experiment-study">
+            · run of study <Link href={`/studies/${e.study.id}`}>{e.study.name}</Link> (arm {e.studyArm}, seed{" "}
+            {e.studySeed})
+          </span>
+        )}
         {e.tags.map((t) => (
           <span className="tag" key={t}>
             {t}

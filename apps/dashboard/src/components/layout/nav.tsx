@@ -5,6 +5,7 @@ import { useViewer } from "../session/viewer";
 
 const LINKS = [
   { href: "/experiments", label: "Experiments" },
+  { href: "/studies", label: "Studies" },
   { href: "/error-map", label: "Error map" },
   { href: "/compare", label: "Compare" },
   { href: "/explorer", label: "Explorer" },

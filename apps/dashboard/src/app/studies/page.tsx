@@ -1,0 +1,5 @@
+import { StudiesView } from "@/components/studies/studies-view";
+
+export default function StudiesPage() {
+  return <StudiesView />;
+}
