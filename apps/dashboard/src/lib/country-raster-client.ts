@@ -1,0 +1,94 @@
+// The browser's side of the country raster (lib/country-raster.ts): loads it once, paints it
+// (land or a choropleth's colours, with the outlines wherever two neighbouring pixels differ)
+// into RGBA for a deck.gl BitmapLayer, and answers which country a pixel lies in.
+import type { RGBA } from "./colors";
+import type { CountryProperties } from "./countries";
+
+/** Pixels a side: native at deck.gl zoom 2 (a 2,048-px world), 4 MB of indices, 16 MB painted. */
+export const COUNTRY_RASTER_SIZE = 2048;
+
+/** What /basemap/countries-raster.json holds: the raster's side and its countries by index − 1. */
+export type CountryRasterIndex = { size: number; countries: CountryProperties[] };
+
+export type CountryRaster = CountryRasterIndex & {
+  /** size × size country indices + 1 (0: sea), rows from the north. */
+  ids: Uint8Array;
+};
+
+/** The raster's bounds for deck.gl: the Web Mercator square. */
+export const COUNTRY_RASTER_BOUNDS: [number, number, number, number] = [-180, -85.0511287798066, 180, 85.0511287798066];
+
+let loading: Promise<CountryRaster> | null = null;
+
+async function fetchRaster(): Promise<CountryRaster> {
+  const [png, index] = await Promise.all([
+    fetch("/basemap/countries-raster.png"),
+    fetch("/basemap/countries-raster.json"),
+  ]);
+  if (!png.ok) throw new Error(`basemap raster: HTTP ${png.status} ${await png.text()}`);
+  if (!index.ok) throw new Error(`basemap raster index: HTTP ${index.status} ${await index.text()}`);
+  const { size, countries } = (await index.json()) as CountryRasterIndex;
+  // No colour-space conversion: the grey levels are indices, not colours.
+  const bitmap = await createImageBitmap(await png.blob(), {
+    colorSpaceConversion: "none",
+    premultiplyAlpha: "none",
+  });
+  if (bitmap.width !== size || bitmap.height !== size)
+    throw new Error(`basemap raster is ${bitmap.width} × ${bitmap.height} px, its index says ${size}`);
+  const canvas = new OffscreenCanvas(size, size);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  if (!ctx) throw new Error("basemap raster: no 2D canvas to decode it");
+  ctx.drawImage(bitmap, 0, 0);
+  const rgba = ctx.getImageData(0, 0, size, size).data;
+  const ids = new Uint8Array(size * size);
+  for (let i = 0; i < ids.length; i++) ids[i] = rgba[i * 4]!;
+  return { size, countries, ids };
+}
+
+/** Fetches and decodes the raster once per page load. */
+export function loadCountryRaster(): Promise<CountryRaster> {
+  loading ??= fetchRaster();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/**
+ * RGBA pixels of the raster: each country in `fill(iso2)` (or `land`), the sea transparent, and
+ * `border` on every pixel whose right or lower neighbour is another country or the sea.
+ */
+export function paintCountryRaster(
+  raster: CountryRaster,
+  fill: (country: CountryProperties) => RGBA,
+  border: RGBA,
+): Uint8ClampedArray<ArrayBuffer> {
+  const { size, ids } = raster;
+  const palette = new Uint8Array(256 * 4);
+  for (const [i, c] of raster.countries.entries()) palette.set(fill(c), (i + 1) * 4);
+  const out = new Uint8ClampedArray(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      const id = ids[i]!;
+      const right = x + 1 < size ? ids[i + 1]! : id;
+      const below = y + 1 < size ? ids[i + size]! : id;
+      if ((id !== right || id !== below) && (id !== 0 || right !== 0 || below !== 0)) out.set(border, i * 4);
+      else if (id !== 0) {
+        const p = id * 4;
+        out[i * 4] = palette[p]!;
+        out[i * 4 + 1] = palette[p + 1]!;
+        out[i * 4 + 2] = palette[p + 2]!;
+        out[i * 4 + 3] = palette[p + 3]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The country at a pixel of the raster (deck.gl's BitmapLayer picking gives it), or null at sea. */
+export function countryAtPixel(raster: CountryRaster, x: number, y: number): CountryProperties | null {
+  if (!(x >= 0 && y >= 0 && x < raster.size && y < raster.size)) return null;
+  const id = raster.ids[Math.floor(y) * raster.size + Math.floor(x)]!;
+  return id === 0 ? null : (raster.countries[id - 1] ?? null);
+}
