@@ -29,18 +29,6 @@ export function viewportOf(view: MapViewState, width: number, height: number): M
   return { bounds: { west, south, east, north }, zoom: view.zoom };
 }
 
-/** The view that shows these bounds in a map of this size (deck.gl's fitBounds), no closer than maxZoom. */
-export function viewOfBounds(b: MapViewport["bounds"], width: number, height: number, maxZoom = 16): MapViewState {
-  const fit = new WebMercatorViewport({ width, height, longitude: 0, latitude: 0, zoom: 1 }).fitBounds(
-    [
-      [b.west, Math.max(-85, b.south)],
-      [b.east < b.west ? b.east + 360 : b.east, Math.min(85, b.north)],
-    ],
-    { padding: Math.min(40, width / 8, height / 8) },
-  );
-  return { longitude: fit.longitude, latitude: fit.latitude, zoom: Math.min(maxZoom, fit.zoom) };
-}
-
 export type GeoMapProps = {
   layers?: Layer[];
   /** Colours countries (a choropleth); called with each country's ISO alpha-2 code. */
