@@ -1,7 +1,8 @@
 "use client";
 // One detail rule for every map of predictions: ask the API's mapView for what the view shows —
 // its predictions one by one when the tiles it touches hold at most MAP_BUDGET of them, else
-// every one counted in grid bins — once the view has rested a moment. The view is snapped to the
+// every one counted in grid bins — once the view has rested a moment (GeoMap reports a view
+// VIEWPORT_REST_MS after it stops moving). The view is snapped to the
 // grid's tiles (@geor/geo/map-grid) before asking, so views touching the same tiles share one
 // request, one server cache entry and one entry of the cache here; the last answer stays drawn
 // while the next loads.
@@ -60,8 +61,6 @@ export function useMappableTotal(filter: PredictionFilter | null): number | null
   return data?.predictionPoints.totalCount ?? null;
 }
 
-/** How long a view must rest before it is asked for (pan and zoom fire a view per frame). */
-export const MAP_VIEW_DEBOUNCE_MS = 150;
 /** Answers kept per page (a few MB at most: bins and points are at most a few thousand rows). */
 const CACHED_ANSWERS = 64;
 
@@ -149,7 +148,7 @@ export function useMapView(
     }
     let cancelled = false;
     setState((s) => ({ ...s, loading: true }));
-    const timer = setTimeout(async () => {
+    (async () => {
       const result = await client.query(MapViewDocument, request, { requestPolicy: "network-only" }).toPromise();
       if (cancelled) return;
       const view = result.data?.mapView;
@@ -170,10 +169,9 @@ export function useMapView(
       } catch (error) {
         setState((s) => ({ ...s, loading: false, error: (error as Error).message }));
       }
-    }, MAP_VIEW_DEBOUNCE_MS);
+    })();
     return () => {
       cancelled = true;
-      clearTimeout(timer);
     };
   }, [client, key]);
   return state;

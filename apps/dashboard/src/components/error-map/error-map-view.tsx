@@ -72,7 +72,10 @@ const POINT_LAYER = "true-points";
 export function ErrorMapView() {
   const [params, setParams] = useUrlParams();
   const experiment = params.get("experiment");
-  const measure = parseMeasure(params);
+  // One object per measure, so what depends on it is not recomputed on every render.
+  const measureKey = `${params.get("level")}|${params.get("threshold")}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the measure is read from the URL, keyed by measureKey
+  const measure = useMemo(() => parseMeasure(params), [measureKey]);
   const layerKind = (LAYERS as readonly string[]).includes(params.get("layer") ?? "")
     ? (params.get("layer") as LayerKind)
     : "points";

@@ -53,7 +53,7 @@ export const BIN_COLOURS: readonly BinColour[] = ["error", "accuracy"];
 
 /** A bin's colour: the error scale at 10^(mean log10 km), or the accuracy scale. */
 export function binColor(bins: MapBinColumns, i: number, colourBy: BinColour): RGBA {
-  return colourBy === "error" ? errorColor(10 ** bins.meanLogErrorKm[i]!, 215) : accuracyColor(bins.accuracy[i]!, 215);
+  return colourBy === "error" ? errorColor(10 ** bins.meanLogErrorKm[i]!, 200) : accuracyColor(bins.accuracy[i]!, 200);
 }
 
 /** The bins as filled grid cells (a few thousand at most: one quad each). */
@@ -63,12 +63,10 @@ export function binLayer(bins: MapBinColumns, colourBy: BinColour, options: { id
     id: options.id ?? "map-bins",
     data: { length: bins.length },
     getPolygon: (_: unknown, { index }: { index: number }) => {
-      const [w, s, e, n] = bins.bounds.subarray(index * 4, index * 4 + 4) as unknown as [
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [west, south, east, north] = bins.bounds.subarray(index * 4, index * 4 + 4) as unknown as number[];
+      // Inset by a tenth of the cell, so neighbouring bins stay apart and the basemap shows between them.
+      const [dx, dy] = [(east! - west!) * 0.05, (north! - south!) * 0.05];
+      const [w, s, e, n] = [west! + dx, south! + dy, east! - dx, north! - dy];
       return [
         [w, s],
         [e, s],

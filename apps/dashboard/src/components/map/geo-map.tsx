@@ -41,7 +41,7 @@ export type GeoMapProps = {
   initialView?: MapViewState;
   viewState?: MapViewState;
   onViewStateChange?: (view: MapViewState) => void;
-  /** Called with the view's bounds and zoom whenever they change (on every frame of a drag). */
+  /** Called with the view's bounds and zoom once they have rested VIEWPORT_REST_MS (a drag moves them every frame). */
   onViewportChange?: (viewport: MapViewport) => void;
   blueMarble?: boolean;
   height?: number | string;
@@ -49,6 +49,9 @@ export type GeoMapProps = {
   onFirstFrame?: () => void;
   label?: string;
 };
+
+/** How long a view must rest before onViewportChange hears of it. */
+export const VIEWPORT_REST_MS = 150;
 
 // World copies at low zoom, like any web map (each visible copy is one more draw of every layer).
 const MAP_VIEW = new MapView({ repeat: true });
@@ -86,19 +89,28 @@ export function GeoMap(props: GeoMapProps) {
     return () => observer.disconnect();
   }, []);
 
+  // The page hears of a new view once it rests: re-rendering a page on every frame of a drag
+  // costs frames, and the data for a view in passing is never needed.
   const { onViewportChange } = props;
   useEffect(() => {
-    if (onViewportChange && size && size.width > 0 && size.height > 0)
-      onViewportChange(viewportOf(view, size.width, size.height));
+    if (!onViewportChange || !size || size.width <= 0 || size.height <= 0) return;
+    const timer = setTimeout(() => onViewportChange(viewportOf(view, size.width, size.height)), VIEWPORT_REST_MS);
+    return () => clearTimeout(timer);
   }, [onViewportChange, view, size]);
 
   const { countryFill, countryFillKey, onCountryHover, blueMarble } = props;
+  // Painting is millions of pixels and a texture upload: only when the colours change, which
+  // countryFillKey says (a page's countryFill may be a new function every render).
+  const fillRef = useRef(countryFill);
+  fillRef.current = countryFill;
+  const hasFill = Boolean(countryFill);
   // biome-ignore lint/correctness/useExhaustiveDependencies: countryFillKey says when countryFill's colours change
   const painted = useMemo(() => {
     if (!raster) return null;
-    const fill = (c: CountryProperties): RGBA => (countryFill ? countryFill(c.iso2) : blueMarble ? CLEAR : LAND);
-    return new ImageData(paintCountryRaster(raster, fill, BORDER), raster.size, raster.size);
-  }, [raster, countryFill, countryFillKey, blueMarble]);
+    const fill = fillRef.current;
+    const colour = (c: CountryProperties): RGBA => (fill ? fill(c.iso2) : blueMarble ? CLEAR : LAND);
+    return new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
+  }, [raster, hasFill, countryFillKey, blueMarble]);
 
   const baseLayers = useMemo(() => {
     const layers: Layer[] = [];
