@@ -52,7 +52,7 @@ test("the map holds the view's matches as points; a point clicked there is selec
   await expect(count).toContainText("predictions match");
   // The seed experiment is far below the map's budget: the view's matches come one by one.
   await expect(page.getByTestId("explorer-map-count")).toHaveAttribute("data-mode", "POINTS");
-  await expect(page.getByTestId("explorer-map-count")).toContainText(/map: [\d,]+ predictions?/);
+  await expect(page.getByTestId("explorer-map-count")).toContainText(/map: [\d,]+ (of [\d,]+ )?predictions?/);
   const map = page.getByTestId("geo-map");
   await expect(map).toHaveAttribute("data-ready", "true");
   // The view is centred on the worst prediction's true location: click the centre. Under load the
