@@ -91,10 +91,17 @@ export function GeoMap(props: GeoMapProps) {
 
   // The page hears of a new view once it rests: re-rendering a page on every frame of a drag
   // costs frames, and the data for a view in passing is never needed.
+  // The first view is reported at once: nothing is moving yet.
   const { onViewportChange } = props;
+  const reported = useRef(false);
   useEffect(() => {
     if (!onViewportChange || !size || size.width <= 0 || size.height <= 0) return;
-    const timer = setTimeout(() => onViewportChange(viewportOf(view, size.width, size.height)), VIEWPORT_REST_MS);
+    const report = () => {
+      reported.current = true;
+      onViewportChange(viewportOf(view, size.width, size.height));
+    };
+    if (!reported.current) return report();
+    const timer = setTimeout(report, VIEWPORT_REST_MS);
     return () => clearTimeout(timer);
   }, [onViewportChange, view, size]);
 
