@@ -43,7 +43,6 @@ type Documents = {
     "\n  fragment AccuracySummaryFields on AccuracySummary {\n    n\n    medianKm\n    meanKm\n    geoScore\n    thresholds {\n      km\n      accuracy\n    }\n    unparsed\n    statedLevels {\n      country\n      admin1\n      city\n    }\n    consistency\n  }\n": typeof types.AccuracySummaryFieldsFragmentDoc,
     "\n  query MapView($filter: PredictionFilter!, $view: MapViewInput!, $thresholdKm: Float!, $budget: Int!) {\n    mapView(filter: $filter, view: $view, thresholdKm: $thresholdKm, budget: $budget) {\n      mode\n      total\n      level\n      points {\n        count\n        ids\n        truePositions\n        predictedPositions\n        errorKm\n      }\n      bins {\n        count\n        bounds\n        counts\n        meanLogErrorKm\n        accuracy\n        worstIds\n      }\n    }\n  }\n": typeof types.MapViewDocument,
     "\n  query MappableTotal($filter: PredictionFilter!) {\n    predictionPoints(filter: $filter, limit: 1) {\n      totalCount\n    }\n  }\n": typeof types.MappableTotalDocument,
-    "\n  query MapPoints($filter: PredictionFilter!, $limit: Int!, $after: ID, $withTotal: Boolean!) {\n    predictionPoints(filter: $filter, limit: $limit, after: $after) {\n      totalCount @include(if: $withTotal)\n      count\n      truncated\n      ids\n      truePositions\n      predictedPositions\n      errorKm\n    }\n  }\n": typeof types.MapPointsDocument,
 };
 const documents: Documents = {
     "\n  query Compare($a: ID!, $b: ID!) {\n    compareExperiments(a: $a, b: $b) {\n      a {\n        ...AccuracySummaryFields\n      }\n      b {\n        ...AccuracySummaryFields\n      }\n      countries {\n        iso2\n        name\n        nA\n        nB\n        thresholds {\n          km\n          a\n          b\n          delta\n        }\n      }\n    }\n  }\n": types.CompareDocument,
@@ -75,7 +74,6 @@ const documents: Documents = {
     "\n  fragment AccuracySummaryFields on AccuracySummary {\n    n\n    medianKm\n    meanKm\n    geoScore\n    thresholds {\n      km\n      accuracy\n    }\n    unparsed\n    statedLevels {\n      country\n      admin1\n      city\n    }\n    consistency\n  }\n": types.AccuracySummaryFieldsFragmentDoc,
     "\n  query MapView($filter: PredictionFilter!, $view: MapViewInput!, $thresholdKm: Float!, $budget: Int!) {\n    mapView(filter: $filter, view: $view, thresholdKm: $thresholdKm, budget: $budget) {\n      mode\n      total\n      level\n      points {\n        count\n        ids\n        truePositions\n        predictedPositions\n        errorKm\n      }\n      bins {\n        count\n        bounds\n        counts\n        meanLogErrorKm\n        accuracy\n        worstIds\n      }\n    }\n  }\n": types.MapViewDocument,
     "\n  query MappableTotal($filter: PredictionFilter!) {\n    predictionPoints(filter: $filter, limit: 1) {\n      totalCount\n    }\n  }\n": types.MappableTotalDocument,
-    "\n  query MapPoints($filter: PredictionFilter!, $limit: Int!, $after: ID, $withTotal: Boolean!) {\n    predictionPoints(filter: $filter, limit: $limit, after: $after) {\n      totalCount @include(if: $withTotal)\n      count\n      truncated\n      ids\n      truePositions\n      predictedPositions\n      errorKm\n    }\n  }\n": types.MapPointsDocument,
 };
 
 /**
@@ -208,10 +206,6 @@ export function graphql(source: "\n  query MapView($filter: PredictionFilter!, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MappableTotal($filter: PredictionFilter!) {\n    predictionPoints(filter: $filter, limit: 1) {\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query MappableTotal($filter: PredictionFilter!) {\n    predictionPoints(filter: $filter, limit: 1) {\n      totalCount\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query MapPoints($filter: PredictionFilter!, $limit: Int!, $after: ID, $withTotal: Boolean!) {\n    predictionPoints(filter: $filter, limit: $limit, after: $after) {\n      totalCount @include(if: $withTotal)\n      count\n      truncated\n      ids\n      truePositions\n      predictedPositions\n      errorKm\n    }\n  }\n"): (typeof documents)["\n  query MapPoints($filter: PredictionFilter!, $limit: Int!, $after: ID, $withTotal: Boolean!) {\n    predictionPoints(filter: $filter, limit: $limit, after: $after) {\n      totalCount @include(if: $withTotal)\n      count\n      truncated\n      ids\n      truePositions\n      predictedPositions\n      errorKm\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
