@@ -292,6 +292,7 @@ try {
     apiFirstBuildMs,
     ...result,
     apiAggregateMs,
+    machine: { cores: os.cpus().length },
     // Other processes sharing the cores slow software WebGL and the API alike.
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
     notes:
