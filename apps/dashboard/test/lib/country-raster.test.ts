@@ -7,7 +7,7 @@ import type { Polygon } from "geojson";
 import type { Topology } from "topojson-specification";
 import { countriesFromTopology } from "../../src/lib/countries.ts";
 import { crc32, encodeGreyPng, rasterizeCountries, rasterX, rasterY } from "../../src/lib/country-raster.ts";
-import { countryAtPixel } from "../../src/lib/country-raster-client.ts";
+import { countryAtPixel, paintCountryRaster } from "../../src/lib/country-raster-client.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -103,4 +103,34 @@ test("the 50m outlines' raster puts Paris in France, Russia on both sides of 180
   assert.equal(at(65, -175), "RU", "Chukotka east of 180°");
   assert.equal(at(30, -40), null);
   assert.equal(at(-80, 0), "AQ");
+});
+
+test("painting colours countries by their fill, the sea transparent, and outlines where neighbours differ", () => {
+  // 4 × 4: sea on the left column and the top row, country 1 elsewhere, country 2 at the bottom right.
+  // biome-ignore format: the raster's rows
+  const ids = Uint8Array.from([
+    0, 0, 0, 0,
+    0, 1, 1, 1,
+    0, 1, 1, 1,
+    0, 1, 1, 2,
+  ]);
+  const raster = {
+    size: 4,
+    ids,
+    countries: [
+      { iso2: "AA", name: "A" },
+      { iso2: "BB", name: "B" },
+    ],
+  };
+  const fills: Record<string, [number, number, number, number]> = { AA: [10, 20, 30, 255], BB: [40, 50, 60, 255] };
+  const rgba = paintCountryRaster(raster, (c) => fills[c.iso2!]!, [1, 2, 3, 4]);
+  const at = (x: number, y: number) => [...rgba.subarray((y * 4 + x) * 4, (y * 4 + x) * 4 + 4)];
+  assert.deepEqual(at(3, 0), [1, 2, 3, 4], "sea above land: outline");
+  assert.deepEqual(at(2, 0), [1, 2, 3, 4]);
+  assert.deepEqual(at(0, 0), [0, 0, 0, 0], "sea beside sea: transparent");
+  assert.deepEqual(at(1, 1), [10, 20, 30, 255], "inside country A");
+  assert.deepEqual(at(2, 2), [10, 20, 30, 255], "A with A to the right and below");
+  assert.deepEqual(at(2, 3), [1, 2, 3, 4], "A left of B: outline");
+  assert.deepEqual(at(3, 2), [1, 2, 3, 4], "A above B: outline");
+  assert.deepEqual(at(3, 3), [40, 50, 60, 255], "B at the raster's corner");
 });
