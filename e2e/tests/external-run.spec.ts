@@ -123,7 +123,7 @@ test("the explorer counts the unreadable answer, lists it alone under its filter
   await page.goto(`/explorer?experiment=${run.id}`);
   const count = page.getByTestId("explorer-count");
   await expect(count).toContainText("4 predictions match · 1 unreadable (no point)");
-  await expect(page.getByTestId("explorer-map-count")).toContainText("3 on the map");
+  await expect(page.getByTestId("explorer-map-count")).toContainText("map: 3 predictions");
   const inconsistentRow = page.locator(`[data-prediction-id="${predictionIds.get("inconsistent")}"]`);
   await expect(inconsistentRow.getByTestId("mark-inconsistent")).toBeVisible();
 
@@ -133,7 +133,7 @@ test("the explorer counts the unreadable answer, lists it alone under its filter
   const rows = page.getByTestId("explorer-row");
   await expect(rows).toHaveCount(1);
   await expect(rows.first().getByTestId("mark-unreadable")).toBeVisible();
-  await expect(page.getByTestId("explorer-map-count")).toContainText("0 on the map");
+  await expect(page.getByTestId("explorer-map-count")).toContainText("map: 0 predictions");
   await rows.first().click();
   await expect(page.getByTestId("selection-panel").getByTestId("raw-answer")).toHaveText(UNREADABLE);
   expect(consoleProblems).toEqual([]);

@@ -6,7 +6,7 @@ test("the error map canvas is not blank", async ({ page, consoleProblems }) => {
   await page.goto(`/error-map?experiment=${readSeed().experimentId}`);
   const map = page.getByTestId("geo-map");
   await expect(map).toHaveAttribute("data-ready", "true");
-  await expect(page.getByTestId("points-status")).not.toContainText("loading");
+  await expect(page.getByTestId("map-count")).toHaveAttribute("data-loading", "false");
   // A flat canvas has variance 0; the outlines alone give hundreds. Polled: under load the
   // software-WebGL frame can land a moment after data-ready.
   await expect
@@ -19,7 +19,7 @@ test("changing the threshold recolours the country choropleth", async ({ page, c
   await page.goto(`/error-map?experiment=${readSeed().experimentId}&layer=points&threshold=1`);
   const map = page.getByTestId("geo-map");
   await expect(map).toHaveAttribute("data-ready", "true");
-  await expect(page.getByTestId("points-status")).not.toContainText("loading");
+  await expect(page.getByTestId("map-count")).toHaveAttribute("data-loading", "false");
   await page.waitForTimeout(500);
   const before = await map.locator("canvas").first().screenshot();
   await page.getByTestId("threshold-selector").getByRole("button", { name: "2500 km" }).click();

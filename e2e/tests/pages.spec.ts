@@ -25,7 +25,7 @@ test.describe("every page loads without console errors", () => {
 
   test("error map", async ({ page, consoleProblems }) => {
     await page.goto(`/error-map?experiment=${seed().experimentId}`);
-    await expect(page.getByTestId("points-status")).toContainText("predictions on the map");
+    await expect(page.getByTestId("map-count")).toContainText(/\d predictions?/);
     await expect(page.getByTestId("error-histogram").locator(".recharts-bar-rectangle").first()).toBeVisible();
     expect(consoleProblems).toEqual([]);
   });

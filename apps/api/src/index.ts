@@ -4,4 +4,4 @@ export { openDatabase } from "./db/connect.ts";
 export { PgWorker, startBoss } from "./jobs/queue.ts";
 export { JobRunner } from "./jobs/runner.ts";
 export { type RunningServer, startServer } from "./server.ts";
-export { Store } from "./store/index.ts";
+export { BUILTIN_ANSWER_COLUMNS, type NewPrediction, Store } from "./store/index.ts";

@@ -65,31 +65,3 @@ export function countriesFromTopology(topology: Topology): FeatureCollection<Geo
     })),
   };
 }
-
-export type OutlineResolution = "50m" | "110m";
-
-const cached = new Map<OutlineResolution, Promise<FeatureCollection<Geometry, CountryProperties>>>();
-
-/** Fetches and converts the outlines of one resolution once per page load. */
-export function loadCountries(
-  resolution: OutlineResolution = "50m",
-): Promise<FeatureCollection<Geometry, CountryProperties>> {
-  let outlines = cached.get(resolution);
-  if (!outlines) {
-    outlines = fetch(`/basemap/countries-${resolution}.json`).then(async (res) => {
-      if (!res.ok) throw new Error(`basemap outlines: HTTP ${res.status} ${await res.text()}`);
-      return countriesFromTopology((await res.json()) as Topology);
-    });
-    outlines.catch(() => cached.delete(resolution));
-    cached.set(resolution, outlines);
-  }
-  return outlines;
-}
-
-/**
- * Natural Earth 1:110m below zoom 2.5 (the world at a glance: a tenth of the vertices, which is
- * what software WebGL spends a frame on), 1:50m from there in.
- */
-export function outlineResolutionAt(zoom: number): OutlineResolution {
-  return zoom >= 2.5 ? "50m" : "110m";
-}

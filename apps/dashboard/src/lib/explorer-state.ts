@@ -47,7 +47,11 @@ export type ExplorerState = {
   order: ExplorerOrder;
   selected: string | null;
   view: { longitude: number; latitude: number; zoom: number } | null;
+  /** Predictions whose true location lies in this area (a map bin's); URL `bounds=west,south,east,north`. */
+  bounds: AreaBounds | null;
 };
+
+export type AreaBounds = { west: number; south: number; east: number; north: number };
 
 export const DEFAULT_EXPLORER_STATE: ExplorerState = {
   experiment: null,
@@ -63,6 +67,7 @@ export const DEFAULT_EXPLORER_STATE: ExplorerState = {
   order: "ERROR_DESC",
   selected: null,
   view: null,
+  bounds: null,
 };
 
 type Params = { get(name: string): string | null };
@@ -96,6 +101,15 @@ function iso2(value: string | null): string | null {
   return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : null;
 }
 
+/** An area from a URL: four finite numbers, latitudes in [−90, 90] with south < north; else null. */
+export function parseBounds(value: string | null): AreaBounds | null {
+  const v = value?.split(",").map((x) => (x.trim() === "" ? Number.NaN : Number(x)));
+  if (v?.length !== 4 || !v.every(Number.isFinite)) return null;
+  const [west, south, east, north] = v as [number, number, number, number];
+  if (south < -90 || north > 90 || south >= north || Math.abs(west) > 540 || Math.abs(east) > 540) return null;
+  return { west, south, east, north };
+}
+
 export function parseExplorerState(params: Params): ExplorerState {
   const view = params.get("view")?.split(",").map(Number);
   const validView =
@@ -119,6 +133,7 @@ export function parseExplorerState(params: Params): ExplorerState {
     order: oneOf(params.get("order"), ORDERS) ?? DEFAULT_EXPLORER_STATE.order,
     selected: params.get("selected") || null,
     view: validView ? { longitude: view[0]!, latitude: view[1]!, zoom: view[2]! } : null,
+    bounds: parseBounds(params.get("bounds")),
   };
 }
 
@@ -135,6 +150,11 @@ export function serializeExplorerState(state: ExplorerState): string {
   setYesNo(out, "answer", state.parsed, ANSWER_WORDS);
   setYesNo(out, "consistency", state.consistent, CONSISTENCY_WORDS);
   if (state.order !== DEFAULT_EXPLORER_STATE.order) out.set("order", state.order);
+  // Full precision: a bin's edges are exact in Float32, and select exactly its predictions.
+  if (state.bounds) {
+    const { west, south, east, north } = state.bounds;
+    out.set("bounds", [west, south, east, north].map(String).join(","));
+  }
   if (state.selected) out.set("selected", state.selected);
   if (state.view) {
     const { longitude, latitude, zoom } = state.view;
@@ -160,5 +180,6 @@ export function explorerFilter(state: ExplorerState): PredictionFilter | null {
     hit: state.hit,
     parsed: state.parsed,
     consistent: state.consistent,
+    bounds: state.bounds,
   };
 }

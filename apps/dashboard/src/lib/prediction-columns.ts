@@ -52,7 +52,7 @@ export function columnsOf(points: readonly PredictionPoint[]): PredictionColumns
 }
 
 /** The bytes of a base64 string in a buffer of their own (the native decoder where there is one). */
-function base64Bytes(base64: string): Uint8Array {
+export function base64Bytes(base64: string): Uint8Array {
   const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
   if (native) return native.call(Uint8Array, base64);
   const binary = atob(base64);

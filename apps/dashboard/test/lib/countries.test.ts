@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import type { Topology } from "topojson-specification";
-import { countriesFromTopology, iso2OfNumeric, outlineResolutionAt, unwrapRing } from "../../src/lib/countries.ts";
+import { countriesFromTopology, iso2OfNumeric, unwrapRing } from "../../src/lib/countries.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +27,7 @@ test("world-atlas 50m outlines become features keyed by ISO alpha-2", () => {
   assert.ok(unmapped.length <= 3, `few units lack a code: ${unmapped.join(", ")}`);
 });
 
-test("the world view draws the 110m outlines, with the same ISO codes for the choropleth; 50m from zoom 2.5", () => {
+test("the 110m outlines keep the ISO codes of the 50m ones", () => {
   const read = (r: string) =>
     countriesFromTopology(
       JSON.parse(readFileSync(require.resolve(`world-atlas/countries-${r}.json`), "utf8")) as Topology,
@@ -37,9 +37,6 @@ test("the world view draws the 110m outlines, with the same ISO codes for the ch
   assert.ok(coarse.features.length >= 170, `${coarse.features.length} countries at 110m`);
   const missing = coarse.features.filter((f) => f.properties.iso2 && !fine.has(f.properties.iso2));
   assert.deepEqual(missing, [], "every 110m country keeps its 50m code");
-  assert.equal(outlineResolutionAt(0.9), "110m");
-  assert.equal(outlineResolutionAt(2.49), "110m");
-  assert.equal(outlineResolutionAt(2.5), "50m");
 });
 
 test("a topology without a countries object is rejected with a clear message", () => {

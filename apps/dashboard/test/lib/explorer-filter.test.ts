@@ -19,8 +19,11 @@ test("the filter carries every field; the level counts only with hit / miss, cou
     hit: null,
     parsed: null,
     consistent: null,
+    bounds: null,
   });
   assert.equal(explorerFilter({ ...state, hit: false })?.level, "PLACE");
+  const bounds = { west: -11.25, south: 36.5, east: -5.625, north: 41 };
+  assert.deepEqual(explorerFilter({ ...state, bounds })?.bounds, bounds, "a map bin's area");
   assert.equal(explorerFilter({ ...state, level: null, hit: true })?.level, "COUNTRY");
 });
 

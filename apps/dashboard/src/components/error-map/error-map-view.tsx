@@ -1,24 +1,31 @@
 "use client";
-// The error map: arcs true→predicted (or points, or error hexagons) over a country choropleth of
-// accuracy, the log-error histogram with the thresholds, and a hover card per country. Unreadable
-// answers (external runs) count in the accuracies and the histogram as misses but have no point:
-// the status line says how many.
+import type { PickingInfo } from "@deck.gl/core";
+// The error map: the view's predictions — one by one (points, or arcs true→predicted) when the
+// view holds at most the map's budget, else counted in grid bins coloured by mean error or
+// accuracy (lib/use-map-view.ts) — over a country choropleth of accuracy, the log-error histogram
+// with the thresholds, and a hover card per country. A click on a bin lists its predictions in
+// the explorer. Unreadable answers (external runs) count in the accuracies and the histogram as
+// misses but have no point: the count line says how many.
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 import { accuracyColor, NO_DATA_COLOR } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import { type CountryStat, countryStats, type Measure, measureLabel, parseMeasure } from "@/lib/country-measure";
+import { parseExplorerState } from "@/lib/explorer-state";
 import { formatKm, formatPercent } from "@/lib/format";
-import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
+import { mapViewSummary, useMapView } from "@/lib/use-map-view";
 import { useUrlParams } from "@/lib/use-url-params";
 import { LogErrorHistogram } from "../charts/log-error-histogram";
 import { ExperimentPicker } from "../experiments/experiment-picker";
-import { errorArcLayer, errorHexagonLayer, truePointLayer } from "../map/error-layers";
-import { AccuracyLegend, ErrorLegend } from "../map/legends";
+import { BIN_COLOURS, type BinColour, binLayer, errorArcLayer, truePointLayer } from "../map/error-layers";
+import type { MapViewport } from "../map/geo-map";
+import { AccuracyLegend, BinLegend, ErrorLegend } from "../map/legends";
 import { Empty, ErrorState } from "../states";
+import { binExplorerLink, binTooltip } from "./bin-links";
 import { MeasureSelector } from "./measure-selector";
 
 const GeoMap = dynamic(() => import("../map/geo-map").then((m) => m.GeoMap), { ssr: false });
@@ -57,19 +64,34 @@ const ErrorMapQuery = graphql(`
   }
 `);
 
-const LAYERS = ["arcs", "points", "hexagons"] as const;
+const LAYERS = ["points", "arcs"] as const;
 type LayerKind = (typeof LAYERS)[number];
+const BIN_LAYER = "map-bins";
+const POINT_LAYER = "true-points";
 
 export function ErrorMapView() {
   const [params, setParams] = useUrlParams();
   const experiment = params.get("experiment");
-  const measure = parseMeasure(params);
+  // One object per measure, so what depends on it is not recomputed on every render.
+  const measureKey = `${params.get("level")}|${params.get("threshold")}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the measure is read from the URL, keyed by measureKey
+  const measure = useMemo(() => parseMeasure(params), [measureKey]);
   const layerKind = (LAYERS as readonly string[]).includes(params.get("layer") ?? "")
     ? (params.get("layer") as LayerKind)
-    : "arcs";
-  const maxPoints = Math.max(100, Math.min(1_000_000, Number(params.get("max")) || DEFAULT_MAP_POINTS));
+    : "points";
+  const binColour: BinColour = params.get("bins") === "accuracy" ? "accuracy" : "error";
+  // Bins count accuracy at a distance: the chosen threshold, or 750 km when the choropleth shows a level.
+  const binThresholdKm = measure.kind === "km" ? measure.km : 750;
   const blueMarble = params.get("basemap") === "bluemarble";
   const [hovered, setHovered] = useState<CountryProperties | null>(null);
+  const [viewport, setViewport] = useState<MapViewport | null>(null);
+  // ?view=lon,lat,zoom opens the map there (as the explorer's links do).
+  const viewParam = params.get("view") ?? "";
+  const initialView = useMemo(
+    () => parseExplorerState(new URLSearchParams({ view: viewParam })).view ?? undefined,
+    [viewParam],
+  );
+  const router = useRouter();
 
   const filter = useMemo(() => (experiment ? { experimentId: experiment } : null), [experiment]);
   const [{ data, fetching, error }] = useQuery({
@@ -85,7 +107,8 @@ export function ErrorMapView() {
     },
     pause: !filter,
   });
-  const points = usePredictionColumns(filter, maxPoints);
+  const map = useMapView(filter, viewport, binThresholdKm);
+  const shown = map.data;
 
   const stats = useMemo(
     () => countryStats(data?.countryBreakdown ?? [], measure, measure.kind === "level" ? data?.levelHits : undefined),
@@ -101,15 +124,30 @@ export function ErrorMapView() {
   );
 
   const layers = useMemo(() => {
-    if (points.columns.length === 0) return [];
-    if (layerKind === "hexagons") return [errorHexagonLayer(points.columns, 250)];
-    if (layerKind === "points") return [truePointLayer(points.columns)];
-    return [errorArcLayer(points.columns)];
-  }, [points.columns, layerKind]);
+    if (shown?.bins) return [binLayer(shown.bins, binColour, { id: BIN_LAYER })];
+    if (!shown?.points || shown.points.length === 0) return [];
+    if (layerKind === "points") return [truePointLayer(shown.points, { id: POINT_LAYER, pickable: true })];
+    return [errorArcLayer(shown.points)];
+  }, [shown, layerKind, binColour]);
+
+  const onMapClick = (info: PickingInfo) => {
+    if (!experiment || info.index < 0) return;
+    if (info.layer?.id === BIN_LAYER && shown?.bins) router.push(binExplorerLink(experiment, shown.bins, info.index));
+    else if (info.layer?.id === POINT_LAYER && shown?.points)
+      router.push(`/predictions/${encodeURIComponent(String(shown.points.ids[info.index]))}`);
+  };
+  const tooltip = (info: PickingInfo) => {
+    if (info.index < 0) return null;
+    if (info.layer?.id === BIN_LAYER && shown?.bins) return binTooltip(shown.bins, info.index, binThresholdKm);
+    if (info.layer?.id === POINT_LAYER && shown?.points)
+      return `${formatKm(shown.points.errorKm[info.index])} · click to open the prediction`;
+    return null;
+  };
 
   const setMeasure = (m: Measure) =>
     setParams(m.kind === "km" ? { threshold: String(m.km), level: null } : { level: m.level, threshold: null });
   const unparsed = data?.accuracyAtThresholds.unparsed ?? 0;
+  const mappable = data ? data.accuracyAtThresholds.n - unparsed : null;
   const hoveredStat: CountryStat | undefined = hovered?.iso2 ? stats.get(hovered.iso2) : undefined;
 
   return (
@@ -119,7 +157,22 @@ export function ErrorMapView() {
         <ExperimentPicker value={experiment} onChange={(id) => setParams({ experiment: id })} />
         <MeasureSelector measure={measure} onChange={setMeasure} />
         <div className="field">
-          <span>Layer</span>
+          <span>Bins by</span>
+          <span className="segmented" data-testid="bin-colour-selector">
+            {BIN_COLOURS.map((c) => (
+              <button
+                key={c}
+                type="button"
+                aria-pressed={binColour === c}
+                onClick={() => setParams({ bins: c === "error" ? null : c })}
+              >
+                {c === "error" ? "mean error" : "accuracy"}
+              </button>
+            ))}
+          </span>
+        </div>
+        <div className="field">
+          <span>Points as</span>
           <span className="segmented" data-testid="layer-selector">
             {LAYERS.map((l) => (
               <button key={l} type="button" aria-pressed={layerKind === l} onClick={() => setParams({ layer: l })}>
@@ -141,19 +194,23 @@ export function ErrorMapView() {
       </div>
       {!experiment && <Empty>Choose an experiment to map its prediction errors.</Empty>}
       {error && <ErrorState error={error} what="the error aggregates" />}
-      {points.error && <ErrorState error={points.error} what="predictions" />}
+      {map.error && <ErrorState error={map.error} what="the map's predictions" />}
       {experiment && !fetching && data && data.countryBreakdown.length === 0 && (
         <Empty>This experiment has no predictions yet (it is evaluated at the end of its run).</Empty>
       )}
       <div className="row" style={{ justifyContent: "space-between", margin: "6px 0" }}>
         <div className="row">
-          <AccuracyLegend label={measureLabel(measure)} />
-          {layerKind !== "hexagons" ? <ErrorLegend /> : <span className="muted">hexagons: mean log error</span>}
+          <AccuracyLegend label={`countries: ${measureLabel(measure)}`} />
+          {shown?.mode === "BINS" ? (
+            <BinLegend colourBy={binColour} thresholdKm={binThresholdKm} />
+          ) : (
+            <ErrorLegend label={`${layerKind}: error (log scale)`} />
+          )}
         </div>
-        <span className="muted" data-testid="points-status">
-          {points.total !== null
-            ? `${points.columns.length.toLocaleString("en-US")} of ${points.total.toLocaleString("en-US")} predictions on the map${points.loading ? " (loading…)" : ""}`
-            : fetching || points.loading
+        <span className="muted" data-testid="map-count" data-mode={shown?.mode ?? ""} data-loading={map.loading}>
+          {shown
+            ? `${mapViewSummary(shown, mappable)}${shown.mode === "BINS" ? " · click a bin to list them" : ""}${map.loading ? " (loading…)" : ""}`
+            : fetching || map.loading
               ? "loading…"
               : ""}
           {unparsed > 0 && (
@@ -171,6 +228,10 @@ export function ErrorMapView() {
         countryFill={filter ? countryFill : undefined}
         countryFillKey={fillKey}
         onCountryHover={setHovered}
+        onViewportChange={setViewport}
+        initialView={initialView}
+        getTooltip={tooltip}
+        onClick={onMapClick}
         blueMarble={blueMarble}
         height={540}
         label="error map"

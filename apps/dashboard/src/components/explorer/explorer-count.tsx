@@ -1,7 +1,7 @@
 // What the explorer holds: how many predictions match, how many of them are unreadable answers (no
-// coordinate, so no point), how many the list has loaded and how many the map draws (the map stops
-// at its point budget, taking the first by id).
-import type { ColumnsState } from "@/lib/use-prediction-columns";
+// coordinate, so no point), how many the list has loaded and what the map shows of its view (its
+// predictions, or them counted in bins).
+import { type MapViewState, mapViewSummary } from "@/lib/use-map-view";
 import type { PagesState } from "./use-prediction-pages";
 
 /**
@@ -14,8 +14,17 @@ function unreadableCount(listTotal: number | null, mapTotal: number | null): num
   return Math.max(0, listTotal - mapTotal);
 }
 
-export function ExplorerCount({ pages, points }: { pages: PagesState; points: ColumnsState }) {
-  const unreadable = unreadableCount(pages.total, points.total);
+export function ExplorerCount({
+  pages,
+  mappable,
+  map,
+}: {
+  pages: PagesState;
+  /** Matches with a coordinate. */
+  mappable: number | null;
+  map: MapViewState;
+}) {
+  const unreadable = unreadableCount(pages.total, mappable);
   return (
     <div className="muted" data-testid="explorer-count" style={{ marginBottom: 6 }}>
       {pages.total === null ? (
@@ -35,14 +44,10 @@ export function ExplorerCount({ pages, points }: { pages: PagesState; points: Co
           {` · ${pages.items.length.toLocaleString("en-US")} in the list`}
         </>
       )}
-      {pages.total !== null && (
-        <span data-testid="explorer-map-count">
-          {" · "}
-          {points.columns.length.toLocaleString("en-US")} on the map
-          {points.loading ? " (loading…)" : ""}
-          {!points.loading && points.total !== null && points.total > points.columns.length
-            ? ` (the first ${points.columns.length.toLocaleString("en-US")} by id)`
-            : ""}
+      {pages.total !== null && map.data && (
+        <span data-testid="explorer-map-count" data-mode={map.data.mode}>
+          {` · map: ${mapViewSummary(map.data, mappable)}`}
+          {map.loading ? " (loading…)" : ""}
         </span>
       )}
     </div>

@@ -89,6 +89,17 @@ export function ExplorerFilters({ state, setState }: { state: ExplorerState; set
       {yesNoSelect("hit", "Hit / miss", "hit", "miss", "filter-hit")}
       {yesNoSelect("parsed", "Answer", "readable", "unreadable", "filter-answer")}
       {yesNoSelect("consistent", "Consistency", "consistent", "inconsistent", "filter-consistency")}
+      {state.bounds && (
+        <span className="field" data-testid="filter-bounds">
+          <span>Area</span>
+          <span>
+            {`${state.bounds.south.toFixed(2)}…${state.bounds.north.toFixed(2)}° N, ${state.bounds.west.toFixed(2)}…${state.bounds.east.toFixed(2)}° E`}{" "}
+            <button type="button" onClick={() => setState({ bounds: null })} aria-label="clear the area filter">
+              ✕
+            </button>
+          </span>
+        </span>
+      )}
       <label>
         Order
         <select value={state.order} onChange={(e) => setState({ order: e.target.value as ExplorerState["order"] })}>

@@ -2,11 +2,13 @@
 // The prediction explorer: filters, a virtualised list and a map kept in sync; every piece of
 // state (filters, selection, map view) lives in the URL. This component wires the pieces:
 // the URL state and the map view (use-explorer-state, use-explorer-map-view), the data
-// (use-prediction-pages, use-prediction-columns), and the toolbar, count, list, map and the
+// (use-prediction-pages, use-map-view), and the toolbar, count, list, map and the
 // selected prediction's panel.
-import { useMemo, useRef } from "react";
-import { explorerFilter } from "@/lib/explorer-state";
-import { DEFAULT_MAP_POINTS, usePredictionColumns } from "@/lib/use-prediction-columns";
+import { useMemo, useRef, useState } from "react";
+import { type AreaBounds, explorerFilter } from "@/lib/explorer-state";
+import { fitView } from "@/lib/fit-view";
+import { useMappableTotal, useMapView } from "@/lib/use-map-view";
+import type { MapViewport } from "../map/geo-map";
 import { Empty, ErrorState } from "../states";
 import { ExplorerCount } from "./explorer-count";
 import { ExplorerFilters } from "./explorer-filters";
@@ -21,7 +23,9 @@ export function ExplorerView() {
   const [state, setState] = useExplorerState();
   const filter = useMemo(() => explorerFilter(state), [state]);
   const pages = usePredictionPages(filter, state.order);
-  const points = usePredictionColumns(filter, DEFAULT_MAP_POINTS);
+  const [viewport, setViewport] = useState<MapViewport | null>(null);
+  const map = useMapView(filter, viewport, 750);
+  const mappable = useMappableTotal(filter);
   const selection = useSelectedPrediction(state.selected, pages.items);
   const { view, setView, onViewStateChange } = useExplorerMapView(state, setState);
   const list = useRef<ExplorerListHandle>(null);
@@ -38,17 +42,24 @@ export function ExplorerView() {
     list.current?.scrollToPrediction(id);
   };
 
+  // A bin picked on the map: list its predictions (the filter takes its area) and frame it.
+  const selectBin = (bounds: AreaBounds, mapSize: { width: number; height: number }) => {
+    const nextView = fitView(bounds, mapSize.width, mapSize.height);
+    setView(nextView);
+    setState({ bounds, parsed: true, selected: null, view: nextView });
+  };
+
   return (
     <div>
       <h1>Prediction explorer</h1>
       <ExplorerFilters state={state} setState={setState} />
       {!state.experiment && <Empty>Choose an experiment to explore its predictions.</Empty>}
       {pages.error && <ErrorState error={pages.error} what="predictions" />}
-      {points.error && <ErrorState error={points.error} what="the map's predictions" />}
+      {map.error && <ErrorState error={map.error} what="the map's predictions" />}
       {selection.error && <ErrorState error={selection.error} what="the selected prediction" />}
       <div className="split">
         <div>
-          <ExplorerCount pages={pages} points={points} />
+          <ExplorerCount pages={pages} mappable={mappable} map={map} />
           <ExplorerList
             ref={list}
             pages={pages}
@@ -59,12 +70,14 @@ export function ExplorerView() {
         </div>
         <div>
           <ExplorerMap
-            points={points.columns}
+            map={map.data}
             items={pages.items}
             selected={selection.selected}
             view={view}
             onViewStateChange={onViewStateChange}
+            onViewportChange={setViewport}
             onSelectPoint={selectPoint}
+            onSelectBin={selectBin}
           />
           <ExplorerSelection detail={selection.detail} />
         </div>

@@ -1,9 +1,10 @@
-// deck.gl layers over prediction columns, all fed by binary attributes (no accessor is called
-// per object): arcs true→predicted coloured by log error, true points, and error hexagons.
-import { HexagonLayer } from "@deck.gl/aggregation-layers";
-import { ArcLayer, ScatterplotLayer } from "@deck.gl/layers";
-import { ERROR_KM_DOMAIN, errorColor, errorColors } from "@/lib/colors";
+// deck.gl layers over prediction columns, fed by binary attributes (no accessor is called per
+// object): arcs true→predicted coloured by log error and true points; and the API's map bins as
+// grid cells coloured by their mean log error or their accuracy at a threshold.
+import { ArcLayer, ScatterplotLayer, SolidPolygonLayer } from "@deck.gl/layers";
+import { accuracyColor, errorColor, errorColors, type RGBA } from "@/lib/colors";
 import type { PredictionColumns } from "@/lib/prediction-columns";
+import type { MapBinColumns } from "@/lib/use-map-view";
 
 export function errorArcLayer(columns: PredictionColumns, options: { id?: string; pickable?: boolean } = {}) {
   const colors = errorColors(columns.errorKm, 170);
@@ -46,33 +47,36 @@ export function truePointLayer(
   });
 }
 
-/** Six steps of the error scale, so hexagons and arcs share one legend. */
-const HEX_COLOR_RANGE = [0, 1, 2, 3, 4, 5].map((i) => {
-  const [lo, hi] = ERROR_KM_DOMAIN;
-  const [r, g, b] = errorColor(lo * (hi / lo) ** (i / 5));
-  return [r, g, b] as [number, number, number];
-});
+/** What bins are coloured by: their mean log10 error, or their accuracy at the chosen threshold. */
+export type BinColour = "error" | "accuracy";
+export const BIN_COLOURS: readonly BinColour[] = ["error", "accuracy"];
 
-/** Hexagons over the true locations, coloured by mean log10 error of the predictions inside. */
-export function errorHexagonLayer(columns: PredictionColumns, radiusKm: number) {
-  const logError = new Float32Array(columns.length);
-  for (let i = 0; i < columns.length; i++) logError[i] = Math.log10(Math.max(1, columns.errorKm[i]!));
-  return new HexagonLayer({
-    id: "error-hexagons",
-    data: {
-      length: columns.length,
-      attributes: {
-        getPosition: { value: columns.truePositions, size: 2 },
-        getColorWeight: { value: logError, size: 1 },
-      },
+/** A bin's colour: the error scale at 10^(mean log10 km), or the accuracy scale. */
+export function binColor(bins: MapBinColumns, i: number, colourBy: BinColour): RGBA {
+  return colourBy === "error" ? errorColor(10 ** bins.meanLogErrorKm[i]!, 200) : accuracyColor(bins.accuracy[i]!, 200);
+}
+
+/** The bins as filled grid cells (a few thousand at most: one quad each). */
+export function binLayer(bins: MapBinColumns, colourBy: BinColour, options: { id?: string } = {}) {
+  const colors = Array.from({ length: bins.length }, (_, i) => binColor(bins, i, colourBy));
+  return new SolidPolygonLayer<unknown>({
+    id: options.id ?? "map-bins",
+    data: { length: bins.length },
+    getPolygon: (_: unknown, { index }: { index: number }) => {
+      const [west, south, east, north] = bins.bounds.subarray(index * 4, index * 4 + 4) as unknown as number[];
+      // Inset by a tenth of the cell, so neighbouring bins stay apart and the basemap shows between them.
+      const [dx, dy] = [(east! - west!) * 0.05, (north! - south!) * 0.05];
+      const [w, s, e, n] = [west! + dx, south! + dy, east! - dx, north! - dy];
+      return [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+      ];
     },
-    radius: radiusKm * 1000,
-    colorAggregation: "MEAN",
-    colorDomain: [Math.log10(ERROR_KM_DOMAIN[0]), Math.log10(ERROR_KM_DOMAIN[1])],
-    colorRange: HEX_COLOR_RANGE,
-    coverage: 0.9,
-    opacity: 0.75,
-    extruded: false,
+    getFillColor: (_: unknown, { index }: { index: number }) => colors[index]!,
     pickable: true,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 90],
   });
 }

@@ -1,16 +1,33 @@
 "use client";
-// The one map of the dashboard: deck.gl over an offline basemap (Natural Earth outlines, and
-// optionally NASA's Blue Marble image). Pages pass data layers; nothing here is per-object React.
+// The one map of the dashboard: deck.gl over an offline basemap (the Natural Earth outlines as
+// one raster, optionally over NASA's Blue Marble image). Pages pass data layers; nothing here is
+// per-object React. The basemap is one textured quad whatever the zoom: a choropleth repaints the
+// raster's pixels once per change of colours, and hovering reads the country from the raster.
 import type { Layer, PickingInfo } from "@deck.gl/core";
-import { MapView } from "@deck.gl/core";
-import { BitmapLayer, GeoJsonLayer } from "@deck.gl/layers";
+import { MapView, WebMercatorViewport } from "@deck.gl/core";
+import { BitmapLayer, type BitmapLayerPickingInfo } from "@deck.gl/layers";
 import DeckGL from "@deck.gl/react";
-import type { FeatureCollection, Geometry } from "geojson";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { type CountryProperties, loadCountries, outlineResolutionAt } from "@/lib/countries";
+import type { RGBA } from "@/lib/colors";
+import type { CountryProperties } from "@/lib/countries";
+import {
+  COUNTRY_RASTER_BOUNDS,
+  type CountryRaster,
+  countryAtPixel,
+  loadCountryRaster,
+  paintCountryRaster,
+} from "@/lib/country-raster-client";
 
 export type MapViewState = { longitude: number; latitude: number; zoom: number };
 export const WORLD_VIEW: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
+/** What a view shows: its bounds in degrees (west may be below −180 and east above 180 with world copies) and zoom. */
+export type MapViewport = { bounds: { west: number; south: number; east: number; north: number }; zoom: number };
+
+/** The bounds a view of this size shows. */
+export function viewportOf(view: MapViewState, width: number, height: number): MapViewport {
+  const [west, south, east, north] = new WebMercatorViewport({ ...view, width, height }).getBounds();
+  return { bounds: { west, south, east, north }, zoom: view.zoom };
+}
 
 export type GeoMapProps = {
   layers?: Layer[];
@@ -24,6 +41,8 @@ export type GeoMapProps = {
   initialView?: MapViewState;
   viewState?: MapViewState;
   onViewStateChange?: (view: MapViewState) => void;
+  /** Called with the view's bounds and zoom once they have rested VIEWPORT_REST_MS (a drag moves them every frame). */
+  onViewportChange?: (viewport: MapViewport) => void;
   blueMarble?: boolean;
   height?: number | string;
   /** Called once, after the first frame with all data layers drawn. */
@@ -31,34 +50,75 @@ export type GeoMapProps = {
   label?: string;
 };
 
+/** How long a view must rest before onViewportChange hears of it. */
+export const VIEWPORT_REST_MS = 150;
+
 // World copies at low zoom, like any web map (each visible copy is one more draw of every layer).
 const MAP_VIEW = new MapView({ repeat: true });
 
-const LAND: [number, number, number, number] = [52, 60, 74, 255];
-const BORDER: [number, number, number, number] = [120, 132, 150, 200];
+const LAND: RGBA = [52, 60, 74, 255];
+const BORDER: RGBA = [120, 132, 150, 230];
+const CLEAR: RGBA = [0, 0, 0, 0];
 
 export function GeoMap(props: GeoMapProps) {
-  const [countries, setCountries] = useState<FeatureCollection<Geometry, CountryProperties> | null>(null);
+  const [raster, setRaster] = useState<CountryRaster | null>(null);
   const [basemapError, setBasemapError] = useState<string | null>(null);
   const [internalView, setInternalView] = useState<MapViewState>(props.viewState ?? props.initialView ?? WORLD_VIEW);
   const firstFrameSent = useRef(false);
   const [drawn, setDrawn] = useState(false);
   const view = props.viewState ?? internalView;
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
 
-  const resolution = outlineResolutionAt(view.zoom);
   useEffect(() => {
     let alive = true;
-    // The outlines on screen stay until the other resolution has loaded.
-    loadCountries(resolution).then(
-      (fc) => alive && setCountries(fc),
+    loadCountryRaster().then(
+      (r) => alive && setRaster(r),
       (error: Error) => alive && setBasemapError(error.message),
     );
     return () => {
       alive = false;
     };
-  }, [resolution]);
+  }, []);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // The page hears of a new view once it rests: re-rendering a page on every frame of a drag
+  // costs frames, and the data for a view in passing is never needed.
+  // The first view is reported at once: nothing is moving yet.
+  const { onViewportChange } = props;
+  const reported = useRef(false);
+  useEffect(() => {
+    if (!onViewportChange || !size || size.width <= 0 || size.height <= 0) return;
+    const report = () => {
+      reported.current = true;
+      onViewportChange(viewportOf(view, size.width, size.height));
+    };
+    if (!reported.current) return report();
+    const timer = setTimeout(report, VIEWPORT_REST_MS);
+    return () => clearTimeout(timer);
+  }, [onViewportChange, view, size]);
 
   const { countryFill, countryFillKey, onCountryHover, blueMarble } = props;
+  // Painting is millions of pixels and a texture upload: only when the colours change, which
+  // countryFillKey says (a page's countryFill may be a new function every render).
+  const fillRef = useRef(countryFill);
+  fillRef.current = countryFill;
+  const hasFill = Boolean(countryFill);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: countryFillKey says when countryFill's colours change
+  const painted = useMemo(() => {
+    if (!raster) return null;
+    const fill = fillRef.current;
+    const colour = (c: CountryProperties): RGBA => (fill ? fill(c.iso2) : blueMarble ? CLEAR : LAND);
+    return new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
+  }, [raster, hasFill, countryFillKey, blueMarble]);
+
   const baseLayers = useMemo(() => {
     const layers: Layer[] = [];
     if (blueMarble) {
@@ -66,31 +126,29 @@ export function GeoMap(props: GeoMapProps) {
         new BitmapLayer({ id: "blue-marble", image: "/basemap/blue-marble.jpg", bounds: [-180, -90, 180, 90] }),
       );
     }
-    if (countries) {
+    if (painted && raster) {
       layers.push(
-        new GeoJsonLayer<CountryProperties>({
+        new BitmapLayer({
           id: "countries",
-          data: countries,
-          filled: !blueMarble || Boolean(countryFill),
-          stroked: true,
-          getFillColor: (f) => (countryFill ? countryFill(f.properties.iso2) : LAND),
-          getLineColor: BORDER,
-          lineWidthUnits: "pixels",
-          getLineWidth: 0.6,
+          image: painted,
+          bounds: COUNTRY_RASTER_BOUNDS,
           pickable: Boolean(onCountryHover),
-          autoHighlight: Boolean(onCountryHover),
-          highlightColor: [255, 255, 255, 60],
-          onHover: onCountryHover ? (info) => onCountryHover(info.object?.properties ?? null) : undefined,
-          updateTriggers: { getFillColor: [countryFillKey, Boolean(countryFill)] },
+          onHover: onCountryHover
+            ? (info) => {
+                const pixel = (info as BitmapLayerPickingInfo).bitmap?.pixel;
+                onCountryHover(pixel ? countryAtPixel(raster, pixel[0], pixel[1]) : null);
+              }
+            : undefined,
         }),
       );
     }
     return layers;
-  }, [countries, countryFill, countryFillKey, onCountryHover, blueMarble]);
+  }, [painted, raster, onCountryHover, blueMarble]);
 
-  const ready = countries !== null;
+  const ready = painted !== null;
   return (
     <div
+      ref={box}
       className="geo-map"
       style={{ height: props.height ?? 520 }}
       data-testid="geo-map"

@@ -7,11 +7,11 @@ function gradient(color: (t: number) => string): string {
   return `linear-gradient(to right, ${stops.join(", ")})`;
 }
 
-export function ErrorLegend() {
+export function ErrorLegend({ label = "error (log scale)" }: { label?: string }) {
   const [lo, hi] = ERROR_KM_DOMAIN;
   return (
     <div className="legend" data-testid="error-legend">
-      <span>error (log scale)</span>
+      <span>{label}</span>
       <span>{formatKm(lo)}</span>
       <span className="bar" style={{ background: gradient((t) => cssColor(errorColor(lo * (hi / lo) ** t))) }} />
       <span>{formatKm(hi)}</span>
@@ -27,6 +27,19 @@ export function AccuracyLegend({ label }: { label: string }) {
       <span className="bar" style={{ background: gradient((t) => cssColor(accuracyColor(t))) }} />
       <span>100%</span>
     </div>
+  );
+}
+
+/** The bins' scale: their mean error (geometric mean, the error scale) or their accuracy at a threshold. */
+export function BinLegend({ colourBy, thresholdKm }: { colourBy: "error" | "accuracy"; thresholdKm: number }) {
+  return (
+    <span data-testid="bin-legend">
+      {colourBy === "error" ? (
+        <ErrorLegend label="bins: mean error (log scale)" />
+      ) : (
+        <AccuracyLegend label={`bins: accuracy ≤ ${thresholdKm} km`} />
+      )}
+    </span>
   );
 }
 
