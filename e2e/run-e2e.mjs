@@ -4,7 +4,8 @@
 // production, run Playwright, and write .test-results/summary.json in the shape the root
 // `npm test` sums (passed, failed, skipped, failures) from Playwright's JSON report.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -48,15 +49,20 @@ const build = run(process.execPath, [path.join(root, "node_modules/next/dist/bin
 });
 if (build.status !== 0) fail("dashboard build", `next build exited with ${build.status}`);
 
+// The servers' GEOR_HOME (support/env.ts): made here, unless given, so it can be removed once
+// Playwright has stopped the servers (a run at scale leaves hundreds of MB of database in it).
+const ownHome = !process.env.GEOR_E2E_HOME;
+const home = process.env.GEOR_E2E_HOME ?? mkdtempSync(path.join(os.tmpdir(), "geor-e2e-"));
 const reportFile = path.join(results, "playwright.json");
 const pw = run(
   process.execPath,
   [path.join(root, "node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)],
   {
     cwd: here,
-    env: { ...nextEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile },
+    env: { ...nextEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile, GEOR_E2E_HOME: home },
   },
 );
+if (ownHome && !process.env.GEOR_E2E_KEEP_HOME) rmSync(home, { recursive: true, force: true });
 
 if (!existsSync(reportFile)) fail("playwright", `no JSON report (exit ${pw.status})`);
 const report = JSON.parse(readFileSync(reportFile, "utf8"));
