@@ -15,6 +15,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { heapArgs } from "../apps/api/heap.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const home = path.resolve(process.env.GEOR_HOME ?? path.join(root, "data"));
@@ -157,7 +158,7 @@ async function main() {
   startChild(
     "api",
     process.execPath,
-    ["--import", "tsx", "src/main.ts"],
+    [...heapArgs(), "--import", "tsx", "src/main.ts"],
     { PORT: String(apiPort), HOST: host },
     path.join(root, "apps/api"),
   );

@@ -59,6 +59,24 @@ export function depthLimit(maxDepth: number) {
   };
 }
 
+/**
+ * The variables as the cost estimators need them: a list variable cut to its first item. Costs
+ * read scalar arguments only (`first`), never a list's length, and getComplexity coerces every
+ * variable before it estimates: for addPredictions' 5,000 rows that coercion was ~5 µs a row on
+ * top of the execution's own. The execution still coerces the whole list, so a bad item is
+ * refused as before (BAD_USER_INPUT naming the variable and the item), only there.
+ */
+function costVariables(variables: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const [name, value] of Object.entries(variables)) {
+    if (Array.isArray(value) && value.length > 1) {
+      out ??= { ...variables };
+      out[name] = value.slice(0, 1);
+    }
+  }
+  return out ?? variables;
+}
+
 /** Throws a GraphQLError when the operation's estimated cost exceeds maxCost. */
 export function checkCost(
   schema: GraphQLSchema,
@@ -72,7 +90,7 @@ export function checkCost(
     cost = getComplexity({
       schema,
       query: document,
-      variables,
+      variables: variables && costVariables(variables),
       operationName: operationName ?? undefined,
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { heapArgs } from "../heap.mjs";
 
 export interface ApiProcess {
   url: string;
@@ -16,15 +17,19 @@ export interface ApiProcess {
 }
 
 /**
- * Starts the API with the environment plus `env` (GEOR_HOME, DATABASE_URL, GEOR_API_TOKEN, …);
- * `nodeArgs` go before the script (e.g. --cpu-prof).
+ * Starts the API with the environment plus `env` (GEOR_HOME, DATABASE_URL, GEOR_API_TOKEN, …)
+ * and the heap bound `npm start` gives it (heap.mjs); `nodeArgs` go before the script (e.g. --cpu-prof).
  */
 export async function spawnApiProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...heapArgs({ ...process.env, ...env }), ...nodeArgs, "--import", "tsx", "src/main.ts"],
+    {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";

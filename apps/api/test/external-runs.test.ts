@@ -341,6 +341,22 @@ for (const dialect of DIALECTS) {
       assert.match(err?.message ?? "", /^predictions: 7 bad rows, nothing stored: row 2: unknown sample id/);
       assert.equal(await count(run.id), 1, "the good row of the refused call was not kept");
 
+      // A row that does not fit PredictionInput, after good ones (the cost check reads a list's
+      // first item only): the variable's coercion refuses the call, naming the row's field.
+      for (const [bad, where] of [
+        [{ sampleId: c.id, lat: "north", lon: 2 }, "p[2].lat"],
+        [{ lat: 1, lon: 2 }, "p[2]"],
+      ] as const) {
+        const mistyped = await add(run.id, [{ sampleId: b.id, lat: b.lat, lon: b.lon }, { sampleId: c.id }, bad]);
+        assert.equal(mistyped.errors?.[0]?.extensions?.code, "BAD_USER_INPUT", JSON.stringify(mistyped.errors));
+        assert.ok(
+          mistyped.errors?.[0]?.message.includes(`Variable "$p" got invalid value`),
+          mistyped.errors?.[0]?.message,
+        );
+        assert.ok(mistyped.errors?.[0]?.message.includes(`at "${where}"`), mistyped.errors?.[0]?.message);
+      }
+      assert.equal(await count(run.id), 1, "nothing of the mistyped calls was stored");
+
       const anonymous = await gql(
         api,
         `mutation($id: ID!, $p: [PredictionInput!]) { addPredictions(experimentId: $id, predictions: $p) { added } }`,

@@ -1,0 +1,19 @@
+/**
+ * The API's and the workers' heap bound: node's --max-old-space-size, from GEOR_API_HEAP_MB
+ * (default 1024). Without it V8 lets the old space grow to ~4 GB on a machine with plenty of
+ * memory before it collects hard, so a 1M-row upload left ~750 MiB of garbage resident; with a
+ * bound it collects sooner (docs/decisions.md, "External ingest"). Plain JS: scripts/start.mjs
+ * and the bench's spawner read it before tsx is loaded; the `start` and `worker` npm scripts
+ * say the same in sh (`${GEOR_API_HEAP_MB:-1024}`).
+ */
+export const DEFAULT_HEAP_MB = 1024;
+
+/** The node flags that bound the heap, for this environment; a clear error for a bad value. */
+export function heapArgs(env = process.env) {
+  const text = env.GEOR_API_HEAP_MB?.trim();
+  if (!text) return [`--max-old-space-size=${DEFAULT_HEAP_MB}`];
+  const mb = Number(text);
+  if (!Number.isInteger(mb) || mb < 128)
+    throw new Error(`GEOR_API_HEAP_MB="${text}": expected a whole number of megabytes, at least 128`);
+  return [`--max-old-space-size=${mb}`];
+}
