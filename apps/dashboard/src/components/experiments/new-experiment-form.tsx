@@ -4,6 +4,7 @@
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
+import { useHydrated } from "@/lib/use-hydrated";
 import { describeError } from "../states";
 
 const DatasetChoicesQuery = graphql(`
@@ -29,6 +30,7 @@ const HEADS = ["chain", "flat", "regress"] as const;
 const REWARDS = ["geor", "exp:500", "geoscore", "tiered", "log", "geor+consistency:0.2"] as const;
 
 export function NewExperimentForm({ onCreated }: { onCreated: (id: string) => void }) {
+  const hydrated = useHydrated();
   const [{ data: datasets, error: datasetsError }] = useQuery({ query: DatasetChoicesQuery });
   const [{ fetching, error }, create] = useMutation(CreateExperimentMutation);
   const [form, setForm] = useState({
@@ -116,7 +118,7 @@ export function NewExperimentForm({ onCreated }: { onCreated: (id: string) => vo
           Tags
           <input value={form.tags} onChange={set("tags")} name="tags" placeholder="comma, separated" />
         </label>
-        <button type="submit" className="primary" disabled={fetching}>
+        <button type="submit" className="primary" disabled={!hydrated || fetching}>
           {fetching ? "Starting…" : "Start"}
         </button>
       </div>

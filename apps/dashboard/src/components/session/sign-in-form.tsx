@@ -1,8 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { useHydrated } from "@/lib/use-hydrated";
 
 export function SignInForm({ next, error: initialError }: { next: string; error: string | null }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
@@ -38,7 +40,7 @@ export function SignInForm({ next, error: initialError }: { next: string; error:
         Password
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={!hydrated || busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
       {error ? (

@@ -4,6 +4,7 @@
 import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
+import { useHydrated } from "@/lib/use-hydrated";
 import { describeError } from "../states";
 
 const TokensQuery = graphql(`
@@ -45,6 +46,7 @@ const RevokeTokenMutation = graphql(`
 export function ApiTokens() {
   const [{ data, error }, refetch] = useQuery({ query: TokensQuery, requestPolicy: "network-only" });
   const [created, create] = useMutation(CreateTokenMutation);
+  const hydrated = useHydrated();
   const [, revoke] = useMutation(RevokeTokenMutation);
   const [shown, setShown] = useState<{ name: string; token: string } | null>(null);
 
@@ -72,7 +74,7 @@ export function ApiTokens() {
           New token for
           <input name="name" placeholder="laptop, CI, notebook…" required maxLength={100} data-testid="token-name" />
         </label>
-        <button type="submit" className="primary" disabled={created.fetching}>
+        <button type="submit" className="primary" disabled={!hydrated || created.fetching}>
           Create token
         </button>
       </form>

@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import type { Role } from "@/gql/graphql";
+import { useHydrated } from "@/lib/use-hydrated";
 import { describeError } from "../states";
 
 const ROLES: Role[] = ["VIEWER", "EDITOR", "ADMIN"];
@@ -42,6 +43,7 @@ const SetRoleMutation = graphql(`
 export function People() {
   const [{ data, error }, refetch] = useQuery({ query: UsersQuery, requestPolicy: "network-only" });
   const [created, createUser] = useMutation(CreateUserMutation);
+  const hydrated = useHydrated();
   const [changed, setRole] = useMutation(SetRoleMutation);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -80,7 +82,7 @@ export function People() {
           Password (for signing in here)
           <input name="password" type="password" minLength={10} autoComplete="new-password" />
         </label>
-        <button type="submit" className="primary" disabled={created.fetching}>
+        <button type="submit" className="primary" disabled={!hydrated || created.fetching}>
           Add
         </button>
       </form>

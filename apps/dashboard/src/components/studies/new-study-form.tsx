@@ -7,6 +7,7 @@ import { type FormEvent, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import { armConfigFromExperiment, parseSeeds, prettyConfig } from "@/lib/study";
+import { useHydrated } from "@/lib/use-hydrated";
 import { describeError } from "../states";
 
 const StudyFormChoicesQuery = graphql(`
@@ -93,6 +94,7 @@ function toInput(
 }
 
 export function NewStudyForm({ onCreated }: { onCreated: (id: string) => void }) {
+  const hydrated = useHydrated();
   const [{ data: choices, error: choicesError }] = useQuery({ query: StudyFormChoicesQuery });
   const [{ fetching, error }, create] = useMutation(CreateStudyMutation);
   const [form, setForm] = useState({ name: "", dataset: "", seeds: "0-2", control: "", tags: "" });
@@ -244,7 +246,7 @@ export function NewStudyForm({ onCreated }: { onCreated: (id: string) => void })
         >
           Add arm
         </button>
-        <button type="submit" className="primary" disabled={fetching}>
+        <button type="submit" className="primary" disabled={!hydrated || fetching}>
           {fetching ? "Starting…" : "Start study"}
         </button>
         <span className="muted" style={{ fontSize: 12 }}>

@@ -8,6 +8,7 @@ import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import { formatDate } from "@/lib/format";
 import { parseSeeds } from "@/lib/study";
+import { useHydrated } from "@/lib/use-hydrated";
 import { canChange, useViewer } from "../session/viewer";
 import { describeError, ErrorState, Loading } from "../states";
 import { ComparisonTable } from "./comparison-table";
@@ -116,6 +117,7 @@ const ExtendStudyMutation = graphql(`
 `);
 
 function AddSeeds({ id, seeds, onAdded }: { id: string; seeds: readonly number[]; onAdded: () => void }) {
+  const hydrated = useHydrated();
   const next = seeds.length > 0 ? Math.max(...seeds) + 1 : 0;
   const [text, setText] = useState(`${next}`);
   const [formError, setFormError] = useState<string | null>(null);
@@ -148,7 +150,7 @@ function AddSeeds({ id, seeds, onAdded }: { id: string; seeds: readonly number[]
         title="Seeds to add: 5, or 5-7"
         size={8}
       />
-      <button type="submit" disabled={fetching}>
+      <button type="submit" disabled={!hydrated || fetching}>
         {fetching ? "Adding…" : "Add seeds"}
       </button>
       {shown && (
