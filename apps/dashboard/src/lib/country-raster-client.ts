@@ -1,8 +1,10 @@
 // The browser's side of the country raster (lib/country-raster.ts): loads it once, paints it
 // (land or a choropleth's colours, with the outlines wherever two neighbouring pixels differ)
-// into RGBA for a deck.gl BitmapLayer, and answers which country a pixel lies in.
+// into RGBA, says where its world copies fall in a view (the map draws it on a 2D canvas under
+// deck.gl's), and answers which country a pixel or a coordinate lies in.
 import type { RGBA } from "./colors";
 import type { CountryProperties } from "./countries";
+import { rasterX, rasterY } from "./country-raster";
 
 /** Pixels a side: native at deck.gl zoom 2 (a 2,048-px world), 4 MB of indices, 16 MB painted. */
 export const COUNTRY_RASTER_SIZE = 2048;
@@ -89,4 +91,61 @@ export function countryAtPixel(raster: CountryRaster, x: number, y: number): Cou
   if (!(x >= 0 && y >= 0 && x < raster.size && y < raster.size)) return null;
   const id = raster.ids[Math.floor(y) * raster.size + Math.floor(x)]!;
   return id === 0 ? null : (raster.countries[id - 1] ?? null);
+}
+
+/** The country at a longitude and latitude, read from the raster (null at sea). */
+export function countryAtLonLat(raster: CountryRaster, lon: number, lat: number): CountryProperties | null {
+  const wrapped = ((((lon + 180) % 360) + 360) % 360) - 180;
+  return countryAtPixel(raster, rasterX(wrapped, raster.size), rasterY(lat, raster.size));
+}
+
+/** One copy of the world raster on the screen: which part of the raster goes where, in CSS pixels. */
+export type RasterPlacement = {
+  sx: number;
+  sy: number;
+  sw: number;
+  sh: number;
+  dx: number;
+  dy: number;
+  dw: number;
+  dh: number;
+};
+
+/**
+ * Where the raster's world copies fall in a view of `width` × `height` CSS pixels centred on
+ * (longitude, latitude) at deck.gl's `zoom` (a world of 512 · 2^zoom pixels, as deck.gl's
+ * WebMercatorViewport has it): each visible copy clipped to the view, as drawImage's source and
+ * destination rectangles, so that a city zoom draws a few source pixels, not a million-pixel quad.
+ */
+export function rasterPlacements(
+  view: { longitude: number; latitude: number; zoom: number },
+  width: number,
+  height: number,
+  size: number,
+): RasterPlacement[] {
+  const world = 512 * 2 ** view.zoom;
+  const left = width / 2 - ((view.longitude + 180) / 360) * world;
+  const top = height / 2 - rasterY(view.latitude, world);
+  const scale = size / world;
+  const out: RasterPlacement[] = [];
+  const y0 = Math.max(0, top);
+  const y1 = Math.min(height, top + world);
+  if (y1 <= y0) return out;
+  for (let k = Math.floor(-left / world); left + k * world < width; k++) {
+    const x = left + k * world;
+    const x0 = Math.max(0, x);
+    const x1 = Math.min(width, x + world);
+    if (x1 <= x0) continue;
+    out.push({
+      sx: (x0 - x) * scale,
+      sy: (y0 - top) * scale,
+      sw: (x1 - x0) * scale,
+      sh: (y1 - y0) * scale,
+      dx: x0,
+      dy: y0,
+      dw: x1 - x0,
+      dh: y1 - y0,
+    });
+  }
+  return out;
 }

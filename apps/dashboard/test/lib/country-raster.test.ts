@@ -3,11 +3,17 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { deflateSync, inflateSync } from "node:zlib";
+import { WebMercatorViewport } from "@deck.gl/core";
 import type { Polygon } from "geojson";
 import type { Topology } from "topojson-specification";
 import { countriesFromTopology } from "../../src/lib/countries.ts";
 import { crc32, encodeGreyPng, rasterizeCountries, rasterX, rasterY } from "../../src/lib/country-raster.ts";
-import { countryAtPixel, paintCountryRaster } from "../../src/lib/country-raster-client.ts";
+import {
+  countryAtLonLat,
+  countryAtPixel,
+  paintCountryRaster,
+  rasterPlacements,
+} from "../../src/lib/country-raster-client.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -103,6 +109,60 @@ test("the 50m outlines' raster puts Paris in France, Russia on both sides of 180
   assert.equal(at(65, -175), "RU", "Chukotka east of 180°");
   assert.equal(at(30, -40), null);
   assert.equal(at(-80, 0), "AQ");
+  // The map's hover reads it by coordinate, on any world copy.
+  assert.equal(countryAtLonLat(raster, 2.35, 48.86)?.iso2, "FR");
+  assert.equal(countryAtLonLat(raster, 2.35 + 360, 48.86)?.iso2, "FR");
+  assert.equal(countryAtLonLat(raster, -46.6 - 720, -23.5)?.iso2, "BR");
+  assert.equal(countryAtLonLat(raster, -40, 30), null);
+});
+
+/** Where a raster pixel lands on the screen through a placement (CSS px). */
+function screenOf(p: ReturnType<typeof rasterPlacements>[number], px: number, py: number): [number, number] {
+  return [p.dx + ((px - p.sx) * p.dw) / p.sw, p.dy + ((py - p.sy) * p.dh) / p.sh];
+}
+
+test("the raster's world copies tile a world view edge to edge, each at the world's scale", () => {
+  const size = 2048;
+  const placements = rasterPlacements({ longitude: 0, latitude: 0, zoom: 0 }, 1400, 900, size);
+  // A 512-px world in a 1,400-px view: a clipped copy, a whole one, a clipped one.
+  assert.deepEqual(
+    placements.map((p) => [p.dx, p.dw]),
+    [
+      [0, 444],
+      [444, 512],
+      [956, 444],
+    ],
+  );
+  for (const p of placements) {
+    assert.equal(p.dy, 194);
+    assert.equal(p.dh, 512);
+    assert.ok(Math.abs(p.sw / p.dw - size / 512) < 1e-9 && Math.abs(p.sh / p.dh - size / 512) < 1e-9);
+    assert.ok(p.sx >= 0 && p.sx + p.sw <= size + 1e-9, "source inside the raster");
+  }
+  assert.equal(placements[0]!.sx, 68 * 4, "the first copy starts 68 px into the world");
+});
+
+test("a raster pixel lands where deck.gl projects its coordinate, zoomed in and across 180°", () => {
+  const size = 2048;
+  const cases = [
+    { view: { longitude: 2.35, latitude: 48.85, zoom: 5 }, at: [2.35, 48.85] },
+    { view: { longitude: 2.35, latitude: 48.85, zoom: 5 }, at: [-1.55, 47.22] },
+    { view: { longitude: 179, latitude: 60, zoom: 3 }, at: [-175, 65] },
+    { view: { longitude: -60, latitude: -20, zoom: 1.4 }, at: [151.2, -33.9] },
+  ] as const;
+  for (const { view, at } of cases) {
+    const viewport = new WebMercatorViewport({ ...view, width: 1400, height: 900 });
+    const [ex, ey] = viewport.project([at[0], at[1]]) as [number, number];
+    const placements = rasterPlacements(view, 1400, 900, size);
+    const px = rasterX(at[0], size);
+    const py = rasterY(at[1], size);
+    // The copy that holds the expected point (deck.gl projects onto the copy nearest the centre).
+    const hits = placements
+      .map((p) => screenOf(p, px, py))
+      .filter(([x, y]) => Math.abs(x - ex) < 0.01 && Math.abs(y - ey) < 0.01);
+    assert.equal(hits.length, 1, `${JSON.stringify(view)}: (${at}) at ${ex}, ${ey} is drawn there by one copy`);
+  }
+  assert.deepEqual(rasterPlacements({ longitude: 0, latitude: 0, zoom: 0 }, 0, 900, size), [], "an empty view");
 });
 
 test("painting colours countries by their fill, the sea transparent, and outlines where neighbours differ", () => {

@@ -1,21 +1,27 @@
 "use client";
 // The one map of the dashboard: deck.gl over an offline basemap (the Natural Earth outlines as
 // one raster, optionally over NASA's Blue Marble image). Pages pass data layers; nothing here is
-// per-object React. The basemap is one textured quad whatever the zoom: a choropleth repaints the
-// raster's pixels once per change of colours, and hovering reads the country from the raster.
+// per-object React. The basemap costs the same whatever the zoom or the data: a choropleth
+// repaints the raster's pixels once per change of colours, and hovering reads the country from
+// the raster. Without Blue Marble the raster is drawn on a 2D canvas under deck.gl's, not as a
+// WebGL texture: in software WebGL (SwiftShader) a textured layer's first draw costs some 0.4–0.6 s
+// of shader compilation and a 16 MB texture upload, a 2D drawImage of the view a few ms
+// (docs/decisions.md, "The basemap on a 2D canvas").
 import type { Layer, PickingInfo } from "@deck.gl/core";
 import { MapView, WebMercatorViewport } from "@deck.gl/core";
 import { BitmapLayer, type BitmapLayerPickingInfo } from "@deck.gl/layers";
 import DeckGL from "@deck.gl/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { RGBA } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import {
   COUNTRY_RASTER_BOUNDS,
   type CountryRaster,
+  countryAtLonLat,
   countryAtPixel,
   loadCountryRaster,
   paintCountryRaster,
+  rasterPlacements,
 } from "@/lib/country-raster-client";
 
 export type MapViewState = { longitude: number; latitude: number; zoom: number };
@@ -68,6 +74,7 @@ export function GeoMap(props: GeoMapProps) {
   const [drawn, setDrawn] = useState(false);
   const view = props.viewState ?? internalView;
   const box = useRef<HTMLDivElement>(null);
+  const baseCanvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
 
   useEffect(() => {
@@ -119,6 +126,33 @@ export function GeoMap(props: GeoMapProps) {
     return new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
   }, [raster, hasFill, countryFillKey, blueMarble]);
 
+  // The 2D basemap: the painted raster as an image drawImage takes, drawn for every view.
+  const basemapImage = useMemo(() => {
+    if (!painted || blueMarble) return null;
+    const image = document.createElement("canvas");
+    image.width = painted.width;
+    image.height = painted.height;
+    image.getContext("2d")?.putImageData(painted, 0, 0);
+    return image;
+  }, [painted, blueMarble]);
+  useLayoutEffect(() => {
+    const canvas = baseCanvas.current;
+    if (!canvas || !size) return;
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.round(size.width * dpr);
+    const height = Math.round(size.height * dpr);
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    if (!basemapImage) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    for (const p of rasterPlacements(view, size.width, size.height, basemapImage.width))
+      ctx.drawImage(basemapImage, p.sx, p.sy, p.sw, p.sh, p.dx, p.dy, p.dw, p.dh);
+  }, [basemapImage, view, size]);
+
   const baseLayers = useMemo(() => {
     const layers: Layer[] = [];
     if (blueMarble) {
@@ -126,7 +160,8 @@ export function GeoMap(props: GeoMapProps) {
         new BitmapLayer({ id: "blue-marble", image: "/basemap/blue-marble.jpg", bounds: [-180, -90, 180, 90] }),
       );
     }
-    if (painted && raster) {
+    // Over Blue Marble the outlines stay a deck.gl layer: a 2D canvas under it would be hidden.
+    if (blueMarble && painted && raster) {
       layers.push(
         new BitmapLayer({
           id: "countries",
@@ -171,6 +206,16 @@ export function GeoMap(props: GeoMapProps) {
         }}
         layers={[...baseLayers, ...(props.layers ?? [])]}
         getTooltip={props.getTooltip ? (info) => props.getTooltip!(info) : undefined}
+        onHover={
+          onCountryHover && raster && !blueMarble
+            ? (info) =>
+                onCountryHover(
+                  info.coordinate && !info.picked
+                    ? countryAtLonLat(raster, info.coordinate[0]!, info.coordinate[1]!)
+                    : null,
+                )
+            : undefined
+        }
         onClick={props.onClick ? (info) => props.onClick!(info) : undefined}
         onAfterRender={() => {
           if (ready && !firstFrameSent.current) {
@@ -180,6 +225,7 @@ export function GeoMap(props: GeoMapProps) {
           }
         }}
       />
+      <canvas ref={baseCanvas} className="geo-map-base" />
       {basemapError && <div className="map-note error">Basemap failed to load: {basemapError}</div>}
       {!ready && !basemapError && <div className="map-note">Loading basemap…</div>}
     </div>
