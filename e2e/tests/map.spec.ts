@@ -34,3 +34,38 @@ test("changing the threshold recolours the country choropleth", async ({ page, c
     .toBeGreaterThan(0.01);
   expect(consoleProblems).toEqual([]);
 });
+
+test("a dragged error map keeps its view in the URL, and that URL opens the map there", async ({
+  page,
+  consoleProblems,
+}) => {
+  const experiment = readSeed().experimentId;
+  await page.goto(`/error-map?experiment=${experiment}`);
+  const map = page.getByTestId("geo-map");
+  await expect(map).toHaveAttribute("data-ready", "true");
+  await expect(page.getByTestId("map-count")).toHaveAttribute("data-loading", "false");
+  // Opening the page writes no view: the link stays the one that was followed.
+  await page.waitForTimeout(500);
+  expect(page.url()).not.toContain("view=");
+  const box = (await map.locator("canvas").first().boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(x - i * 30, y);
+  await page.mouse.up();
+  // 300 px to the left at the opening zoom: the centre moves east of the opening 10°.
+  await expect(page).toHaveURL(/[?&]view=/, { timeout: 20_000 });
+  const [lon, lat, zoom] = new URL(page.url()).searchParams.get("view")!.split(",").map(Number);
+  expect(lon).toBeGreaterThan(30);
+  expect(Math.abs(lat! - 20)).toBeLessThan(1);
+  expect(zoom).toBeCloseTo(0.9, 1);
+  expect(new URL(page.url()).searchParams.get("experiment")).toBe(experiment);
+  // The copied link opens the map on the same view, and leaves the URL as it was.
+  const link = page.url();
+  await page.goto(link);
+  await expect(page.getByTestId("geo-map")).toHaveAttribute("data-ready", "true");
+  await expect(page.getByTestId("map-count")).toHaveAttribute("data-loading", "false");
+  await page.waitForTimeout(500);
+  expect(page.url()).toBe(link);
+  expect(consoleProblems).toEqual([]);
+});

@@ -156,11 +156,13 @@ export function serializeExplorerState(state: ExplorerState): string {
     out.set("bounds", [west, south, east, north].map(String).join(","));
   }
   if (state.selected) out.set("selected", state.selected);
-  if (state.view) {
-    const { longitude, latitude, zoom } = state.view;
-    out.set("view", [longitude.toFixed(3), latitude.toFixed(3), zoom.toFixed(2)].join(","));
-  }
+  if (state.view) out.set("view", formatView(state.view));
   return out.toString();
+}
+
+/** A map view as the `view` parameter: lon,lat,zoom (~100 m and a hundredth of a zoom level). */
+export function formatView({ longitude, latitude, zoom }: { longitude: number; latitude: number; zoom: number }) {
+  return [longitude.toFixed(3), latitude.toFixed(3), zoom.toFixed(2)].join(",");
 }
 
 /**

@@ -9,13 +9,13 @@ import type { PickingInfo } from "@deck.gl/core";
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { useQuery } from "urql";
 import { graphql } from "@/gql";
 import { accuracyColor, NO_DATA_COLOR } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import { type CountryStat, countryStats, type Measure, measureLabel, parseMeasure } from "@/lib/country-measure";
-import { parseExplorerState } from "@/lib/explorer-state";
+import { formatView, parseExplorerState } from "@/lib/explorer-state";
 import { formatKm, formatPercent } from "@/lib/format";
 import { mapViewSummary, useMapView } from "@/lib/use-map-view";
 import { useUrlParams } from "@/lib/use-url-params";
@@ -92,6 +92,20 @@ export function ErrorMapView() {
     [viewParam],
   );
   const router = useRouter();
+  // The view the map rests on goes back into ?view=, so a copied link opens the map there. The
+  // first report is the view the page opened with; an unchanged view writes nothing.
+  const latest = useRef({ viewParam, setParams });
+  latest.current = { viewParam, setParams };
+  const openedView = useRef(true);
+  const onViewportChange = useCallback((v: MapViewport) => {
+    setViewport(v);
+    if (openedView.current) {
+      openedView.current = false;
+      return;
+    }
+    const view = formatView(v.view);
+    if (view !== latest.current.viewParam) latest.current.setParams({ view });
+  }, []);
 
   const filter = useMemo(() => (experiment ? { experimentId: experiment } : null), [experiment]);
   const [{ data, fetching, error }] = useQuery({
@@ -228,7 +242,7 @@ export function ErrorMapView() {
         countryFill={filter ? countryFill : undefined}
         countryFillKey={fillKey}
         onCountryHover={setHovered}
-        onViewportChange={setViewport}
+        onViewportChange={onViewportChange}
         initialView={initialView}
         getTooltip={tooltip}
         onClick={onMapClick}

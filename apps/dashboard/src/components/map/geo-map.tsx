@@ -26,13 +26,17 @@ import {
 
 export type MapViewState = { longitude: number; latitude: number; zoom: number };
 export const WORLD_VIEW: MapViewState = { longitude: 10, latitude: 20, zoom: 0.9 };
-/** What a view shows: its bounds in degrees (west may be below −180 and east above 180 with world copies) and zoom. */
-export type MapViewport = { bounds: { west: number; south: number; east: number; north: number }; zoom: number };
+/** What a view shows: its bounds in degrees (west may be below −180 and east above 180 with world copies) and zoom, and the view itself. */
+export type MapViewport = {
+  bounds: { west: number; south: number; east: number; north: number };
+  zoom: number;
+  view: MapViewState;
+};
 
 /** The bounds a view of this size shows. */
 export function viewportOf(view: MapViewState, width: number, height: number): MapViewport {
   const [west, south, east, north] = new WebMercatorViewport({ ...view, width, height }).getBounds();
-  return { bounds: { west, south, east, north }, zoom: view.zoom };
+  return { bounds: { west, south, east, north }, zoom: view.zoom, view };
 }
 
 export type GeoMapProps = {
