@@ -1,10 +1,11 @@
 /** Opens the database named by the config: PostgreSQL for a DATABASE_URL, else SQLite (WAL) under GEOR_HOME. */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrations/index.ts";
+import { openSqliteConnection } from "./sqlite-connection.ts";
 import type { Database, Dialect } from "./tables.ts";
 
 // int8 (counts, bigserial ids) and numeric (avg) arrive as strings by default; every value we
@@ -45,18 +46,7 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     dialect = "sqlite";
     mkdirSync(target.home, { recursive: true });
     where = path.join(target.home, "geor.db");
-    const conn = new SQLite(where);
-    conn.pragma("journal_mode = WAL");
-    // The API and its job thread write the same file; wait for the other's write instead of failing.
-    conn.pragma("busy_timeout = 10000");
-    conn.pragma("foreign_keys = ON");
-    conn.pragma("synchronous = NORMAL");
-    // 64 MiB of page cache: index inserts in error order touch pages all over the B-trees.
-    conn.pragma("cache_size = -65536");
-    // An ingest batch dirties index pages all over the B-trees, and the next batches dirty the
-    // same ones again: copying the WAL back every 80 MB instead of every 4 MB (the default)
-    // writes each such page once per checkpoint, not once per batch (29k → 54k rows/s at 1M).
-    conn.pragma("wal_autocheckpoint = 20000");
+    const conn = openSqliteConnection(where);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
     raw = conn;
   }

@@ -1,9 +1,9 @@
 /**
  * The write side of one addPredictions call: scored rows gathered into batches, each batch
  * written while the rows of the next are read and scored (one write in flight, so PostgreSQL's
- * server works while this thread scores; SQLite's writes are synchronous and take turns with the
- * scoring), the problems in the order a batch-by-batch writer would list them, and the samples
- * written so that a call refused in the end can take them out again.
+ * server or SQLite's writer thread works while this thread scores), the problems in the order a
+ * batch-by-batch writer would list them, and the samples written so that a call refused in the
+ * end can take them out again.
  */
 import { isDuplicatePrediction, type NewPrediction, type Store } from "../store/index.ts";
 

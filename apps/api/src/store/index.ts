@@ -31,8 +31,9 @@ export class Store {
     this.mapViews = new MapViews(database.db, database.dialect, database.sqlite);
     this.studies = new StudyStore(database.db);
   }
-  close(): Promise<void> {
-    return this.database.close();
+  async close(): Promise<void> {
+    await this.predictions.close();
+    await this.database.close();
   }
 }
 
@@ -41,8 +42,9 @@ export * from "./audit.ts";
 export * from "./experiments.ts";
 export type { MapBinColumns, MapViewResult } from "./map-views.ts";
 export * from "./people.ts";
+export { PREDICTION_COLUMNS } from "./prediction-columns.ts";
 export * from "./prediction-points.ts";
-export { isDuplicatePrediction, PREDICTION_COLUMNS } from "./prediction-writer.ts";
+export { isDuplicatePrediction } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./run-records.ts";
 export * from "./studies.ts";

@@ -1,58 +1,17 @@
 /**
  * Writes predictions: a batch of rows and its bins in one transaction, so the bins never hold
  * half a batch, and deletes an experiment's rows and bins together. Every insert path (an
- * evaluation's batches, anything else that stores predictions) goes through insertBatch.
+ * evaluation's batches, an external run's, anything else that stores predictions) goes through
+ * insertBatch: on SQLite to the writer's thread (sqlite-writer.ts), on PostgreSQL as one statement.
  */
 import type SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import { addBinsSql, BINNED_COLUMNS, rebinSql } from "./prediction-bins.ts";
+import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
 import { experimentSeq } from "./prediction-filter.ts";
+import { SqliteBatchWriter } from "./sqlite-writer.ts";
 import type { NewPrediction } from "./types.ts";
-
-/** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
-export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
-  ["sample_id", "text"],
-  ["split", "text"],
-  ["true_lat", "float8"],
-  ["true_lon", "float8"],
-  ["true_continent", "text"],
-  ["true_country", "text"],
-  ["true_country_name", "text"],
-  ["true_admin1", "text"],
-  ["true_admin1_name", "text"],
-  ["true_city", "text"],
-  ["true_cell", "int4"],
-  ["pred_country", "text"],
-  ["pred_country_name", "text"],
-  ["pred_country_p", "float8"],
-  ["pred_admin1", "text"],
-  ["pred_admin1_name", "text"],
-  ["pred_admin1_p", "float8"],
-  ["pred_cell", "int4"],
-  ["pred_place_name", "text"],
-  ["pred_place_p", "float8"],
-  ["pred_lat", "float8"],
-  ["pred_lon", "float8"],
-  ["confidence", "float8"],
-  ["error_km", "float8"],
-  ["hit_country", "int4"],
-  ["hit_admin1", "int4"],
-  ["hit_place", "int4"],
-  ["answer", "text"],
-  ["parsed", "int4"],
-  ["stated_country", "text"],
-  ["stated_country_name", "text"],
-  ["stated_admin1", "text"],
-  ["stated_admin1_name", "text"],
-  ["stated_city", "text"],
-  ["stated_city_name", "text"],
-  ["stated_unresolved", "text"],
-  ["stated_hit_country", "int4"],
-  ["stated_hit_admin1", "int4"],
-  ["stated_hit_city", "int4"],
-  ["consistent", "int4"],
-];
 
 /** Sample ids per IN list (SQLite takes 32,766 parameters a statement). */
 const IDS_PER_QUERY = 5000;
@@ -85,49 +44,19 @@ function arrayLiteral(rows: NewPrediction[], col: keyof NewPrediction): string {
 }
 
 export class PredictionWriter {
-  private sqliteInsert: ((experimentId: string, rows: NewPrediction[]) => void) | null = null;
+  private readonly sqliteWriter: SqliteBatchWriter | null;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database | null,
   ) {
-    if (sqlite) {
-      // One prepared single-row statement, run for every row inside one transaction: no SQL
-      // text to build or parse per batch (Kysely would compile and prepare a statement per call).
-      const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
-      const insert = sqlite.prepare(
-        `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
-      );
-      // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
-      const addBins = sqlite.prepare(
-        addBinsSql("(select ? as experiment_id, * from predictions where exp = ? and id >= ?)"),
-      );
-      const seqOf = sqlite.prepare("select seq from experiments where id = ?").pluck();
-      const values: unknown[] = new Array(names.length);
-      this.sqliteInsert = sqlite.transaction((experimentId: string, rows: NewPrediction[]) => {
-        const seq = seqOf.get(experimentId);
-        if (seq == null) throw new Error(`no experiment ${experimentId} to add predictions to`);
-        values[0] = seq;
-        let firstId = 0;
-        for (const r of rows) {
-          for (let c = 0; c < PREDICTION_COLUMNS.length; c++) values[c + 1] = r[PREDICTION_COLUMNS[c][0]];
-          const { lastInsertRowid } = insert.run(values);
-          if (firstId === 0) firstId = Number(lastInsertRowid);
-        }
-        addBins.run(experimentId, seq, firstId);
-      });
-    }
+    this.sqliteWriter = sqlite ? new SqliteBatchWriter(sqlite.name) : null;
   }
 
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
   async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
     if (rows.length === 0) return;
-    const sqliteInsert = this.sqliteInsert;
-    if (sqliteInsert) {
-      // Holding Kysely's connection keeps its own queries out while the transaction runs.
-      await this.db.connection().execute(async () => sqliteInsert(experimentId, rows));
-      return;
-    }
+    if (this.sqliteWriter) return this.sqliteWriter.insert(experimentId, rows);
     // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
     // one parameter per column for any batch size, and the bins of the rows it returns.
     const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${arrayLiteral(rows, col)}::${sql.raw(type)}[]`);
@@ -136,6 +65,11 @@ export class PredictionWriter {
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
         returning ${experimentId}::text as experiment_id, ${sql.raw(BINNED_COLUMNS.join(", "))}
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  }
+
+  /** Stops the SQLite writer's thread. */
+  close(): Promise<void> {
+    return this.sqliteWriter?.close() ?? Promise.resolve();
   }
 
   /** Which of these sample ids the experiment has a prediction for already. */

@@ -43,6 +43,11 @@ export class PredictionStore {
     return this.writer.insertBatch(experimentId, rows);
   }
 
+  /** Stops the prediction writer (SQLite: its thread). */
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
   /** Deletes an experiment's predictions and bins (an EVAL that starts again). */
   deleteFor(experimentId: string): Promise<void> {
     return this.writer.deleteFor(experimentId);
