@@ -17,9 +17,6 @@ export type CountryRaster = CountryRasterIndex & {
   ids: Uint8Array;
 };
 
-/** The raster's bounds for deck.gl: the Web Mercator square. */
-export const COUNTRY_RASTER_BOUNDS: [number, number, number, number] = [-180, -85.0511287798066, 180, 85.0511287798066];
-
 let loading: Promise<CountryRaster> | null = null;
 
 async function fetchRaster(): Promise<CountryRaster> {
@@ -86,7 +83,7 @@ export function paintCountryRaster(
   return out;
 }
 
-/** The country at a pixel of the raster (deck.gl's BitmapLayer picking gives it), or null at sea. */
+/** The country at a pixel of the raster, or null at sea. */
 export function countryAtPixel(raster: CountryRaster, x: number, y: number): CountryProperties | null {
   if (!(x >= 0 && y >= 0 && x < raster.size && y < raster.size)) return null;
   const id = raster.ids[Math.floor(y) * raster.size + Math.floor(x)]!;
@@ -148,4 +145,35 @@ export function rasterPlacements(
     });
   }
   return out;
+}
+
+let blueMarble: Promise<HTMLCanvasElement> | null = null;
+
+/**
+ * NASA's Blue Marble (an equirectangular image, latitudes ±90° top to bottom) reprojected once
+ * per page load onto the Web Mercator square of the country raster, row by row: each row of the
+ * square takes the image's row at its latitude, so the map draws both with the same placements.
+ */
+export function loadBlueMarble(size = COUNTRY_RASTER_SIZE): Promise<HTMLCanvasElement> {
+  blueMarble ??= (async () => {
+    const res = await fetch("/basemap/blue-marble.jpg");
+    if (!res.ok) throw new Error(`Blue Marble: HTTP ${res.status}`);
+    const image = await createImageBitmap(await res.blob());
+    const canvas = document.createElement("canvas");
+    canvas.width = size;
+    canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    if (!ctx) throw new Error("Blue Marble: no 2D canvas to draw it");
+    for (let y = 0; y < size; y++) {
+      const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / size))) * 180) / Math.PI;
+      const sourceRow = Math.min(image.height - 1, Math.floor(((90 - lat) / 180) * image.height));
+      ctx.drawImage(image, 0, sourceRow, image.width, 1, 0, y, size, 1);
+    }
+    image.close();
+    return canvas;
+  })();
+  blueMarble.catch(() => {
+    blueMarble = null;
+  });
+  return blueMarble;
 }

@@ -3,22 +3,20 @@
 // one raster, optionally over NASA's Blue Marble image). Pages pass data layers; nothing here is
 // per-object React. The basemap costs the same whatever the zoom or the data: a choropleth
 // repaints the raster's pixels once per change of colours, and hovering reads the country from
-// the raster. Without Blue Marble the raster is drawn on a 2D canvas under deck.gl's, not as a
-// WebGL texture: in software WebGL (SwiftShader) a textured layer's first draw costs some 0.4–0.6 s
-// of shader compilation and a 16 MB texture upload, a 2D drawImage of the view a few ms
-// (docs/decisions.md, "The basemap on a 2D canvas").
+// the raster. The basemap (Blue Marble reprojected to Web Mercator once, then the raster) is
+// drawn on a 2D canvas under deck.gl's, not as WebGL textures: in software WebGL (SwiftShader) a
+// textured layer's first draw costs some 0.4–0.6 s of shader compilation and a 16 MB texture
+// upload, a 2D drawImage of the view a few ms (docs/decisions.md, "The basemap on a 2D canvas").
 import type { Layer, PickingInfo } from "@deck.gl/core";
 import { MapView, WebMercatorViewport } from "@deck.gl/core";
-import { BitmapLayer, type BitmapLayerPickingInfo } from "@deck.gl/layers";
 import DeckGL from "@deck.gl/react";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { RGBA } from "@/lib/colors";
 import type { CountryProperties } from "@/lib/countries";
 import {
-  COUNTRY_RASTER_BOUNDS,
   type CountryRaster,
   countryAtLonLat,
-  countryAtPixel,
+  loadBlueMarble,
   loadCountryRaster,
   paintCountryRaster,
   rasterPlacements,
@@ -55,7 +53,7 @@ export type GeoMapProps = {
   onViewportChange?: (viewport: MapViewport) => void;
   blueMarble?: boolean;
   height?: number | string;
-  /** Called once, after the first frame with all data layers drawn. */
+  /** Called once, when the basemap is drawn and deck.gl has drawn a frame. */
   onFirstFrame?: () => void;
   label?: string;
 };
@@ -75,6 +73,8 @@ export function GeoMap(props: GeoMapProps) {
   const [basemapError, setBasemapError] = useState<string | null>(null);
   const [internalView, setInternalView] = useState<MapViewState>(props.viewState ?? props.initialView ?? WORLD_VIEW);
   const firstFrameSent = useRef(false);
+  // deck.gl has drawn a frame (its layers, over the basemap the 2D canvas holds once `ready`).
+  const deckDrew = useRef(false);
   const [drawn, setDrawn] = useState(false);
   const view = props.viewState ?? internalView;
   const box = useRef<HTMLDivElement>(null);
@@ -130,15 +130,29 @@ export function GeoMap(props: GeoMapProps) {
     return new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
   }, [raster, hasFill, countryFillKey, blueMarble]);
 
+  // Blue Marble under the outlines, reprojected to the raster's Web Mercator square once.
+  const [blueMarbleImage, setBlueMarbleImage] = useState<HTMLCanvasElement | null>(null);
+  useEffect(() => {
+    if (!blueMarble) return;
+    let alive = true;
+    loadBlueMarble().then(
+      (image) => alive && setBlueMarbleImage(image),
+      (error: Error) => alive && setBasemapError(error.message),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [blueMarble]);
+
   // The 2D basemap: the painted raster as an image drawImage takes, drawn for every view.
   const basemapImage = useMemo(() => {
-    if (!painted || blueMarble) return null;
+    if (!painted) return null;
     const image = document.createElement("canvas");
     image.width = painted.width;
     image.height = painted.height;
     image.getContext("2d")?.putImageData(painted, 0, 0);
     return image;
-  }, [painted, blueMarble]);
+  }, [painted]);
   useLayoutEffect(() => {
     const canvas = baseCanvas.current;
     if (!canvas || !size) return;
@@ -151,40 +165,23 @@ export function GeoMap(props: GeoMapProps) {
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    if (!basemapImage) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    for (const p of rasterPlacements(view, size.width, size.height, basemapImage.width))
-      ctx.drawImage(basemapImage, p.sx, p.sy, p.sw, p.sh, p.dx, p.dy, p.dw, p.dh);
-  }, [basemapImage, view, size]);
-
-  const baseLayers = useMemo(() => {
-    const layers: Layer[] = [];
-    if (blueMarble) {
-      layers.push(
-        new BitmapLayer({ id: "blue-marble", image: "/basemap/blue-marble.jpg", bounds: [-180, -90, 180, 90] }),
-      );
+    const images = [blueMarble ? blueMarbleImage : null, basemapImage];
+    for (const image of images) {
+      if (!image) continue;
+      for (const p of rasterPlacements(view, size.width, size.height, image.width))
+        ctx.drawImage(image, p.sx, p.sy, p.sw, p.sh, p.dx, p.dy, p.dw, p.dh);
     }
-    // Over Blue Marble the outlines stay a deck.gl layer: a 2D canvas under it would be hidden.
-    if (blueMarble && painted && raster) {
-      layers.push(
-        new BitmapLayer({
-          id: "countries",
-          image: painted,
-          bounds: COUNTRY_RASTER_BOUNDS,
-          pickable: Boolean(onCountryHover),
-          onHover: onCountryHover
-            ? (info) => {
-                const pixel = (info as BitmapLayerPickingInfo).bitmap?.pixel;
-                onCountryHover(pixel ? countryAtPixel(raster, pixel[0], pixel[1]) : null);
-              }
-            : undefined,
-        }),
-      );
-    }
-    return layers;
-  }, [painted, raster, onCountryHover, blueMarble]);
+  }, [blueMarble, blueMarbleImage, basemapImage, view, size]);
 
   const ready = painted !== null;
+  const { onFirstFrame } = props;
+  useEffect(() => {
+    if (ready && drawn && !firstFrameSent.current) {
+      firstFrameSent.current = true;
+      onFirstFrame?.();
+    }
+  }, [ready, drawn, onFirstFrame]);
   return (
     <div
       ref={box}
@@ -208,10 +205,10 @@ export function GeoMap(props: GeoMapProps) {
           if (props.onViewStateChange) props.onViewStateChange(next);
           else setInternalView(next);
         }}
-        layers={[...baseLayers, ...(props.layers ?? [])]}
+        layers={props.layers ?? []}
         getTooltip={props.getTooltip ? (info) => props.getTooltip!(info) : undefined}
         onHover={
-          onCountryHover && raster && !blueMarble
+          onCountryHover && raster
             ? (info) =>
                 onCountryHover(
                   info.coordinate && !info.picked
@@ -222,10 +219,9 @@ export function GeoMap(props: GeoMapProps) {
         }
         onClick={props.onClick ? (info) => props.onClick!(info) : undefined}
         onAfterRender={() => {
-          if (ready && !firstFrameSent.current) {
-            firstFrameSent.current = true;
+          if (!deckDrew.current) {
+            deckDrew.current = true;
             setDrawn(true);
-            props.onFirstFrame?.();
           }
         }}
       />
