@@ -4,7 +4,7 @@
 // deck.gl's), and answers which country a pixel or a coordinate lies in.
 import type { RGBA } from "./colors";
 import type { CountryProperties } from "./countries";
-import { rasterX, rasterY } from "./country-raster";
+import { rasterLat, rasterX, rasterY } from "./country-raster";
 
 /** Pixels a side: native at deck.gl zoom 2 (a 2,048-px world), 4 MB of indices, 16 MB painted. */
 export const COUNTRY_RASTER_SIZE = 2048;
@@ -165,7 +165,7 @@ export function loadBlueMarble(size = COUNTRY_RASTER_SIZE): Promise<HTMLCanvasEl
     const ctx = canvas.getContext("2d");
     if (!ctx) throw new Error("Blue Marble: no 2D canvas to draw it");
     for (let y = 0; y < size; y++) {
-      const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / size))) * 180) / Math.PI;
+      const lat = rasterLat(y + 0.5, size);
       const sourceRow = Math.min(image.height - 1, Math.floor(((90 - lat) / 180) * image.height));
       ctx.drawImage(image, 0, sourceRow, image.width, 1, 0, y, size, 1);
     }

@@ -24,6 +24,11 @@ export function rasterY(lat: number, size: number): number {
   return (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) * size;
 }
 
+/** The latitude at image y (rasterY's inverse). */
+export function rasterLat(y: number, size: number): number {
+  return (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / size))) * 180) / Math.PI;
+}
+
 function rings(geometry: Geometry): Position[][] {
   if (geometry.type === "Polygon") return geometry.coordinates;
   if (geometry.type === "MultiPolygon") return geometry.coordinates.flat();

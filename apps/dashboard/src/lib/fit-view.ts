@@ -1,12 +1,11 @@
 // The Web Mercator view (deck.gl's longitude / latitude / zoom, a 512-px world at zoom 0) that
 // frames an area in a map of a given size, without loading deck.gl (pages use it before the map).
+import { rasterLat, rasterY } from "./country-raster";
 import type { AreaBounds } from "./explorer-state";
 
-const mercatorY = (lat: number) => {
-  const phi = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
-  return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
-};
-const latOfY = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
+// Web Mercator y in [0, 1] from the north edge, and back.
+const mercatorY = (lat: number) => rasterY(lat, 1);
+const latOfY = (y: number) => rasterLat(y, 1);
 
 /** The view showing `b` (west > east crosses the antimeridian) with `paddingPx` to spare, at most maxZoom. */
 export function fitView(
