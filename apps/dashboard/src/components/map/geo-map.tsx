@@ -117,17 +117,22 @@ export function GeoMap(props: GeoMapProps) {
   }, [onViewportChange, view, size]);
 
   const { countryFill, countryFillKey, onCountryHover, blueMarble } = props;
-  // Painting is millions of pixels and a texture upload: only when the colours change, which
-  // countryFillKey says (a page's countryFill may be a new function every render).
+  // Painting is millions of pixels: only when the colours change, which countryFillKey says (a
+  // page's countryFill may be a new function every render). The result is an image drawImage takes.
   const fillRef = useRef(countryFill);
   fillRef.current = countryFill;
   const hasFill = Boolean(countryFill);
   // biome-ignore lint/correctness/useExhaustiveDependencies: countryFillKey says when countryFill's colours change
-  const painted = useMemo(() => {
+  const basemapImage = useMemo(() => {
     if (!raster) return null;
     const fill = fillRef.current;
     const colour = (c: CountryProperties): RGBA => (fill ? fill(c.iso2) : blueMarble ? CLEAR : LAND);
-    return new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
+    const image = document.createElement("canvas");
+    image.width = raster.size;
+    image.height = raster.size;
+    const pixels = new ImageData(paintCountryRaster(raster, colour, BORDER), raster.size, raster.size);
+    image.getContext("2d")?.putImageData(pixels, 0, 0);
+    return image;
   }, [raster, hasFill, countryFillKey, blueMarble]);
 
   // Blue Marble under the outlines, reprojected to the raster's Web Mercator square once.
@@ -144,15 +149,7 @@ export function GeoMap(props: GeoMapProps) {
     };
   }, [blueMarble]);
 
-  // The 2D basemap: the painted raster as an image drawImage takes, drawn for every view.
-  const basemapImage = useMemo(() => {
-    if (!painted) return null;
-    const image = document.createElement("canvas");
-    image.width = painted.width;
-    image.height = painted.height;
-    image.getContext("2d")?.putImageData(painted, 0, 0);
-    return image;
-  }, [painted]);
+  // The 2D basemap, drawn for every view: Blue Marble if chosen, then the painted raster.
   useLayoutEffect(() => {
     const canvas = baseCanvas.current;
     if (!canvas || !size) return;
@@ -174,7 +171,7 @@ export function GeoMap(props: GeoMapProps) {
     }
   }, [blueMarble, blueMarbleImage, basemapImage, view, size]);
 
-  const ready = painted !== null;
+  const ready = basemapImage !== null;
   const { onFirstFrame } = props;
   useEffect(() => {
     if (ready && drawn && !firstFrameSent.current) {
