@@ -29,9 +29,9 @@ for (const dialect of DIALECTS) {
 
     test("batches of 2: everything written, counted and unparsed summed", async () => {
       const run = await createTestExperiment(store);
-      const out = new IngestBatches(store, run.id, 2);
+      const out = new IngestBatches(store, run.id, 2, "row");
       for (let i = 0; i < 5; i++)
-        if (out.add(predictionRow({ sample_id: `s${i}`, parsed: i % 2 }), `row ${i + 1}`)) await out.flush();
+        if (out.add(predictionRow({ sample_id: `s${i}`, parsed: i % 2 }), i + 1)) await out.flush();
       await out.finish();
       assert.deepEqual([out.added, out.unparsed, out.problemCount], [5, 3, 0]);
       assert.equal(await count(run.id), 5);
@@ -40,11 +40,11 @@ for (const dialect of DIALECTS) {
     test("a stored sample in the second batch: problems in row order, then nothing stored", async () => {
       const run = await createTestExperiment(store);
       await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "s3" })]);
-      const out = new IngestBatches(store, run.id, 2);
+      const out = new IngestBatches(store, run.id, 2, "row");
       const rows = ["s0", "s1", "s2", "s3", "bad", "s5", "s6"];
       for (const [i, sid] of rows.entries()) {
-        if (sid === "bad") out.problem(`row ${i + 1}`, "lat 91 is not a number in [-90, 90]");
-        else if (out.add(predictionRow({ sample_id: sid }), `row ${i + 1}`)) await out.flush();
+        if (sid === "bad") out.problem(i + 1, "lat 91 is not a number in [-90, 90]");
+        else if (out.add(predictionRow({ sample_id: sid }), i + 1)) await out.flush();
       }
       await out.finish();
       assert.deepEqual(out.problems, [

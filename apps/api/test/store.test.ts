@@ -91,6 +91,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([items[0].true_lat, items[0].pred_lat, items[0].error_km], [0, 1e-7, 1 / 3]);
     });
 
+    test("a null float comes back null (a batch holds it as NaN), next to one that is not", async () => {
+      const e = await create();
+      await store.predictions.insertBatch(e.id, [
+        predictionRow({ sample_id: "u", pred_lat: null, pred_lon: null, confidence: null, parsed: 0, error_km: 20000 }),
+        predictionRow({ sample_id: "v", confidence: 0.25, pred_country_p: 0.5 }),
+      ]);
+      const { items } = await store.predictions.page({ experimentId: e.id }, "ID", 20, null);
+      const floats = (r: (typeof items)[number]) => [r.pred_lat, r.pred_lon, r.confidence, r.pred_country_p];
+      assert.deepEqual(floats(items[0]), [null, null, null, null]);
+      assert.deepEqual(floats(items[1]).slice(2), [0.25, 0.5]);
+      assert.equal(typeof items[1].pred_lat, "number");
+    });
+
     test("migration 0003 moves stored predictions to integer experiment keys and keeps every row", async () => {
       const home = mkdtempSync(path.join(os.tmpdir(), "geor-migrate-"));
       const target = { databaseUrl: dialect === "postgres" ? await freshPgDatabase() : null, home };

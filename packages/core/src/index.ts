@@ -5,8 +5,10 @@ export * from "./data/format.ts";
 export { ImportError, type ImportOptions, type ImportResult, importDataset } from "./data/importers/index.ts";
 export {
   type CsvRow,
+  csvRecordBatches,
   csvRecords,
   type JsonlRow,
+  jsonlRecordBatches,
   jsonlRecords,
   type TextSource,
 } from "./data/importers/read-rows.ts";

@@ -1,55 +1,66 @@
 /** An external run's scored prediction (core's ExternalScorer) as the row the store keeps. */
 import type { ScoredExternalPrediction } from "@geor/core";
-import type { NewPrediction } from "../store/types.ts";
+import type { PredictionBatch } from "../store/index.ts";
 
 const flag = (b: boolean | null | undefined) => (b == null ? null : b ? 1 : 0);
 
-export function externalRow(p: ScoredExternalPrediction): NewPrediction {
+/** The stated names that did not resolve, as JSON ({"city": "Atlantis"}), or null. */
+function unresolvedNames(p: ScoredExternalPrediction): string | null {
+  const u = p.stated?.unresolved;
+  if (!u) return null;
+  const named = Object.entries(u).filter(([, name]) => name !== null);
+  return named.length === 0 ? null : JSON.stringify(Object.fromEntries(named));
+}
+
+/**
+ * Appends the row to the batch's columns: at a million rows an upload's rows are never objects of
+ * their own (see PredictionBatch; NaN is null in its float columns).
+ */
+export function appendExternalRow(p: ScoredExternalPrediction, batch: PredictionBatch): void {
   const t = p.truth.chain;
   const c = p.predicted?.chain ?? null;
   const s = p.stated;
-  const unresolved = s ? Object.entries(s.unresolved).filter(([, name]) => name !== null) : [];
-  return {
-    sample_id: p.sampleId,
-    split: p.truth.split,
-    true_lat: p.truth.lat,
-    true_lon: p.truth.lon,
-    true_continent: t.continent?.code ?? null,
-    true_country: t.country?.iso2 ?? null,
-    true_country_name: t.country?.name ?? null,
-    true_admin1: t.admin1?.code ?? null,
-    true_admin1_name: t.admin1?.name ?? null,
-    true_city: t.city?.name ?? null,
-    true_cell: p.truth.cell,
-    pred_country: c?.country?.iso2 ?? null,
-    pred_country_name: c?.country?.name ?? null,
-    pred_country_p: null,
-    pred_admin1: c?.admin1?.code ?? null,
-    pred_admin1_name: c?.admin1?.name ?? null,
-    pred_admin1_p: null,
-    pred_cell: c?.place.cell ?? null,
-    pred_place_name: c?.place.name ?? null,
-    pred_place_p: null,
-    pred_lat: p.predicted?.lat ?? null,
-    pred_lon: p.predicted?.lon ?? null,
-    confidence: p.confidence,
-    error_km: p.errorKm,
-    hit_country: p.hits.country ? 1 : 0,
-    hit_admin1: p.hits.admin1 ? 1 : 0,
-    hit_place: p.hits.place ? 1 : 0,
-    answer: p.answer,
-    parsed: p.parsed ? 1 : 0,
-    stated_country: s?.country?.iso2 ?? null,
-    stated_country_name: s?.country?.name ?? null,
-    // A Natural Earth region above admin-1 has a name and no code of its own.
-    stated_admin1: s?.admin1?.kind === "admin1" ? (s.admin1.codes[0] ?? null) : null,
-    stated_admin1_name: s?.admin1?.name ?? null,
-    stated_city: s?.city ? String(s.city.id) : null,
-    stated_city_name: s?.city?.name ?? null,
-    stated_unresolved: unresolved.length > 0 ? JSON.stringify(Object.fromEntries(unresolved)) : null,
-    stated_hit_country: flag(p.statedHits?.country),
-    stated_hit_admin1: flag(p.statedHits?.admin1),
-    stated_hit_city: flag(p.statedHits?.city),
-    consistent: flag(p.consistent),
-  };
+  const col = batch.columns;
+  const i = batch.addRow();
+  col.sample_id[i] = p.sampleId;
+  col.split[i] = p.truth.split;
+  col.true_lat[i] = p.truth.lat;
+  col.true_lon[i] = p.truth.lon;
+  col.true_continent[i] = t.continent?.code ?? null;
+  col.true_country[i] = t.country?.iso2 ?? null;
+  col.true_country_name[i] = t.country?.name ?? null;
+  col.true_admin1[i] = t.admin1?.code ?? null;
+  col.true_admin1_name[i] = t.admin1?.name ?? null;
+  col.true_city[i] = t.city?.name ?? null;
+  col.true_cell[i] = p.truth.cell;
+  col.pred_country[i] = c?.country?.iso2 ?? null;
+  col.pred_country_name[i] = c?.country?.name ?? null;
+  col.pred_country_p[i] = Number.NaN;
+  col.pred_admin1[i] = c?.admin1?.code ?? null;
+  col.pred_admin1_name[i] = c?.admin1?.name ?? null;
+  col.pred_admin1_p[i] = Number.NaN;
+  col.pred_cell[i] = c?.place.cell ?? null;
+  col.pred_place_name[i] = c?.place.name ?? null;
+  col.pred_place_p[i] = Number.NaN;
+  col.pred_lat[i] = p.predicted?.lat ?? Number.NaN;
+  col.pred_lon[i] = p.predicted?.lon ?? Number.NaN;
+  col.confidence[i] = p.confidence ?? Number.NaN;
+  col.error_km[i] = p.errorKm;
+  col.hit_country[i] = p.hits.country ? 1 : 0;
+  col.hit_admin1[i] = p.hits.admin1 ? 1 : 0;
+  col.hit_place[i] = p.hits.place ? 1 : 0;
+  col.answer[i] = p.answer;
+  col.parsed[i] = p.parsed ? 1 : 0;
+  col.stated_country[i] = s?.country?.iso2 ?? null;
+  col.stated_country_name[i] = s?.country?.name ?? null;
+  // A Natural Earth region above admin-1 has a name and no code of its own.
+  col.stated_admin1[i] = s?.admin1?.kind === "admin1" ? (s.admin1.codes[0] ?? null) : null;
+  col.stated_admin1_name[i] = s?.admin1?.name ?? null;
+  col.stated_city[i] = s?.city ? String(s.city.id) : null;
+  col.stated_city_name[i] = s?.city?.name ?? null;
+  col.stated_unresolved[i] = unresolvedNames(p);
+  col.stated_hit_country[i] = flag(p.statedHits?.country);
+  col.stated_hit_admin1[i] = flag(p.statedHits?.admin1);
+  col.stated_hit_city[i] = flag(p.statedHits?.city);
+  col.consistent[i] = flag(p.consistent);
 }

@@ -15,9 +15,8 @@ import { type DatasetCatalog, isDatasetName } from "../datasets.ts";
 import { badInput, notFound } from "../input.ts";
 import type { ExperimentRow, Store } from "../store/index.ts";
 import { checkTags } from "./experiments.ts";
-import { externalRow } from "./external-row.ts";
 import { IngestBatches } from "./ingest-batches.ts";
-import { type PredictionRowIn, UploadFormatError } from "./prediction-rows.ts";
+import { type PredictionRowSource, UploadFormatError } from "./prediction-rows.ts";
 import type { ScoringContext } from "./scoring.ts";
 
 export interface StartExternal {
@@ -105,7 +104,7 @@ export class ExternalRunService {
   }
 
   /** Scores and stores the rows; all or nothing (see the file comment). */
-  async addPredictions(id: string, rows: AsyncIterable<PredictionRowIn> | Iterable<PredictionRowIn>, field: string) {
+  async addPredictions(id: string, rows: PredictionRowSource, field: string) {
     const run = await this.running(id, "experimentId");
     const before = this.busy.get(id) ?? Promise.resolve();
     const mine = before.catch(() => {}).then(() => this.ingest(run, rows, field));
@@ -119,32 +118,35 @@ export class ExternalRunService {
 
   private async ingest(
     run: ExperimentRow,
-    rows: AsyncIterable<PredictionRowIn> | Iterable<PredictionRowIn>,
+    rows: PredictionRowSource,
     field: string,
   ): Promise<{ added: number; unparsed: number }> {
     const dir = this.datasets.dir(run.dataset);
     if (!dir) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
     const scorer = await this.scoring.scorer(dir, run.split as Split);
-    const out = new IngestBatches(this.store, run.id, BATCH_ROWS);
-    const firstSeen = new Map<string, string>();
+    const out = new IngestBatches(this.store, run.id, BATCH_ROWS, rows.unit);
+    // Where each sample was first predicted in this call.
+    const firstSeen = new Map<string, number>();
     try {
-      for await (const r of rows) {
-        if ("problem" in r) {
-          out.problem(r.where, r.problem);
-          continue;
+      for await (const batch of rows.batches) {
+        for (const r of batch) {
+          if ("problem" in r) {
+            out.problem(r.at, r.problem);
+            continue;
+          }
+          const scored = scorer.score(r.input);
+          if ("problem" in scored) {
+            out.problem(r.at, scored.problem);
+            continue;
+          }
+          const first = firstSeen.get(scored.sampleId);
+          if (first !== undefined) {
+            out.problem(r.at, `sample "${scored.sampleId}" was predicted already at ${out.where(first)}`);
+            continue;
+          }
+          firstSeen.set(scored.sampleId, r.at);
+          if (out.addScored(scored, r.at)) await out.flush();
         }
-        const scored = scorer.score(r.input);
-        if ("problem" in scored) {
-          out.problem(r.where, scored.problem);
-          continue;
-        }
-        const first = firstSeen.get(scored.sampleId);
-        if (first !== undefined) {
-          out.problem(r.where, `sample "${scored.sampleId}" was predicted already at ${first}`);
-          continue;
-        }
-        firstSeen.set(scored.sampleId, r.where);
-        if (out.add(externalRow(scored), r.where)) await out.flush();
       }
       await out.finish();
     } catch (err) {

@@ -42,7 +42,7 @@ export * from "./audit.ts";
 export * from "./experiments.ts";
 export type { MapBinColumns, MapViewResult } from "./map-views.ts";
 export * from "./people.ts";
-export { PREDICTION_COLUMNS } from "./prediction-columns.ts";
+export { PREDICTION_COLUMNS, PredictionBatch } from "./prediction-columns.ts";
 export * from "./prediction-points.ts";
 export { isDuplicatePrediction } from "./prediction-writer.ts";
 export * from "./predictions.ts";

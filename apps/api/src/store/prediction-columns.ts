@@ -44,3 +44,95 @@ export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" |
   ["stated_hit_city", "int4"],
   ["consistent", "int4"],
 ];
+
+/** The float8 columns: a batch holds them in Float64Arrays, NaN for null (SQLite stores NaN as NULL). */
+export type FloatColumn =
+  | "true_lat"
+  | "true_lon"
+  | "pred_country_p"
+  | "pred_admin1_p"
+  | "pred_place_p"
+  | "pred_lat"
+  | "pred_lon"
+  | "confidence"
+  | "error_km";
+const FLOAT_COLUMNS = new Set(PREDICTION_COLUMNS.filter(([, t]) => t === "float8").map(([c]) => c));
+
+/** Each column of a batch: `columns.sample_id[i]` is row i's sample id. */
+export type PredictionColumnArrays = {
+  [K in keyof NewPrediction]: K extends FloatColumn ? Float64Array : Array<NewPrediction[K]>;
+};
+
+const FIRST_CAPACITY = 1024;
+
+/**
+ * A batch of predictions to store, held column by column: the form both writers send (SQLite's
+ * thread gets the arrays as they are, PostgreSQL one array literal per column), so a scorer that
+ * fills the columns directly (services/external-row.ts) makes no object per row. Coordinates,
+ * errors and probabilities sit in Float64Arrays (NaN for null): in a plain array every such
+ * value is a heap number of its own, and at 10,000 rows a batch those were most of what the
+ * garbage collector copied while the batch waited for its write.
+ */
+export class PredictionBatch {
+  readonly columns: PredictionColumnArrays;
+  length = 0;
+  private capacity: number;
+
+  constructor(capacity = FIRST_CAPACITY) {
+    this.capacity = Math.max(1, capacity);
+    this.columns = Object.fromEntries(
+      PREDICTION_COLUMNS.map(([c]) => [c, FLOAT_COLUMNS.has(c) ? new Float64Array(this.capacity) : []]),
+    ) as unknown as PredictionColumnArrays;
+  }
+
+  static of(rows: NewPrediction[] | PredictionBatch): PredictionBatch {
+    if (rows instanceof PredictionBatch) return rows;
+    const batch = new PredictionBatch(rows.length);
+    for (const row of rows) batch.push(row);
+    return batch;
+  }
+
+  /** Starts a row: its index, at which the caller sets every column (in column order or not). */
+  addRow(): number {
+    if (this.length === this.capacity) {
+      this.capacity *= 2;
+      const columns = this.columns as unknown as Record<string, unknown>;
+      for (const c of FLOAT_COLUMNS) {
+        const grown = new Float64Array(this.capacity);
+        grown.set(columns[c] as Float64Array);
+        columns[c] = grown;
+      }
+    }
+    return this.length++;
+  }
+
+  push(row: NewPrediction): void {
+    const i = this.addRow();
+    const columns = this.columns as unknown as Record<string, Float64Array | unknown[]>;
+    for (const [c] of PREDICTION_COLUMNS) {
+      const v = row[c];
+      if (FLOAT_COLUMNS.has(c)) (columns[c] as Float64Array)[i] = v == null ? Number.NaN : Number(v);
+      else (columns[c] as unknown[])[i] = v;
+    }
+  }
+
+  /**
+   * The columns in PREDICTION_COLUMNS' order, each exactly one value per row (float columns
+   * trimmed to the rows), and the buffers a postMessage may transfer instead of copying.
+   */
+  ordered(): { values: Array<Float64Array | unknown[]>; buffers: ArrayBuffer[] } {
+    const buffers: ArrayBuffer[] = [];
+    const values = PREDICTION_COLUMNS.map(([c]) => {
+      const v = this.columns[c] as Float64Array | unknown[];
+      if (v instanceof Float64Array) {
+        const exact = v.length === this.length ? v : v.slice(0, this.length);
+        buffers.push(exact.buffer as ArrayBuffer);
+        return exact;
+      }
+      if (v.length !== this.length)
+        throw new Error(`prediction batch: column ${c} has ${v.length} values for ${this.length} rows`);
+      return v;
+    });
+    return { values, buffers };
+  }
+}

@@ -8,7 +8,7 @@ import type SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/tables.ts";
 import { addBinsSql, BINNED_COLUMNS, rebinSql } from "./prediction-bins.ts";
-import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
+import { PREDICTION_COLUMNS, PredictionBatch } from "./prediction-columns.ts";
 import { experimentSeq } from "./prediction-filter.ts";
 import { SqliteBatchWriter } from "./sqlite-writer.ts";
 import type { NewPrediction } from "./types.ts";
@@ -29,11 +29,12 @@ const NEEDS_ESCAPE = /[\\"]/;
  * (strings quoted with \\ and " escaped, NULL for null, numbers as their shortest decimal), built
  * without pg's two regex passes and quoting per element, which took some 15 µs a row.
  */
-function arrayLiteral(rows: NewPrediction[], col: keyof NewPrediction): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = rows[i][col];
-    if (v == null) parts[i] = "NULL";
+function arrayLiteral(values: Float64Array | unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // NaN: null in a batch's Float64Array column.
+    if (v == null || (typeof v === "number" && Number.isNaN(v))) parts[i] = "NULL";
     else if (typeof v === "number") parts[i] = String(v);
     else {
       const text = String(v);
@@ -54,12 +55,14 @@ export class PredictionWriter {
   }
 
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
-  async insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
-    if (rows.length === 0) return;
-    if (this.sqliteWriter) return this.sqliteWriter.insert(experimentId, rows);
+  async insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
+    const batch = PredictionBatch.of(rows);
+    if (batch.length === 0) return;
+    if (this.sqliteWriter) return this.sqliteWriter.insert(experimentId, batch);
     // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
     // one parameter per column for any batch size, and the bins of the rows it returns.
-    const arrays = PREDICTION_COLUMNS.map(([col, type]) => sql`${arrayLiteral(rows, col)}::${sql.raw(type)}[]`);
+    const columns = batch.ordered().values;
+    const arrays = PREDICTION_COLUMNS.map(([, type], c) => sql`${arrayLiteral(columns[c])}::${sql.raw(type)}[]`);
     await sql`with batch as (
         insert into predictions (exp, ${sql.join(PREDICTION_COLUMNS.map(([c]) => sql.ref(c)))})
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})

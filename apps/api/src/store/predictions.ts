@@ -8,6 +8,7 @@ import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/tables.ts";
 import { PredictionAggregates } from "./aggregates.ts";
+import type { PredictionBatch } from "./prediction-columns.ts";
 import { applyFilter } from "./prediction-filter.ts";
 import { PredictionWriter } from "./prediction-writer.ts";
 import {
@@ -39,7 +40,7 @@ export class PredictionStore {
   }
 
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
-  insertBatch(experimentId: string, rows: NewPrediction[]): Promise<void> {
+  insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
     return this.writer.insertBatch(experimentId, rows);
   }
 

@@ -2,19 +2,18 @@
  * SQLite prediction batches written on a thread of their own (sqlite-writer-thread.ts), so that
  * an ingest scores its next batch on the API's thread while SQLite writes this one: better-sqlite3
  * is synchronous, and on the API's thread the writing (~20 µs a row) and the scoring took turns.
- * Rows cross over column by column (41 arrays of plain values clone far faster than 10,000
- * objects); the thread starts with the first batch and holds the process open only while a batch
+ * Rows cross over column by column (a PredictionBatch's 41 arrays of plain values clone far
+ * faster than 10,000 objects); the thread starts with the first batch and holds the process open only while a batch
  * is in flight.
  */
 import { Worker } from "node:worker_threads";
-import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
-import type { NewPrediction } from "./types.ts";
+import type { PredictionBatch } from "./prediction-columns.ts";
 
 export interface WriterRequest {
   id: number;
   experimentId: string;
-  /** columns[c][i]: row i's value of PREDICTION_COLUMNS[c]. */
-  columns: unknown[][];
+  /** columns[c][i]: row i's value of PREDICTION_COLUMNS[c] (NaN: null in a Float64Array). */
+  columns: Array<Float64Array | unknown[]>;
   rows: number;
 }
 
@@ -28,13 +27,14 @@ export class SqliteBatchWriter {
   constructor(private readonly file: string) {}
 
   /** Writes one batch and its bins in one transaction on the writer's thread. */
-  insert(experimentId: string, rows: NewPrediction[]): Promise<void> {
+  insert(experimentId: string, batch: PredictionBatch): Promise<void> {
     const worker = this.start();
     const id = this.nextId++;
-    const columns = PREDICTION_COLUMNS.map(([col]) => rows.map((r) => r[col]));
     const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (this.waiting.size === 1) worker.ref();
-    worker.postMessage({ id, experimentId, columns, rows: rows.length } satisfies WriterRequest);
+    const { values, buffers } = batch.ordered();
+    // The float columns' buffers move to the thread (the batch is not read again but for its ids).
+    worker.postMessage({ id, experimentId, columns: values, rows: batch.length } satisfies WriterRequest, buffers);
     return done;
   }
 

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { coordinateProblem, relativeImagePath } from "./candidates.ts";
 import { mapPool } from "./decode.ts";
 import { ImportOptionsSchema } from "./options.ts";
 import { osv5mReport } from "./osv5m-report.ts";
 import { csvLine } from "./problems.ts";
-import { readCsv, readJsonl, walkFiles } from "./read-rows.ts";
+import { lineBatches, readCsv, readJsonl, walkFiles } from "./read-rows.ts";
 import { tempHome } from "./test-fixtures.ts";
 
 const root = tempHome("geor-import-rows-");
@@ -18,6 +20,32 @@ function write(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe("lineBatches", () => {
+  async function lines(chunks: string[]): Promise<Array<[number, string]>> {
+    const out: Array<[number, string]> = [];
+    for await (const b of lineBatches({ stream: Readable.from(chunks), name: "t" }))
+      for (const [k, text] of b.lines.entries()) out.push([b.first + k, text]);
+    return out;
+  }
+
+  it("numbers lines as readline does, wherever the chunks break (\\r\\n split across chunks, lone \\r, BOM, no final break)", async () => {
+    const texts = ["\ufeffa,b\r\n1,2\r\n\r\n3,4", "x\ny\rz\r\n", "one\r", "\n\n\r\r\nlast\n", "\ufeff", ""];
+    for (const text of texts) {
+      const expected: Array<[number, string]> = [];
+      const rl = createInterface({ input: Readable.from([text]), crlfDelay: Number.POSITIVE_INFINITY });
+      for await (const line of rl)
+        expected.push([expected.length + 1, expected.length === 0 ? line.replace(/^\ufeff/, "") : line]);
+      for (let cut = 0; cut <= text.length; cut++)
+        for (let cut2 = cut; cut2 <= text.length; cut2 += 3)
+          assert.deepEqual(
+            await lines([text.slice(0, cut), text.slice(cut, cut2), text.slice(cut2)].filter((c) => c !== "")),
+            expected,
+            `${JSON.stringify(text)} cut at ${cut}, ${cut2}`,
+          );
+    }
+  });
+});
 
 describe("readCsv", () => {
   for (const [eol, label] of [

@@ -4,13 +4,12 @@
  * CSV is parsed here rather than with csv-parse because every problem must name the exact
  * 1-based line where its record starts: csv-parse's `info.lines` is the line where a record
  * ends and miscounts CRLF line breaks inside quoted fields, and its per-record sync API is
- * too slow for MP-16's 4.7M rows. Lines are read with readline (\n, \r\n and \r all end a
- * line, as an editor counts them); a record continues onto the next line only inside quotes.
+ * too slow for MP-16's 4.7M rows. Lines are split as an editor counts them (\n, \r\n and \r all
+ * end a line), a chunk at a time; a record continues onto the next line only inside quotes.
  */
 import { createReadStream } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 
 export interface CsvRow {
@@ -31,20 +30,46 @@ export interface CsvTable {
 export type TextSource = string | { stream: Readable; name: string };
 const sourceName = (src: TextSource) => (typeof src === "string" ? src : src.name);
 
-/** The lines of a text file or stream with their 1-based numbers, BOM stripped. */
-async function* numberedLines(src: TextSource): AsyncGenerator<{ line: number; text: string }> {
+/** Line breaks as an editor counts them: \n, \r\n and a lone \r. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/** Some consecutive lines of a text: `lines[k]` is line `first + k` (1-based). */
+export interface LineBatch {
+  first: number;
+  lines: string[];
+}
+
+/**
+ * The lines of a text file or stream, a chunk's worth at a time (one array per chunk read, not a
+ * promise per line: readline's per-line iteration cost more than parsing the lines), BOM stripped.
+ * A \r at the end of a chunk waits for the next one, which may start with the \n of a \r\n.
+ */
+export async function* lineBatches(src: TextSource): AsyncGenerator<LineBatch> {
   const input =
     typeof src === "string"
       ? createReadStream(src, { encoding: "utf8" })
       : src.stream.readableObjectMode
         ? src.stream
         : src.stream.setEncoding("utf8");
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
-    yield { line, text: line === 1 && text.startsWith("\ufeff") ? text.slice(1) : text };
+  let carry = "";
+  let next = 1;
+  const batch = (lines: string[]): LineBatch => {
+    if (next === 1 && lines[0].startsWith("\ufeff")) lines[0] = lines[0].slice(1);
+    const b = { first: next, lines };
+    next += lines.length;
+    return b;
+  };
+  for await (const chunk of input as AsyncIterable<string>) {
+    let text = carry + chunk;
+    const heldCr = text.endsWith("\r");
+    if (heldCr) text = text.slice(0, -1);
+    const lines = text.split(LINE_BREAK);
+    carry = (lines.pop() as string) + (heldCr ? "\r" : "");
+    if (lines.length > 0) yield batch(lines);
   }
+  // The last line: one the text ends inside, or one a final lone \r ends.
+  if (carry.endsWith("\r")) yield batch([carry.slice(0, -1)]);
+  else if (carry !== "") yield batch([carry]);
 }
 
 /** Parser state of one record, which may span lines inside a quoted field. */
@@ -86,19 +111,24 @@ function feedLine(s: RecordState, text: string): boolean {
   return true;
 }
 
+type CsvRecord = { header: string[]; headerLine: number } | { row: CsvRow };
+
 /**
  * The records of a comma-separated file with a header line, streamed: first `{ header }`, then
  * one `{ row }` per record. Empty lines are skipped; a record whose field count differs from the
  * header's, or a quote left open at the end of the file, comes back with `error` set. Throws when
  * the file has no header.
  */
-export async function* csvRecords(
-  file: TextSource,
-): AsyncGenerator<{ header: string[]; headerLine: number } | { row: CsvRow }> {
+export async function* csvRecords(file: TextSource): AsyncGenerator<CsvRecord> {
+  for await (const batch of csvRecordBatches(file)) yield* batch;
+}
+
+/** csvRecords a chunk of lines at a time: the records that end in each chunk, in order. */
+export async function* csvRecordBatches(file: TextSource): AsyncGenerator<CsvRecord[]> {
   let header: string[] | null = null;
   let state: RecordState | null = null;
   let start = 0;
-  function finish(cells: string[], line: number): { header: string[]; headerLine: number } | { row: CsvRow } {
+  function finish(cells: string[], line: number): CsvRecord {
     if (header === null) {
       header = cells.map((h) => h.trim());
       return { header, headerLine: line };
@@ -108,25 +138,31 @@ export async function* csvRecords(
     }
     return { row: { line, cells } };
   }
-  for await (const { line, text } of numberedLines(file)) {
-    if (state === null) {
-      if (text === "") continue;
-      // Fast path: the common record has no quotes and sits on one line.
-      if (!text.includes('"')) {
-        yield finish(text.split(","), line);
-        continue;
+  for await (const { first, lines } of lineBatches(file)) {
+    const out: CsvRecord[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      const text = lines[k];
+      const line = first + k;
+      if (state === null) {
+        if (text === "") continue;
+        // Fast path: the common record has no quotes and sits on one line.
+        if (!text.includes('"')) {
+          out.push(finish(text.split(","), line));
+          continue;
+        }
+        state = { cells: [], field: "", inQuotes: false, fieldStart: true };
+        start = line;
       }
-      state = { cells: [], field: "", inQuotes: false, fieldStart: true };
-      start = line;
+      if (feedLine(state, text)) {
+        out.push(finish(state.cells, start));
+        state = null;
+      }
     }
-    if (feedLine(state, text)) {
-      yield finish(state.cells, start);
-      state = null;
-    }
+    if (out.length > 0) yield out;
   }
   if (state !== null) {
     if (header === null) throw new Error(`${sourceName(file)}:${start}: the header line has an unclosed quote`);
-    yield { row: { line: start, cells: state.cells, error: "malformed row: a quote opened here is never closed" } };
+    yield [{ row: { line: start, cells: state.cells, error: "malformed row: a quote opened here is never closed" } }];
   }
   if (header === null) throw new Error(`${sourceName(file)}: empty, expected a header line with column names`);
 }
@@ -153,18 +189,29 @@ export interface JsonlRow {
 
 /** The objects of a JSON-lines file, streamed: one per non-empty line. */
 export async function* jsonlRecords(file: TextSource): AsyncGenerator<JsonlRow> {
-  for await (const { line, text } of numberedLines(file)) {
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      yield { line, value: {}, text, error: `invalid JSON: ${(err as Error).message}` };
-      continue;
+  for await (const batch of jsonlRecordBatches(file)) yield* batch;
+}
+
+/** jsonlRecords a chunk of lines at a time. */
+export async function* jsonlRecordBatches(file: TextSource): AsyncGenerator<JsonlRow[]> {
+  for await (const { first, lines } of lineBatches(file)) {
+    const out: JsonlRow[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      const text = lines[k];
+      const line = first + k;
+      if (text.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        out.push({ line, value: {}, text, error: `invalid JSON: ${(err as Error).message}` });
+        continue;
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        out.push({ line, value: {}, text, error: "not a JSON object" });
+      else out.push({ line, value: value as Record<string, unknown>, text });
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { line, value: {}, text, error: "not a JSON object" };
-    } else yield { line, value: value as Record<string, unknown>, text };
+    if (out.length > 0) yield out;
   }
 }
 
