@@ -2,7 +2,7 @@
 import type { NewPrediction } from "./types.ts";
 
 /** The columns of a prediction row with their PostgreSQL array types (for the unnest insert). */
-export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" | "int4"]> = [
+export const PREDICTION_COLUMNS = [
   ["sample_id", "text"],
   ["split", "text"],
   ["true_lat", "float8"],
@@ -43,20 +43,11 @@ export const PREDICTION_COLUMNS: Array<[keyof NewPrediction, "text" | "float8" |
   ["stated_hit_admin1", "int4"],
   ["stated_hit_city", "int4"],
   ["consistent", "int4"],
-];
+] as const satisfies ReadonlyArray<readonly [keyof NewPrediction, "text" | "float8" | "int4"]>;
 
 /** The float8 columns: a batch holds them in Float64Arrays, NaN for null (SQLite stores NaN as NULL). */
-export type FloatColumn =
-  | "true_lat"
-  | "true_lon"
-  | "pred_country_p"
-  | "pred_admin1_p"
-  | "pred_place_p"
-  | "pred_lat"
-  | "pred_lon"
-  | "confidence"
-  | "error_km";
-const FLOAT_COLUMNS = new Set(PREDICTION_COLUMNS.filter(([, t]) => t === "float8").map(([c]) => c));
+export type FloatColumn = Extract<(typeof PREDICTION_COLUMNS)[number], readonly [string, "float8"]>[0];
+const FLOAT_COLUMNS = new Set<string>(PREDICTION_COLUMNS.filter(([, t]) => t === "float8").map(([c]) => c));
 
 /** Each column of a batch: `columns.sample_id[i]` is row i's sample id. */
 export type PredictionColumnArrays = {

@@ -2,9 +2,9 @@
  * SQLite prediction batches written on a thread of their own (sqlite-writer-thread.ts), so that
  * an ingest scores its next batch on the API's thread while SQLite writes this one: better-sqlite3
  * is synchronous, and on the API's thread the writing (~20 µs a row) and the scoring took turns.
- * Rows cross over column by column (a PredictionBatch's 41 arrays of plain values clone far
- * faster than 10,000 objects); the thread starts with the first batch and holds the process open only while a batch
- * is in flight.
+ * Rows cross over column by column (a PredictionBatch's 41 arrays clone far faster than 10,000
+ * objects); the thread starts with the first batch and holds the process open only while a
+ * batch is in flight.
  */
 import { Worker } from "node:worker_threads";
 import type { PredictionBatch } from "./prediction-columns.ts";
@@ -33,7 +33,8 @@ export class SqliteBatchWriter {
     const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (this.waiting.size === 1) worker.ref();
     const { values, buffers } = batch.ordered();
-    // The float columns' buffers move to the thread (the batch is not read again but for its ids).
+    // The float columns' buffers move to the thread (afterwards only the batch's sample ids and
+    // parsed flags are read).
     worker.postMessage({ id, experimentId, columns: values, rows: batch.length } satisfies WriterRequest, buffers);
     return done;
   }
