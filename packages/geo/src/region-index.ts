@@ -303,37 +303,38 @@ export class RegionIndex {
     // How far the point is inside its cell, from the west and south borders (degrees).
     const fx = lon + 180 - col * resDeg;
     const fy = lat + 90 - row * resDeg;
-    const visit = (r: number, d: number) => {
-      const v = cells[r * width + ((((col + d) % width) + width) % width)];
-      if (v >= 0) return;
-      // The cell's nearest possible point: skip it when that is farther than the best already.
-      const gapX = whole ? (Math.abs(d) - 1) * resDeg : d > 0 ? d * resDeg - fx : d < 0 ? fx - (d + 1) * resDeg : 0;
-      const gapY = r > row ? (r - row) * resDeg - fy : r < row ? fy - (r - row + 1) * resDeg : 0;
-      const xKm = Math.max(0, gapX - GAP_MARGIN_DEG) * cosLat * KM_PER_DEG;
-      const yKm = Math.max(0, gapY - GAP_MARGIN_DEG) * KM_PER_DEG;
-      if (xKm * xKm + yKm * yKm > bestKm2) return;
-      const m = -v - 1;
-      for (let k = mixedEdgeStart[m]; k < mixedEdgeStart[m + 1]; k++) {
-        const e = edgeRefs[k];
-        const d2 = edgeDistanceKm2(lat, lon, cosLat, edgeCoords, e);
-        const label = edgeLabel[e];
-        if (d2 < bestKm2 || (d2 === bestKm2 && bestLabel !== NONE && label < bestLabel)) {
-          bestKm2 = d2;
-          bestLabel = label;
-        }
-      }
-    };
     const rings = Math.max(row - r1, r2 - row, -dFrom, dTo);
     for (let k = 0; k <= rings; k++) {
       // cosLat ≤ 1, so this bounds the rows' gap too.
       const gapKm = Math.max(0, (k - 1) * resDeg - GAP_MARGIN_DEG) * KM_PER_DEG * cosLat;
       if (gapKm * gapKm > bestKm2) break;
       for (let r = Math.max(r1, row - k); r <= Math.min(r2, row + k); r++) {
-        if (r === row - k || r === row + k) {
-          for (let d = Math.max(dFrom, -k); d <= Math.min(dTo, k); d++) visit(r, d);
-        } else {
-          if (-k >= dFrom) visit(r, -k);
-          if (k <= dTo) visit(r, k);
+        // The ring's cells in this row: all its columns in its first and last rows, else its two
+        // sides (−k and k, as far as the window reaches). A loop, not a closure per call: this is
+        // the hot path of every coordinate's chain.
+        const edgeRow = r === row - k || r === row + k;
+        const dLo = edgeRow ? Math.max(dFrom, -k) : -k >= dFrom ? -k : k;
+        const dHi = edgeRow ? Math.min(dTo, k) : k <= dTo ? k : -k;
+        const step = edgeRow ? 1 : 2 * k;
+        for (let d = dLo; d <= dHi; d += step) {
+          const v = cells[r * width + ((((col + d) % width) + width) % width)];
+          if (v >= 0) continue;
+          // The cell's nearest possible point: skip it when that is farther than the best already.
+          const gapX = whole ? (Math.abs(d) - 1) * resDeg : d > 0 ? d * resDeg - fx : d < 0 ? fx - (d + 1) * resDeg : 0;
+          const gapY = r > row ? (r - row) * resDeg - fy : r < row ? fy - (r - row + 1) * resDeg : 0;
+          const xKm = Math.max(0, gapX - GAP_MARGIN_DEG) * cosLat * KM_PER_DEG;
+          const yKm = Math.max(0, gapY - GAP_MARGIN_DEG) * KM_PER_DEG;
+          if (xKm * xKm + yKm * yKm > bestKm2) continue;
+          const m = -v - 1;
+          for (let j = mixedEdgeStart[m]; j < mixedEdgeStart[m + 1]; j++) {
+            const e = edgeRefs[j];
+            const d2 = edgeDistanceKm2(lat, lon, cosLat, edgeCoords, e);
+            const label = edgeLabel[e];
+            if (d2 < bestKm2 || (d2 === bestKm2 && bestLabel !== NONE && label < bestLabel)) {
+              bestKm2 = d2;
+              bestLabel = label;
+            }
+          }
         }
       }
     }
@@ -431,9 +432,13 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
+/** A longitude difference brought into [−180, 180]. */
+function wrap(dx: number): number {
+  return dx > 180 ? dx - 360 : dx < -180 ? dx + 360 : dx;
+}
+
 /** Squared distance in km² from (lat, lon) to edge e (a→b in `coords`) in a local equirectangular plane. */
 function edgeDistanceKm2(lat: number, lon: number, cosLat: number, coords: Float32Array, e: number): number {
-  const wrap = (dx: number) => (dx > 180 ? dx - 360 : dx < -180 ? dx + 360 : dx);
   const axk = wrap(coords[4 * e] - lon) * cosLat * KM_PER_DEG;
   const ayk = (coords[4 * e + 1] - lat) * KM_PER_DEG;
   const bxk = wrap(coords[4 * e + 2] - lon) * cosLat * KM_PER_DEG;
