@@ -35,7 +35,7 @@ export interface MetricPointIn {
 }
 
 /** Rows per insert transaction. */
-const BATCH_ROWS = 10_000;
+const BATCH_ROWS = 30_000;
 const MAX_CONFIG_BYTES = 64 * 1024;
 const MAX_POINTS = 100_000;
 const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
