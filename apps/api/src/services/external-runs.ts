@@ -34,8 +34,6 @@ export interface MetricPointIn {
   value: number;
 }
 
-/** Rows per insert transaction. */
-const BATCH_ROWS = 30_000;
 const MAX_CONFIG_BYTES = 64 * 1024;
 const MAX_POINTS = 100_000;
 const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
@@ -124,7 +122,7 @@ export class ExternalRunService {
     const dir = this.datasets.dir(run.dataset);
     if (!dir) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
     const scorer = await this.scoring.scorer(dir, run.split as Split);
-    const out = new IngestBatches(this.store, run.id, BATCH_ROWS, rows.unit);
+    const out = new IngestBatches(this.store, run.id, this.store.predictions.ingestBatchRows, rows.unit);
     // Where each sample was first predicted in this call.
     const firstSeen = new Map<string, number>();
     try {

@@ -39,6 +39,11 @@ export class PredictionStore {
     this.aggregates = new PredictionAggregates(db);
   }
 
+  /** Rows per transaction for a long ingest (PredictionWriter.ingestBatchRows). */
+  get ingestBatchRows(): number {
+    return this.writer.ingestBatchRows;
+  }
+
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
   insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
     return this.writer.insertBatch(experimentId, rows);
