@@ -88,6 +88,8 @@ export async function startServer(
   if (generated) log(`generated an API token (stored in ${file}); send it as "Authorization: Bearer ${token}"`);
   const database = await openDatabase(config);
   const store = new Store(database);
+  const recovered = await store.predictions.recoverIngests();
+  if (recovered > 0) log(`took out the rows of ${recovered} prediction upload(s) that never ended`);
   let queue: JobQueue;
   let localQueue: LocalQueue | null = null;
   if (database.dialect === "sqlite") {

@@ -33,27 +33,29 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 5; i++)
         if (out.add(predictionRow({ sample_id: `s${i}`, parsed: i % 2 }), i + 1)) await out.flush();
       await out.finish();
+      await out.commit();
       assert.deepEqual([out.added, out.unparsed, out.problemCount], [5, 3, 0]);
       assert.equal(await count(run.id), 5);
     });
 
-    test("a stored sample in the second batch: problems in row order, then nothing stored", async () => {
-      const run = await createTestExperiment(store);
-      await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "s3" })]);
-      const out = new IngestBatches(store, run.id, 2, "row");
-      const rows = ["s0", "s1", "s2", "s3", "bad", "s5", "s6"];
-      for (const [i, sid] of rows.entries()) {
-        if (sid === "bad") out.problem(i + 1, "lat 91 is not a number in [-90, 90]");
-        else if (out.add(predictionRow({ sample_id: sid }), i + 1)) await out.flush();
-      }
-      await out.finish();
-      assert.deepEqual(out.problems, [
-        'row 4: sample "s3" has a prediction in this run already',
-        "row 5: lat 91 is not a number in [-90, 90]",
-      ]);
-      assert.equal(out.problemCount, 2);
-      await out.undo();
-      assert.equal(await count(run.id), 1, "only the row stored before the call");
-    });
+    for (const ahead of [1, 3])
+      test(`a stored sample in the second batch, ${ahead} write(s) ahead: problems in row order, then nothing stored`, async () => {
+        const run = await createTestExperiment(store);
+        await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "s3" })]);
+        const out = new IngestBatches(store, run.id, 2, "row", ahead);
+        const rows = ["s0", "s1", "s2", "s3", "bad", "s5", "s6"];
+        for (const [i, sid] of rows.entries()) {
+          if (sid === "bad") out.problem(i + 1, "lat 91 is not a number in [-90, 90]");
+          else if (out.add(predictionRow({ sample_id: sid }), i + 1)) await out.flush();
+        }
+        await out.finish();
+        assert.deepEqual(out.problems, [
+          'row 4: sample "s3" has a prediction in this run already',
+          "row 5: lat 91 is not a number in [-90, 90]",
+        ]);
+        assert.equal(out.problemCount, 2);
+        await out.undo();
+        assert.equal(await count(run.id), 1, "only the row stored before the call");
+      });
   });
 }

@@ -18,6 +18,8 @@ export interface Db {
   dialect: Dialect;
   /** SQLite only: the connection under Kysely, for prepared-statement bulk inserts (used inside db.connection()). */
   sqlite: SQLite.Database | null;
+  /** PostgreSQL only: the pool under Kysely, for what Kysely does not speak (COPY). */
+  pool: pg.Pool | null;
   /** Where it is, for messages (no password). */
   where: string;
   close(): Promise<void>;
@@ -33,15 +35,17 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
   let dialect: Dialect;
   let where: string;
   let raw: SQLite.Database | null = null;
+  let pool: pg.Pool | null = null;
   if (target.databaseUrl) {
     dialect = "postgres";
     const url = new URL(target.databaseUrl);
     where = `postgres://${url.host}${url.pathname}`;
-    db = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: target.databaseUrl, max: opts.poolSize ?? 10 }),
-      }),
-    });
+    const pgPool = new pg.Pool({ connectionString: target.databaseUrl, max: opts.poolSize ?? 10 });
+    pool = pgPool;
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool }) });
+    // A connection the server closed (a restart, an operator's pg_terminate_backend): the pool
+    // drops it and reports here; unheard, the report would end the process.
+    pgPool.on("error", (err) => console.error(`${where}: a database connection was lost (${err.message})`));
   } else {
     dialect = "sqlite";
     mkdirSync(target.home, { recursive: true });
@@ -56,5 +60,5 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     await db.destroy();
     throw new Error(`cannot open the database at ${where}: ${(err as Error).message}`);
   }
-  return { db, dialect, sqlite: raw, where, close: () => db.destroy() };
+  return { db, dialect, sqlite: raw, pool, where, close: () => db.destroy() };
 }

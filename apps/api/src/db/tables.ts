@@ -241,6 +241,17 @@ export interface PredictionBinTable {
 }
 
 /**
+ * An external run's upload in progress on PostgreSQL: its rows with id > after_id are written
+ * but not yet counted in prediction_bins (store/prediction-writer.ts).
+ */
+export interface PredictionIngestTable {
+  /** experiments.seq */
+  exp: number;
+  after_id: number;
+  started_at: string;
+}
+
+/**
  * The map's copy of one experiment's (and split's) predictions with a coordinate, and its cell
  * pyramid (store/map-sources.ts): built on the first map request, brought up to date when the
  * predictions change.
@@ -306,6 +317,7 @@ export interface Database {
   checkpoints: CheckpointTable;
   predictions: PredictionTable;
   prediction_bins: PredictionBinTable;
+  prediction_ingests: PredictionIngestTable;
   map_sources: MapSourceTable;
   map_points: MapPointTable;
   map_cells: MapCellTable;

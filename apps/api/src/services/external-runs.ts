@@ -122,9 +122,12 @@ export class ExternalRunService {
     const dir = this.datasets.dir(run.dataset);
     if (!dir) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
     const scorer = await this.scoring.scorer(dir, run.split as Split);
-    const out = new IngestBatches(this.store, run.id, this.store.predictions.ingestBatchRows, rows.unit);
-    // Where each sample was first predicted in this call.
-    const firstSeen = new Map<string, number>();
+    const { ingestBatchRows, ingestWritesAhead } = this.store.predictions;
+    const out = new IngestBatches(this.store, run.id, ingestBatchRows, rows.unit, ingestWritesAhead);
+    // Where each sample was first predicted in this call (its row or line, 0 for not yet), by the
+    // sample's position: a million sample ids held in a Map cost the garbage collector more than
+    // the 4 bytes a sample here.
+    const firstSeen = new Uint32Array(scorer.samples);
     try {
       for await (const batch of rows.batches) {
         for (const r of batch) {
@@ -137,12 +140,12 @@ export class ExternalRunService {
             out.problem(r.at, scored.problem);
             continue;
           }
-          const first = firstSeen.get(scored.sampleId);
-          if (first !== undefined) {
+          const first = firstSeen[scored.sampleIndex];
+          if (first !== 0) {
             out.problem(r.at, `sample "${scored.sampleId}" was predicted already at ${out.where(first)}`);
             continue;
           }
-          firstSeen.set(scored.sampleId, r.at);
+          firstSeen[scored.sampleIndex] = r.at;
           if (out.addScored(scored, r.at)) await out.flush();
         }
       }
@@ -158,6 +161,7 @@ export class ExternalRunService {
       await out.undo();
       throw batchError(field, out.problems, out.problemCount);
     }
+    await out.commit();
     // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
     if (out.added > 0) await this.store.experiments.changed(run.id);
     return { added: out.added, unparsed: out.unparsed };
@@ -165,6 +169,10 @@ export class ExternalRunService {
 
   /** Ends the run: SUCCEEDED with its summary, or FAILED with the client's error. */
   async finish(id: string, failed: boolean, error: string | null): Promise<ExperimentRow> {
+    // The summary counts every call: one still storing rows here ends first (its rows or none),
+    // and rows a call left when its connection failed are taken out.
+    await this.busy.get(id)?.catch(() => {});
+    await this.store.predictions.recoverIngests();
     const run = await this.store.experiments.get(id);
     if (!run) throw notFound("experiment", id);
     if (run.kind !== "EXTERNAL")

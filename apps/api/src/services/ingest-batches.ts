@@ -1,13 +1,20 @@
 /**
  * The write side of one addPredictions call: scored rows gathered into batches, each batch
- * written while the rows of the next are read and scored (one write in flight, so PostgreSQL's
- * server or SQLite's writer thread works while this thread scores), the problems in the order a
- * batch-by-batch writer would list them, and the samples written so that a call refused in the
- * end can take them out again. Rows are named by their position or line (`at`) in the call's
- * unit ("row 3", "line 7"), the words made only for a problem.
+ * written while the rows of the next are read and scored (PostgreSQL's server or SQLite's writer
+ * thread works while this thread scores; `writesAhead` batches may wait their turn), the problems in the order a
+ * batch-by-batch writer would list them, and the store's ingest session (IngestSession), which
+ * counts the call's rows in the run's bins when the call is committed and takes them out again
+ * when it is refused. Rows are named by their position or line (`at`) in the call's unit
+ * ("row 3", "line 7"), the words made only for a problem.
  */
 import type { ScoredExternalPrediction } from "@geor/core";
-import { isDuplicatePrediction, type NewPrediction, PredictionBatch, type Store } from "../store/index.ts";
+import {
+  type IngestSession,
+  isDuplicatePrediction,
+  type NewPrediction,
+  PredictionBatch,
+  type Store,
+} from "../store/index.ts";
 import { appendExternalRow } from "./external-row.ts";
 
 /** Problems an error lists (it counts all of them). */
@@ -18,7 +25,8 @@ export class IngestBatches {
   problemCount = 0;
   added = 0;
   unparsed = 0;
-  private readonly written: string[] = [];
+  /** Begun with the first write. */
+  private session: Promise<IngestSession> | null = null;
   private batch: PredictionBatch;
   private batchAt: number[] = [];
   /**
@@ -27,13 +35,17 @@ export class IngestBatches {
    */
   private pendingListed: string[] = [];
   private pendingCount = 0;
-  private inFlight: Promise<void> = Promise.resolve();
+  /** The last write handed over; each runs after the one before it has settled. */
+  private tail: Promise<void> = Promise.resolve();
+  private unsettled: Array<Promise<void>> = [];
 
   constructor(
     private readonly store: Store,
     private readonly runId: string,
     private readonly batchRows: number,
     private readonly unit: "row" | "line",
+    /** Batches handed over and not yet stored while the next is gathered (1: the one in flight). */
+    private readonly writesAhead = 1,
   ) {
     this.batch = new PredictionBatch(batchRows);
   }
@@ -65,41 +77,66 @@ export class IngestBatches {
     return this.batch.length >= this.batchRows;
   }
 
-  /** Waits for the write in flight, then starts writing the batch gathered since. */
+  /**
+   * Hands the batch gathered since the last flush to the writes, which run one after another,
+   * and waits while more than `writesAhead` of them are still to settle: the reading goes on
+   * meanwhile, so neither side waits for the other's slow batch.
+   */
   async flush(): Promise<void> {
-    await this.inFlight;
-    for (const p of this.pendingListed) if (this.problems.length < LISTED_PROBLEMS) this.problems.push(p);
-    this.problemCount += this.pendingCount;
+    const listed = this.pendingListed;
+    const count = this.pendingCount;
     this.pendingListed = [];
     this.pendingCount = 0;
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
+    const batch = this.batch.length > 0 ? this.batch : null;
     const at = this.batchAt;
-    this.batch = new PredictionBatch(this.batchRows);
-    this.batchAt = [];
-    this.inFlight = this.write(batch, at);
+    if (batch) {
+      this.batch = new PredictionBatch(this.batchRows);
+      this.batchAt = [];
+    }
+    // The rows' problems join the list once the writes before them have settled, which may add their own.
+    const step = this.tail.then(() => {
+      for (const p of listed) if (this.problems.length < LISTED_PROBLEMS) this.problems.push(p);
+      this.problemCount += count;
+      return batch ? this.write(batch, at) : undefined;
+    });
+    this.tail = step;
     // Handled here so a failure waits for the next flush without counting as unhandled.
-    this.inFlight.catch(() => {});
+    step.catch(() => {});
+    this.unsettled.push(step);
+    while (this.unsettled.length > this.writesAhead) await this.unsettled.shift();
   }
 
   /** Writes what is left and waits for it. */
   async finish(): Promise<void> {
     await this.flush();
-    await this.inFlight;
+    this.unsettled = [];
+    await this.tail;
   }
 
-  /** Takes out every sample this call wrote, once no write is in flight. */
+  /** Counts what the call wrote in the run's bins and ends its session (after finish(), with no problems). */
+  async commit(): Promise<void> {
+    await this.tail;
+    const session = this.session;
+    this.session = null;
+    if (session) await (await session).commit();
+  }
+
+  /** Takes out every row this call wrote, once no write is in flight, and ends its session. */
   async undo(): Promise<void> {
-    await this.inFlight.catch(() => {});
-    if (this.written.length > 0) await this.store.predictions.deleteSamples(this.runId, this.written);
+    await this.tail.catch(() => {});
+    const session = this.session;
+    this.session = null;
+    // A session that never began (its connection refused) has nothing to take out.
+    const begun = await session?.catch(() => null);
+    if (begun) await begun.abort();
   }
 
   private async write(batch: PredictionBatch, at: number[]): Promise<void> {
     const ids = batch.columns.sample_id;
     if (this.problemCount === 0) {
       try {
-        await this.store.predictions.insertBatch(this.runId, batch);
-        for (const sid of ids) this.written.push(sid);
+        this.session ??= this.store.predictions.beginIngest(this.runId);
+        await (await this.session).write(batch);
         this.added += batch.length;
         for (const p of batch.columns.parsed) if (p === 0) this.unparsed++;
         return;

@@ -26,7 +26,7 @@ export class Store {
     this.people = new PeopleStore(database.db);
     this.audit = new AuditStore(database.db);
     this.datasetOwners = new DatasetOwnerStore(database.db);
-    this.predictions = new PredictionStore(database.db, database.sqlite);
+    this.predictions = new PredictionStore(database.db, database.sqlite, database.pool);
     this.predictionPoints = new PredictionPointStore(database.db, database.sqlite);
     this.mapViews = new MapViews(database.db, database.dialect, database.sqlite);
     this.studies = new StudyStore(database.db);
@@ -44,7 +44,7 @@ export type { MapBinColumns, MapViewResult } from "./map-views.ts";
 export * from "./people.ts";
 export { PREDICTION_COLUMNS, PredictionBatch } from "./prediction-columns.ts";
 export * from "./prediction-points.ts";
-export { isDuplicatePrediction } from "./prediction-writer.ts";
+export { type IngestSession, isDuplicatePrediction } from "./prediction-writer.ts";
 export * from "./predictions.ts";
 export * from "./run-records.ts";
 export * from "./studies.ts";

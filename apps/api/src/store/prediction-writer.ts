@@ -1,12 +1,16 @@
 /**
  * Writes predictions: a batch of rows and its bins in one transaction, so the bins never hold
- * half a batch, and deletes an experiment's rows and bins together. Every insert path (an
- * evaluation's batches, an external run's, anything else that stores predictions) goes through
- * insertBatch: on SQLite to the writer's thread (sqlite-writer.ts), on PostgreSQL as one statement.
+ * half a batch, and deletes an experiment's rows and bins together. An evaluation's batches go
+ * through insertBatch: on SQLite to the writer's thread (sqlite-writer.ts), on PostgreSQL as one
+ * statement. An external run's upload goes through an ingest session (beginIngest): on SQLite the
+ * same batches; on PostgreSQL each batch is a binary COPY of its own and the bins are counted once,
+ * when the call commits, from the rows it wrote (IngestSession says why and what that means).
  */
 import type SQLite from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
+import type pg from "pg";
 import type { Database } from "../db/tables.ts";
+import { COPY_PREDICTIONS_SQL, CopyBinaryEncoder, copyIn } from "./pg-copy.ts";
 import { addBinsSql, BINNED_COLUMNS, rebinSql } from "./prediction-bins.ts";
 import { PREDICTION_COLUMNS, PredictionBatch } from "./prediction-columns.ts";
 import { experimentSeq } from "./prediction-filter.ts";
@@ -44,6 +48,166 @@ function arrayLiteral(values: Float64Array | unknown[]): string {
   return `{${parts.join(",")}}`;
 }
 
+/**
+ * One addPredictions call's writes into an external run: batches, then commit or abort. Each
+ * batch is stored (all of it or none: a sample the run has already fails its batch with a
+ * duplicate error) while the next is read. On PostgreSQL the rows of committed batches are visible
+ * at once but counted in the run's bins only by commit(), in one statement: upserting a batch's
+ * bins cost the server as much as storing its rows (a 10,000-row batch of an upload touches ~4,600
+ * of them, a whole 1M-row upload ~26,000). So while a call is in flight the run's summary counts
+ * the calls before it; the dashboard hears of the call's rows when it ends anyway. A running run's
+ * results are never cached.
+ */
+export interface IngestSession {
+  write(batch: PredictionBatch): Promise<void>;
+  /** Counts what was written in the run's bins (PostgreSQL); ends the session. */
+  commit(): Promise<void>;
+  /** Takes out every row the session wrote (its bins too on SQLite); ends the session. */
+  abort(): Promise<void>;
+}
+
+/** pg_advisory_lock's first key for uploads: one call per run at a time, across API processes. */
+const PG_INGEST_LOCK = 0x696e67; // "ing"
+
+/** SQLite: each batch with its bins on the writer's thread; abort takes the samples out and recounts. */
+class SqliteIngest implements IngestSession {
+  private readonly written: string[] = [];
+  constructor(
+    private readonly writer: PredictionWriter,
+    private readonly experimentId: string,
+  ) {}
+  async write(batch: PredictionBatch): Promise<void> {
+    await this.writer.insertBatch(this.experimentId, batch);
+    for (const sid of batch.columns.sample_id) this.written.push(sid);
+  }
+  async commit(): Promise<void> {}
+  async abort(): Promise<void> {
+    if (this.written.length > 0) await this.writer.deleteSamples(this.experimentId, this.written);
+    this.written.length = 0;
+  }
+}
+
+/**
+ * PostgreSQL: a connection of its own for the call, holding the run's ingest lock; a
+ * prediction_ingests row (the run's largest prediction id before the call) from the start until
+ * the bins are counted, so that the rows of a call that never ended are found and taken out
+ * (recoverIngest) by the run's next call or the API's next start.
+ */
+class PgIngest implements IngestSession {
+  private ended = false;
+  /** Its buffer is reused: each write's COPY has ended before the next encodes. */
+  private readonly encoder = new CopyBinaryEncoder();
+  private constructor(
+    private readonly client: pg.PoolClient,
+    private readonly experimentId: string,
+    private readonly seq: number,
+    private readonly afterId: number,
+  ) {}
+
+  static async begin(pool: pg.Pool, experimentId: string): Promise<PgIngest> {
+    const client = await pool.connect();
+    // A checked-out connection the server closes reports here (the pool listens only to idle
+    // ones); the session's next statement fails with it, and release() closes the connection.
+    client.on("error", ignoreLost);
+    let seq: number | null = null;
+    try {
+      const exp = await client.query<{ seq: number }>("select seq from experiments where id = $1", [experimentId]);
+      if (exp.rows.length === 0) throw new Error(`experiment "${experimentId}" is gone`);
+      seq = Number(exp.rows[0].seq);
+      await client.query("select pg_advisory_lock($1, $2)", [PG_INGEST_LOCK, seq]);
+      await recoverIngest(client, seq);
+      const last = await client.query<{ m: number }>(
+        "select coalesce(max(id), 0) as m from predictions where exp = $1",
+        [seq],
+      );
+      const afterId = Number(last.rows[0].m);
+      await client.query("insert into prediction_ingests (exp, after_id, started_at) values ($1, $2, $3)", [
+        seq,
+        afterId,
+        new Date().toISOString(),
+      ]);
+      return new PgIngest(client, experimentId, seq, afterId);
+    } catch (err) {
+      await release(client, seq, err);
+      throw err;
+    }
+  }
+
+  async write(batch: PredictionBatch): Promise<void> {
+    if (this.ended) throw new Error("prediction ingest: write after the session ended");
+    await copyIn(this.client, COPY_PREDICTIONS_SQL, this.encoder.encode(batch, this.seq));
+  }
+
+  commit(): Promise<void> {
+    return this.end([
+      [
+        addBinsSql(
+          `(select $1::text as experiment_id, ${BINNED_COLUMNS.join(", ")} from predictions where exp = $2 and id > $3) rows`,
+        ),
+        [this.experimentId, this.seq, this.afterId],
+      ],
+    ]);
+  }
+
+  abort(): Promise<void> {
+    return this.end([["delete from predictions where exp = $1 and id > $2", [this.seq, this.afterId]]]);
+  }
+
+  /** Runs the statements and drops the ingest row in one transaction, then unlocks and releases. */
+  private async end(statements: Array<[string, unknown[]]>): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    let failure: unknown;
+    try {
+      await this.client.query("begin");
+      for (const [text, values] of statements) await this.client.query(text, values);
+      await this.client.query("delete from prediction_ingests where exp = $1", [this.seq]);
+      await this.client.query("commit");
+    } catch (err) {
+      failure = err;
+      await this.client.query("rollback").catch(() => {});
+      throw err;
+    } finally {
+      await release(this.client, this.seq, failure);
+    }
+  }
+}
+
+/** Takes out the rows of a call on this run that never ended; the caller holds the run's ingest lock. */
+async function recoverIngest(client: pg.ClientBase, seq: number): Promise<boolean> {
+  const left = await client.query<{ after_id: number }>("select after_id from prediction_ingests where exp = $1", [
+    seq,
+  ]);
+  if (left.rows.length === 0) return false;
+  await client.query("begin");
+  try {
+    await client.query("delete from predictions where exp = $1 and id > $2", [seq, left.rows[0].after_id]);
+    await client.query("delete from prediction_ingests where exp = $1", [seq]);
+    await client.query("commit");
+  } catch (err) {
+    await client.query("rollback").catch(() => {});
+    throw err;
+  }
+  return true;
+}
+
+/** Unlocks the run (when locked) and gives the connection back; a connection that failed is closed (its lock goes with it). */
+function ignoreLost(): void {}
+
+async function release(client: pg.PoolClient, seq: number | null, failure: unknown): Promise<void> {
+  if (failure === undefined && seq !== null) {
+    try {
+      await client.query("select pg_advisory_unlock($1, $2)", [PG_INGEST_LOCK, seq]);
+    } catch (err) {
+      client.removeListener("error", ignoreLost);
+      client.release(err as Error);
+      return;
+    }
+  }
+  client.removeListener("error", ignoreLost);
+  client.release(failure === undefined ? undefined : true);
+}
+
 export class PredictionWriter {
   private readonly sqliteWriter: SqliteBatchWriter | null;
   /**
@@ -54,13 +218,22 @@ export class PredictionWriter {
    * (RSS growth 129 -> 303 MB over a 1M-row upload), so it keeps 10,000.
    */
   readonly ingestBatchRows: number;
+  /**
+   * Batches of an upload handed to the writes and not yet stored while the next is gathered. On
+   * PostgreSQL two: the server and the API's thread take about as long a batch, and a second batch
+   * waiting keeps the server busy through the API's slower batches (SQLite keeps one: its batches
+   * are three times larger, and memory is the upload's limit there).
+   */
+  readonly ingestWritesAhead: number;
 
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database | null,
+    private readonly pool: pg.Pool | null,
   ) {
     this.sqliteWriter = sqlite ? new SqliteBatchWriter(sqlite.name) : null;
     this.ingestBatchRows = sqlite ? 30_000 : 10_000;
+    this.ingestWritesAhead = sqlite ? 1 : 2;
   }
 
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
@@ -77,6 +250,41 @@ export class PredictionWriter {
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
         returning ${experimentId}::text as experiment_id, ${sql.raw(BINNED_COLUMNS.join(", "))}
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  }
+
+  /** Starts an external run's upload (IngestSession); on PostgreSQL it waits for the run's previous one. */
+  async beginIngest(experimentId: string): Promise<IngestSession> {
+    if (this.sqliteWriter || !this.pool) return new SqliteIngest(this, experimentId);
+    return PgIngest.begin(this.pool, experimentId);
+  }
+
+  /**
+   * Takes out the rows of uploads that never ended (the API or its connection gone mid-call),
+   * skipping those still under way in another API process (their lock is held). The count.
+   */
+  async recoverIngests(): Promise<number> {
+    if (!this.pool) return 0;
+    const client = await this.pool.connect();
+    let recovered = 0;
+    try {
+      const left = await client.query<{ exp: number }>("select exp from prediction_ingests");
+      for (const { exp } of left.rows) {
+        const seq = Number(exp);
+        const got = await client.query<{ ok: boolean }>("select pg_try_advisory_lock($1, $2) as ok", [
+          PG_INGEST_LOCK,
+          seq,
+        ]);
+        if (!got.rows[0].ok) continue;
+        try {
+          if (await recoverIngest(client, seq)) recovered++;
+        } finally {
+          await client.query("select pg_advisory_unlock($1, $2)", [PG_INGEST_LOCK, seq]);
+        }
+      }
+    } finally {
+      client.release();
+    }
+    return recovered;
   }
 
   /** Stops the SQLite writer's thread. */

@@ -6,11 +6,12 @@
  */
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
+import type pg from "pg";
 import type { Database } from "../db/tables.ts";
 import { PredictionAggregates } from "./aggregates.ts";
 import type { PredictionBatch } from "./prediction-columns.ts";
 import { applyFilter } from "./prediction-filter.ts";
-import { PredictionWriter } from "./prediction-writer.ts";
+import { type IngestSession, PredictionWriter } from "./prediction-writer.ts";
 import {
   type AccuracySummary,
   type CountryRow,
@@ -34,8 +35,9 @@ export class PredictionStore {
   constructor(
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database | null,
+    pool: pg.Pool | null = null,
   ) {
-    this.writer = new PredictionWriter(db, sqlite);
+    this.writer = new PredictionWriter(db, sqlite, pool);
     this.aggregates = new PredictionAggregates(db);
   }
 
@@ -44,9 +46,24 @@ export class PredictionStore {
     return this.writer.ingestBatchRows;
   }
 
+  /** Batches of an upload waiting to be stored while the next is gathered (PredictionWriter.ingestWritesAhead). */
+  get ingestWritesAhead(): number {
+    return this.writer.ingestWritesAhead;
+  }
+
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
   insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
     return this.writer.insertBatch(experimentId, rows);
+  }
+
+  /** Starts one call's upload into an external run (PredictionWriter.beginIngest). */
+  beginIngest(experimentId: string): Promise<IngestSession> {
+    return this.writer.beginIngest(experimentId);
+  }
+
+  /** Takes out the rows of uploads that never ended; the count (PredictionWriter.recoverIngests). */
+  recoverIngests(): Promise<number> {
+    return this.writer.recoverIngests();
   }
 
   /** Stops the prediction writer (SQLite: its thread). */

@@ -42,6 +42,8 @@ export interface ExternalPredictionInput {
 
 export interface ScoredExternalPrediction {
   sampleId: string;
+  /** The sample's position in the dataset (0 … samples − 1). */
+  sampleIndex: number;
   truth: SampleTruthRow;
   /** The coordinate given or read from the answer, and the chain it lies in; null when unparsed. */
   predicted: { lat: number; lon: number; chain: CoordinateChain } | null;
@@ -73,6 +75,11 @@ export class ExternalScorer {
     private readonly cor: ChainOfRegion,
     private readonly names: PlaceNames,
   ) {}
+
+  /** Samples in the dataset: a ScoredExternalPrediction's sampleIndex is below it. */
+  get samples(): number {
+    return this.truth.size;
+  }
 
   /** Scores one row, or says what is wrong with it (the caller adds where the row is). */
   score(input: ExternalPredictionInput): ScoredExternalPrediction | { problem: string } {
@@ -115,6 +122,7 @@ export class ExternalScorer {
         : { ...coordinate, chain: coordinateChain(coordinate.lat, coordinate.lon, this.cor, this.truth.geocells) };
     return {
       sampleId,
+      sampleIndex: i,
       truth,
       predicted,
       confidence: typeof confidence === "number" ? confidence : null,

@@ -13,6 +13,7 @@ import { externalRuns } from "./0005-external-runs.ts";
 import { people } from "./0006-people.ts";
 import { mapTables } from "./0007-map.ts";
 import { studies } from "./0008-studies.ts";
+import { predictionIngests } from "./0009-prediction-ingests.ts";
 
 /** Each migration by its recorded name, in the order they run. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dialect) => Migration]> = [
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dia
   ["0006_people", people],
   ["0007_map", mapTables],
   ["0008_studies", studies],
+  ["0009_prediction_ingests", predictionIngests],
 ];
 
 function migrations(dialect: Dialect): Record<string, Migration> {

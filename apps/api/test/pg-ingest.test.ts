@@ -1,0 +1,191 @@
+/**
+ * An external run's upload on PostgreSQL (store/prediction-writer.ts, store/pg-copy.ts): batches as
+ * binary COPY store every column as the unnest insert of an evaluation does, the bins are counted
+ * when the call commits, a call that never ended is taken out (by the run's next call, by
+ * recoverIngests, never while its lock is held), and two calls on one run take turns.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { sql } from "kysely";
+import pg from "pg";
+import { openDatabase } from "../src/db/connect.ts";
+import { PredictionBatch, Store } from "../src/store/index.ts";
+import { PREDICTION_COLUMNS } from "../src/store/prediction-columns.ts";
+import { createTestExperiment, freshPgDatabase, predictionRow } from "./helpers.ts";
+
+/** Rows with every column type, nulls, non-ASCII text and text COPY's and arrays' special characters. */
+function awkwardRows(n: number) {
+  return Array.from({ length: n }, (_, i) =>
+    predictionRow({
+      sample_id: `s${i}\t"quoted" \\ back\nslash ${"é🌍".repeat(i % 3)}`,
+      split: i % 2 ? "test" : "val",
+      true_lat: -89.5 + i * 0.123456789012345,
+      true_lon: 179.999999999 - i,
+      true_country: i % 4 === 0 ? null : ["FR", "JP", "BR"][i % 3],
+      true_country_name: i % 4 === 0 ? null : ["France", "日本", "Brasil"][i % 3],
+      true_city: i % 5 === 0 ? "" : `Zürich ${i}`,
+      true_cell: i * 7,
+      pred_cell: i % 3 === 0 ? null : -i,
+      pred_country_p: i % 2 ? null : 1 / (i + 3),
+      confidence: i % 3 === 0 ? null : 5e-324 * (i + 1),
+      error_km: i === 0 ? 0 : 10 ** (i % 7) / 3,
+      hit_country: i % 2,
+      hit_admin1: i % 3 === 0 ? 1 : 0,
+      hit_place: 0,
+      answer: i % 2 ? `<answer>{"Coordinates": [${i}, ${-i}], "City": "São Paulo"}</answer>\r\n{}` : null,
+      parsed: i % 6 === 5 ? 0 : 1,
+      stated_country: i % 2 ? "BR" : null,
+      stated_unresolved: i % 7 === 0 ? '["Nowhere"]' : null,
+      stated_hit_country: i % 2 ? 1 : null,
+      consistent: i % 2 ? (i % 4 === 1 ? 1 : 0) : null,
+    }),
+  );
+}
+
+const COLUMNS = PREDICTION_COLUMNS.map(([c]) => c);
+
+describe("external run uploads on postgres", () => {
+  let store: Store;
+  let url: string;
+  before(async () => {
+    url = await freshPgDatabase();
+    store = new Store(
+      await openDatabase({ databaseUrl: url, home: mkdtempSync(path.join(os.tmpdir(), "geor-pg-ingest-")) }),
+    );
+  });
+  after(async () => {
+    await store?.close();
+  });
+
+  const rowsOf = async (id: string) =>
+    (
+      await sql<Record<string, unknown>>`select ${sql.join(COLUMNS.map((c) => sql.ref(`p.${c}`)))}
+        from predictions p join experiments e on e.seq = p.exp where e.id = ${id} order by p.id`.execute(
+        store.database.db,
+      )
+    ).rows;
+  const binsOf = async (id: string) =>
+    (
+      await sql<Record<string, unknown>>`select * from prediction_bins where experiment_id = ${id}
+        order by split, true_country, hit_country, hit_admin1, hit_place, bin, band`.execute(store.database.db)
+    ).rows.map(({ experiment_id, ...bin }) => bin);
+  const count = async (id: string) => (await rowsOf(id)).length;
+
+  test("binary COPY stores every column as the unnest insert does; the bins are counted at commit", async () => {
+    const rows = awkwardRows(40);
+    const viaInsert = await createTestExperiment(store);
+    await store.predictions.insertBatch(viaInsert.id, rows);
+    const viaCopy = await createTestExperiment(store);
+    const session = await store.predictions.beginIngest(viaCopy.id);
+    await session.write(PredictionBatch.of(rows.slice(0, 25)));
+    await session.write(PredictionBatch.of(rows.slice(25)));
+    assert.equal(await count(viaCopy.id), 40, "the batches are stored as they are written");
+    assert.deepEqual(await binsOf(viaCopy.id), [], "and counted only when the call commits");
+    await session.commit();
+    assert.deepEqual(await rowsOf(viaCopy.id), await rowsOf(viaInsert.id));
+    assert.deepEqual(await binsOf(viaCopy.id), await binsOf(viaInsert.id));
+    const summary = await store.predictions.summary({ experimentId: viaCopy.id });
+    assert.equal(summary.n, 40);
+  });
+
+  test("abort takes out the call's rows and leaves the rows before it and their bins", async () => {
+    const run = await createTestExperiment(store);
+    await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "before", error_km: 12 })]);
+    const binsBefore = await binsOf(run.id);
+    const session = await store.predictions.beginIngest(run.id);
+    await session.write(PredictionBatch.of(awkwardRows(10)));
+    await assert.rejects(
+      session.write(PredictionBatch.of([predictionRow({ sample_id: "before" })])),
+      /predictions_sample/,
+    );
+    await session.abort();
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      ["before"],
+    );
+    assert.deepEqual(await binsOf(run.id), binsBefore);
+  });
+
+  /** Closes the connection of the session holding this run's ingest lock, as if its API died. */
+  const loseSession = async (runId: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const { seq } = (await admin.query("select seq from experiments where id = $1", [runId])).rows[0];
+      const r = await admin.query(
+        "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2",
+        [0x696e67, seq],
+      );
+      assert.equal(r.rowCount, 1, "one session holds the run's lock");
+    } finally {
+      await admin.end();
+    }
+  };
+
+  test("a call that never ended is left alone while its lock is held, then taken out by recoverIngests", async () => {
+    const run = await createTestExperiment(store);
+    await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "kept" })]);
+    const lost = await store.predictions.beginIngest(run.id);
+    await lost.write(PredictionBatch.of(awkwardRows(5)));
+    assert.equal(await count(run.id), 6);
+    assert.equal(await store.predictions.recoverIngests(), 0, "a call whose lock is held is under way");
+    assert.equal(await count(run.id), 6);
+    await loseSession(run.id);
+    // Its API's undo finds the connection gone: the rows stay until someone takes them out.
+    await assert.rejects(lost.abort(), /terminat|connection/);
+    // The server lets the lock go as the backend exits.
+    let recovered = 0;
+    for (let i = 0; i < 50 && recovered === 0; i++) {
+      recovered = await store.predictions.recoverIngests();
+      if (recovered === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(recovered, 1);
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      ["kept"],
+    );
+    assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 1);
+  });
+
+  test("the run's next call also takes out what a lost call left", async () => {
+    const run = await createTestExperiment(store);
+    const left = await store.predictions.beginIngest(run.id);
+    await left.write(PredictionBatch.of(awkwardRows(3)));
+    await loseSession(run.id);
+    await assert.rejects(left.write(PredictionBatch.of(awkwardRows(1))), /terminat|connection/);
+    await assert.rejects(left.abort());
+    const next = await store.predictions.beginIngest(run.id);
+    await next.write(PredictionBatch.of([predictionRow({ sample_id: "n1" })]));
+    await next.commit();
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      ["n1"],
+    );
+    assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 1);
+  });
+
+  test("two calls on one run take turns: the second begins once the first has committed", async () => {
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of([predictionRow({ sample_id: "a" })]));
+    let secondBegun = false;
+    const second = store.predictions.beginIngest(run.id).then((s) => {
+      secondBegun = true;
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(secondBegun, false, "the second call waits for the run's lock");
+    await first.commit();
+    const s2 = await second;
+    await s2.write(PredictionBatch.of([predictionRow({ sample_id: "b" })]));
+    await s2.commit();
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      ["a", "b"],
+    );
+    assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 2);
+  });
+});
