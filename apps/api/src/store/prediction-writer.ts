@@ -91,7 +91,7 @@ class SqliteIngest implements IngestSession {
  * PostgreSQL: a connection of its own for the call, holding the run's ingest lock; a
  * prediction_ingests row (the run's largest prediction id before the call) from the start until
  * the bins are counted, so that the rows of a call that never ended are found and taken out
- * (recoverIngest) by the run's next call or the API's next start.
+ * (recoverIngest) by the run's next call, finishExperiment or the API's next start.
  */
 class PgIngest implements IngestSession {
   private ended = false;
@@ -191,9 +191,9 @@ async function recoverIngest(client: pg.ClientBase, seq: number): Promise<boolea
   return true;
 }
 
-/** Unlocks the run (when locked) and gives the connection back; a connection that failed is closed (its lock goes with it). */
 function ignoreLost(): void {}
 
+/** Unlocks the run (when locked) and gives the connection back; a connection that failed is closed (its lock goes with it). */
 async function release(client: pg.PoolClient, seq: number | null, failure: unknown): Promise<void> {
   if (failure === undefined && seq !== null) {
     try {
