@@ -40,12 +40,11 @@ export async function openDatabase(target: DbTarget, opts: { migrate?: boolean; 
     dialect = "postgres";
     const url = new URL(target.databaseUrl);
     where = `postgres://${url.host}${url.pathname}`;
-    const pgPool = new pg.Pool({ connectionString: target.databaseUrl, max: opts.poolSize ?? 10 });
-    pool = pgPool;
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool }) });
+    pool = new pg.Pool({ connectionString: target.databaseUrl, max: opts.poolSize ?? 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // A connection the server closed (a restart, an operator's pg_terminate_backend): the pool
     // drops it and reports here; unheard, the report would end the process.
-    pgPool.on("error", (err) => console.error(`${where}: a database connection was lost (${err.message})`));
+    pool.on("error", (err) => console.error(`${where}: a database connection was lost (${err.message})`));
   } else {
     dialect = "sqlite";
     mkdirSync(target.home, { recursive: true });

@@ -1,10 +1,10 @@
 /**
  * The write side of one addPredictions call: scored rows gathered into batches, each batch
- * written while the rows of the next are read and scored (PostgreSQL's server or SQLite's writer
- * thread works while this thread scores; `writesAhead` batches may wait their turn), the problems in the order a
- * batch-by-batch writer would list them, and the store's ingest session (IngestSession), which
- * counts the call's rows in the run's bins when the call is committed and takes them out again
- * when it is refused. Rows are named by their position or line (`at`) in the call's unit
+ * written while the rows of the next are read and scored (PostgreSQL's server or SQLite's
+ * writer thread works while this thread scores; `writesAhead` batches may wait their turn), the
+ * problems in the order a batch-by-batch writer would list them, and the store's ingest session
+ * (IngestSession), which counts the call's rows in the run's bins when the call is committed and
+ * takes them out again when it is refused. Rows are named by their position or line (`at`) in the call's unit
  * ("row 3", "line 7"), the words made only for a problem.
  */
 import type { ScoredExternalPrediction } from "@geor/core";

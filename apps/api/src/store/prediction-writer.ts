@@ -150,26 +150,38 @@ class PgIngest implements IngestSession {
   }
 
   abort(): Promise<void> {
-    return this.end([["delete from predictions where exp = $1 and id > $2", [this.seq, this.afterId]]]);
+    return this.end([[DELETE_CALL_ROWS, [this.seq, this.afterId]]]);
   }
 
-  /** Runs the statements and drops the ingest row in one transaction, then unlocks and releases. */
+  /** Ends the call (endIngest), then unlocks and releases. */
   private async end(statements: Array<[string, unknown[]]>): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     let failure: unknown;
     try {
-      await this.client.query("begin");
-      for (const [text, values] of statements) await this.client.query(text, values);
-      await this.client.query("delete from prediction_ingests where exp = $1", [this.seq]);
-      await this.client.query("commit");
+      await endIngest(this.client, this.seq, statements);
     } catch (err) {
       failure = err;
-      await this.client.query("rollback").catch(() => {});
       throw err;
     } finally {
       await release(this.client, this.seq, failure);
     }
+  }
+}
+
+/** A call's rows: those of its run above the largest id before it. */
+const DELETE_CALL_ROWS = "delete from predictions where exp = $1 and id > $2";
+
+/** Runs the statements and drops the run's prediction_ingests row, in one transaction. */
+async function endIngest(client: pg.ClientBase, seq: number, statements: Array<[string, unknown[]]>): Promise<void> {
+  await client.query("begin");
+  try {
+    for (const [text, values] of statements) await client.query(text, values);
+    await client.query("delete from prediction_ingests where exp = $1", [seq]);
+    await client.query("commit");
+  } catch (err) {
+    await client.query("rollback").catch(() => {});
+    throw err;
   }
 }
 
@@ -179,15 +191,7 @@ async function recoverIngest(client: pg.ClientBase, seq: number): Promise<boolea
     seq,
   ]);
   if (left.rows.length === 0) return false;
-  await client.query("begin");
-  try {
-    await client.query("delete from predictions where exp = $1 and id > $2", [seq, left.rows[0].after_id]);
-    await client.query("delete from prediction_ingests where exp = $1", [seq]);
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => {});
-    throw err;
-  }
+  await endIngest(client, seq, [[DELETE_CALL_ROWS, [seq, left.rows[0].after_id]]]);
   return true;
 }
 
