@@ -119,7 +119,10 @@ for (const dialect of DIALECTS)
     const run = (doc: string, section: string, lang: string, nth = 0) =>
       runExample(example(doc, section, lang, nth), work, env);
     const GETTING_STARTED = ["docs/getting-started.md", "4. Evaluate your own model"] as const;
+    // What the Python client prints, and the GraphQL response curl prints.
     const added = (n: number, unparsed: number) => new RegExp(`^\\{'added': ${n}, 'unparsed': ${unparsed}\\}$`, "m");
+    const addedJson = (n: number, unparsed: number) =>
+      new RegExp(`"addPredictions":\\{"added":${n},"unparsed":${unparsed}\\}`);
     const experimentNamed = async (name: string) =>
       (
         await ok<{
@@ -164,10 +167,7 @@ for (const dialect of DIALECTS)
 
     test("getting-started: curl starts a run, uploads answers.jsonl and finishes it", async () => {
       const out = await run(...GETTING_STARTED, "bash", 1);
-      assert.match(
-        out,
-        new RegExp(`"addPredictions":\\{"added":${IM2GPS3K_PHOTOS},"unparsed":${IM2GPS3K_UNPARSED}\\}`),
-      );
+      assert.match(out, addedJson(IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED));
       assert.match(out, /"finishExperiment":\{"status":"SUCCEEDED","finalMetrics":\{"split":"test"/);
       const id = (await experimentNamed("geo-r-vlm (curl)")).id;
       assert.match(out, new RegExp(`^error map: http://127.0.0.1:3000/error-map\\?experiment=${id}$`, "m"));
@@ -192,10 +192,7 @@ for (const dialect of DIALECTS)
       const out = await run("docs/graphql.md", "External runs", "bash");
       assert.match(out, /"logMetrics":2/);
       assert.match(out, /"problems":\["row 2: unknown sample id \\"not-in-im2gps3k.jpg\\""\]/);
-      assert.match(
-        out,
-        new RegExp(`"addPredictions":\\{"added":${IM2GPS3K_PHOTOS},"unparsed":${IM2GPS3K_UNPARSED}\\}`),
-      );
+      assert.match(out, addedJson(IM2GPS3K_PHOTOS, IM2GPS3K_UNPARSED));
       assert.match(out, /"finishExperiment":\{"status":"SUCCEEDED"/);
       assert.deepEqual((await experimentNamed("geo-r-vlm rl")).metricNames, ["loss", "reward/mean"]);
     });
