@@ -5,7 +5,7 @@
  * recoverIngests, never while its lock is held), and two calls on one run take turns.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -50,14 +50,14 @@ const COLUMNS = PREDICTION_COLUMNS.map(([c]) => c);
 describe("external run uploads on postgres", () => {
   let store: Store;
   let url: string;
+  const home = mkdtempSync(path.join(os.tmpdir(), "geor-pg-ingest-"));
   before(async () => {
     url = await freshPgDatabase();
-    store = new Store(
-      await openDatabase({ databaseUrl: url, home: mkdtempSync(path.join(os.tmpdir(), "geor-pg-ingest-")) }),
-    );
+    store = new Store(await openDatabase({ databaseUrl: url, home }));
   });
   after(async () => {
     await store?.close();
+    rmSync(home, { recursive: true, force: true });
   });
 
   const rowsOf = async (id: string) =>
