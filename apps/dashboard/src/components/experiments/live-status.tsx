@@ -5,6 +5,7 @@
 import { useEffect, useRef } from "react";
 import { useSubscription } from "urql";
 import { graphql } from "@/gql";
+import { ACTIVE_STATUSES, statusView } from "@/lib/live-status";
 
 const ExperimentProgressSubscription = graphql(`
   subscription ExperimentProgress($id: ID!) {
@@ -22,8 +23,6 @@ const ExperimentProgressSubscription = graphql(`
   }
 `);
 
-const ACTIVE = new Set(["QUEUED", "RUNNING"]);
-
 export function LiveStatus({
   id,
   status,
@@ -36,13 +35,13 @@ export function LiveStatus({
   /** Each version the subscription sees, the current one first. */
   onVersion?: (version: number) => void;
 }) {
-  const active = ACTIVE.has(status);
+  const active = ACTIVE_STATUSES.has(status);
   const [{ data }] = useSubscription({ query: ExperimentProgressSubscription, variables: { id }, pause: !active });
   const live = data?.experimentProgress;
-  const current = live?.status ?? status;
+  const view = statusView(status, live);
   const settledSent = useRef(false);
   useEffect(() => {
-    if (active && live && !ACTIVE.has(live.status) && !settledSent.current) {
+    if (active && live && !ACTIVE_STATUSES.has(live.status) && !settledSent.current) {
       settledSent.current = true;
       onSettled?.();
     }
@@ -51,20 +50,19 @@ export function LiveStatus({
   useEffect(() => {
     if (version !== undefined) onVersion?.(version);
   }, [version, onVersion]);
-  const stage = live?.stages.find((s) => s.status === "RUNNING");
-  const fraction = stage?.totalSteps ? Math.min(1, stage.step / stage.totalSteps) : null;
+  const { stage } = view;
   return (
     <span className="row" style={{ gap: 8 }} data-testid="experiment-status">
-      <span className={`status ${current}`}>{current.toLowerCase()}</span>
+      <span className={`status ${view.status}`}>{view.status.toLowerCase()}</span>
       {stage && (
         <span className="muted" style={{ fontSize: 12 }}>
           {stage.name} {stage.step}
           {stage.totalSteps ? `/${stage.totalSteps}` : ""}
         </span>
       )}
-      {fraction !== null && (
-        <span className="progress" title={`${Math.round(fraction * 100)}%`}>
-          <span style={{ width: `${fraction * 100}%` }} />
+      {stage?.fraction != null && (
+        <span className="progress" title={`${Math.round(stage.fraction * 100)}%`}>
+          <span style={{ width: `${stage.fraction * 100}%` }} />
         </span>
       )}
     </span>
