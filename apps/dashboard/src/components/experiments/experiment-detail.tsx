@@ -8,6 +8,7 @@ import { useCallback, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { graphql } from "@/gql";
 import { formatDate } from "@/lib/format";
+import { ACTIVE_STATUSES } from "@/lib/live-status";
 import { MetricCurves } from "../charts/metric-curves";
 import { canChange, useViewer } from "../session/viewer";
 import { describeError, ErrorState, Loading } from "../states";
@@ -91,7 +92,7 @@ export function ExperimentDetail({ id }: { id: string }) {
   if (fetching && !data) return <Loading what="experiment" />;
   const e = data?.experiment;
   if (!e) return <ErrorState error={`experiment "${id}" does not exist`} what="experiment" />;
-  const active = e.status === "QUEUED" || e.status === "RUNNING";
+  const active = ACTIVE_STATUSES.has(e.status);
   return (
     <div>
       <div className="row" style={{ justifyContent: "space-between" }}>
