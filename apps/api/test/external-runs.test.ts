@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadChainOfRegion } from "@geor/geo";
 import { DATASET, TINY_DATASET_INPUT } from "./api-fixtures.ts";
-import { DIALECTS, gql, ok, startApi, type TestApi, TOKEN } from "./helpers.ts";
+import { DIALECTS, gql, ok, predictionCount, startApi, type TestApi, TOKEN } from "./helpers.ts";
 
 type Sample = {
   id: string;
@@ -73,14 +73,7 @@ for (const dialect of DIALECTS) {
         { id, p: predictions },
         TOKEN,
       );
-    const count = async (id: string) =>
-      (
-        await ok<{ predictions: { totalCount: number } }>(
-          api,
-          `query($f: PredictionFilter!) { predictions(filter: $f, first: 1) { totalCount } }`,
-          { f: { experimentId: id } },
-        )
-      ).predictions.totalCount;
+    const count = (id: string) => predictionCount(api, { experimentId: id });
 
     before(async () => {
       api = await startApi(dialect, {}, { pgWorker: false });

@@ -128,6 +128,16 @@ export async function ok<T = Record<string, unknown>>(
   return r.data as T;
 }
 
+/** How many predictions match the filter (`predictions`' totalCount). */
+export async function predictionCount(api: { url: string }, filter: Record<string, unknown>): Promise<number> {
+  const r = await ok<{ predictions: { totalCount: number } }>(
+    api,
+    `query($f: PredictionFilter!) { predictions(filter: $f, first: 1) { totalCount } }`,
+    { f: filter },
+  );
+  return r.predictions.totalCount;
+}
+
 /** Collects a subscription's events until it completes (or timeoutMs). */
 export function subscribe<T>(
   api: TestApi,

@@ -19,6 +19,7 @@ import {
   freshPgDatabase,
   ok,
   oldPredictionRow,
+  predictionCount,
   predictionRow,
   startApi,
   type TestApi,
@@ -67,14 +68,7 @@ for (const dialect of DIALECTS) {
     });
 
     test("the filter's level CITY selects what PLACE selects", async () => {
-      const count = async (level: string, hit: boolean) =>
-        (
-          await ok<{ predictions: { totalCount: number } }>(
-            api,
-            `query($f: PredictionFilter!) { predictions(filter: $f, first: 1) { totalCount } }`,
-            { f: { experimentId, level, hit } },
-          )
-        ).predictions.totalCount;
+      const count = (level: string, hit: boolean) => predictionCount(api, { experimentId, level, hit });
       assert.deepEqual([await count("PLACE", true), await count("PLACE", false)], [3, 5]);
       assert.deepEqual([await count("CITY", true), await count("CITY", false)], [3, 5]);
     });

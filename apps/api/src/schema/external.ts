@@ -48,6 +48,10 @@ export class PredictionInput {
 export class AddPredictionsResult {
   @Field(() => Int, { description: "Predictions stored." }) added!: number;
   @Field(() => Int, { description: "Of those, answers with no readable coordinate (misses)." }) unparsed!: number;
+  @Field(() => Int, {
+    description: "The predictions the run holds once this call's are stored: the next chunk's expectStored.",
+  })
+  stored!: number;
 }
 
 @Resolver()
@@ -77,16 +81,23 @@ export class ExternalRunResolver {
     @Arg("experimentId", () => ID) experimentId: string,
     @Arg("predictions", () => [PredictionInput], { nullable: true }) predictions: PredictionInput[] | null,
     @Arg("file", () => GraphQLUpload, { nullable: true }) file: Promise<FileUpload> | null,
+    @Arg("expectStored", () => Int, {
+      nullable: true,
+      description:
+        "Store the rows only when the run then holds this many predictions (the last call's stored): a client's chunks sent without waiting for each other are stored in its order or not at all. A call that finds fewer waits while another call of the run is under way, then is refused (CONFLICT, extensions.stored).",
+    })
+    expectStored: number | null,
     @Ctx() ctx: Context,
   ): Promise<AddPredictionsResult> {
     if ((predictions == null) === (file == null)) throw badInput("predictions", "give predictions or file, not both");
-    if (predictions)
-      return ctx.services.externalRuns.addPredictions(experimentId, argumentRows(predictions), "predictions");
+    const runs = ctx.services.externalRuns;
+    if (predictions) return runs.addPredictions(experimentId, argumentRows(predictions), "predictions", expectStored);
     const upload = await (file as Promise<FileUpload>);
-    return ctx.services.externalRuns.addPredictions(
+    return runs.addPredictions(
       experimentId,
       uploadRows(upload.createReadStream(), upload.filename || "upload"),
       "file",
+      expectStored,
     );
   }
 

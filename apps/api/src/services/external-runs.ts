@@ -17,6 +17,7 @@ import type { ExperimentRow, Store } from "../store/index.ts";
 import { checkTags } from "./experiments.ts";
 import { IngestBatches } from "./ingest-batches.ts";
 import { type PredictionRowSource, UploadFormatError } from "./prediction-rows.ts";
+import { RunCalls } from "./run-calls.ts";
 import type { ScoringContext } from "./scoring.ts";
 
 export interface StartExternal {
@@ -39,8 +40,8 @@ const MAX_POINTS = 100_000;
 const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
 
 export class ExternalRunService {
-  /** One addPredictions at a time per run: their rows and their undoing never interleave. */
-  private readonly busy = new Map<string, Promise<unknown>>();
+  /** Each run's addPredictions calls under way (run-calls.ts: they score at once, store in turn). */
+  private readonly calls = new Map<string, RunCalls>();
 
   constructor(
     private readonly store: Store,
@@ -101,16 +102,26 @@ export class ExternalRunService {
     return points.length;
   }
 
-  /** Scores and stores the rows; all or nothing (see the file comment). */
-  async addPredictions(id: string, rows: PredictionRowSource, field: string) {
-    const run = await this.running(id, "experimentId");
-    const before = this.busy.get(id) ?? Promise.resolve();
-    const mine = before.catch(() => {}).then(() => this.ingest(run, rows, field));
-    this.busy.set(id, mine);
+  /**
+   * Scores and stores the rows; all or nothing (see the file comment). With expectStored, the
+   * rows are stored only when the run holds that many predictions then (RunCalls.open).
+   */
+  async addPredictions(id: string, rows: PredictionRowSource, field: string, expectStored: number | null = null) {
+    if (expectStored !== null && (!Number.isInteger(expectStored) || expectStored < 0))
+      throw badInput("expectStored", `must be an integer ≥ 0, got ${expectStored}`);
+    let calls = this.calls.get(id);
+    if (!calls) {
+      calls = new RunCalls();
+      this.calls.set(id, calls);
+    }
+    const mine = calls;
     try {
-      return await mine;
+      // Under way from here on, so a chunk behind this one waits for it from the start.
+      return await mine.run(async () =>
+        this.ingest(await this.running(id, "experimentId"), rows, field, mine, expectStored),
+      );
     } finally {
-      if (this.busy.get(id) === mine) this.busy.delete(id);
+      if (mine.idle && this.calls.get(id) === mine) this.calls.delete(id);
     }
   }
 
@@ -118,12 +129,16 @@ export class ExternalRunService {
     run: ExperimentRow,
     rows: PredictionRowSource,
     field: string,
-  ): Promise<{ added: number; unparsed: number }> {
+    calls: RunCalls,
+    expectStored: number | null,
+  ): Promise<{ added: number; unparsed: number; stored: number }> {
     const dir = this.datasets.dir(run.dataset);
     if (!dir) throw badInput("experimentId", `the run's dataset "${run.dataset}" is gone`);
     const scorer = await this.scoring.scorer(dir, run.split as Split);
     const { ingestBatchRows, ingestWritesAhead } = this.store.predictions;
-    const out = new IngestBatches(this.store, run.id, ingestBatchRows, rows.unit, ingestWritesAhead);
+    const out = new IngestBatches(this.store, run.id, ingestBatchRows, rows.unit, ingestWritesAhead, () =>
+      calls.open(() => this.store.predictions.beginIngest(run.id), run.id, expectStored),
+    );
     // Where each sample was first predicted in this call (its row or line, 0 for not yet), by the
     // sample's position: a million sample ids held in a Map cost the garbage collector more than
     // the 4 bytes a sample here.
@@ -161,17 +176,17 @@ export class ExternalRunService {
       await out.undo();
       throw batchError(field, out.problems, out.problemCount);
     }
-    await out.commit();
+    const stored = await out.commit();
     // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
     if (out.added > 0) await this.store.experiments.changed(run.id);
-    return { added: out.added, unparsed: out.unparsed };
+    return { added: out.added, unparsed: out.unparsed, stored };
   }
 
   /** Ends the run: SUCCEEDED with its summary, or FAILED with the client's error. */
   async finish(id: string, failed: boolean, error: string | null): Promise<ExperimentRow> {
     // The summary counts every call: one still storing rows here ends first (its rows or none),
     // and rows a call left when its connection failed are taken out.
-    await this.busy.get(id)?.catch(() => {});
+    await this.calls.get(id)?.settled();
     await this.store.predictions.recoverIngests();
     const run = await this.store.experiments.get(id);
     if (!run) throw notFound("experiment", id);

@@ -46,6 +46,8 @@ export class IngestBatches {
     private readonly unit: "row" | "line",
     /** Batches handed over and not yet stored while the next is gathered (1: the one in flight). */
     private readonly writesAhead = 1,
+    /** Begins the store's session, at the first write (or at commit, for a call with no rows). */
+    private readonly begin: () => Promise<IngestSession> = () => store.predictions.beginIngest(runId),
   ) {
     this.batch = new PredictionBatch(batchRows);
   }
@@ -113,12 +115,17 @@ export class IngestBatches {
     await this.tail;
   }
 
-  /** Counts what the call wrote in the run's bins and ends its session (after finish(), with no problems). */
-  async commit(): Promise<void> {
+  /**
+   * Counts what the call wrote in the run's bins and ends its session (after finish(), with no
+   * problems; a call with no rows begins one too, to learn what the run holds). The predictions
+   * the run holds after the call.
+   */
+  async commit(): Promise<number> {
     await this.tail;
-    const session = this.session;
+    const session = await (this.session ?? this.begin());
     this.session = null;
-    if (session) await (await session).commit();
+    await session.commit();
+    return session.held + this.added;
   }
 
   /** Takes out every row this call wrote, once no write is in flight, and ends its session. */
@@ -135,7 +142,7 @@ export class IngestBatches {
     const ids = batch.columns.sample_id;
     if (this.problemCount === 0) {
       try {
-        this.session ??= this.store.predictions.beginIngest(this.runId);
+        this.session ??= this.begin();
         await (await this.session).write(batch);
         this.added += batch.length;
         for (const p of batch.columns.parsed) if (p === 0) this.unparsed++;

@@ -59,6 +59,12 @@ function arrayLiteral(values: Float64Array | unknown[]): string {
  * results are never cached.
  */
 export interface IngestSession {
+  /**
+   * The predictions the run held when the session began: with the calls before it stored, and
+   * (PostgreSQL) the rows of a call that never ended taken out. No other call writes into the run
+   * while the session lasts.
+   */
+  readonly held: number;
   write(batch: PredictionBatch): Promise<void>;
   /** Counts what was written in the run's bins (PostgreSQL); ends the session. */
   commit(): Promise<void>;
@@ -75,6 +81,7 @@ class SqliteIngest implements IngestSession {
   constructor(
     private readonly writer: PredictionWriter,
     private readonly experimentId: string,
+    readonly held: number,
   ) {}
   async write(batch: PredictionBatch): Promise<void> {
     await this.writer.insertBatch(this.experimentId, batch);
@@ -102,6 +109,7 @@ class PgIngest implements IngestSession {
     private readonly experimentId: string,
     private readonly seq: number,
     private readonly afterId: number,
+    readonly held: number,
   ) {}
 
   static async begin(pool: pg.Pool, experimentId: string): Promise<PgIngest> {
@@ -126,7 +134,8 @@ class PgIngest implements IngestSession {
         afterId,
         new Date().toISOString(),
       ]);
-      return new PgIngest(client, experimentId, seq, afterId);
+      const held = await client.query<{ n: string }>(HELD_SQL, [experimentId]);
+      return new PgIngest(client, experimentId, seq, afterId, Number(held.rows[0].n));
     } catch (err) {
       await release(client, seq, err);
       throw err;
@@ -168,6 +177,12 @@ class PgIngest implements IngestSession {
     }
   }
 }
+
+/**
+ * The predictions a run holds, from its bins (a few thousand rows for a million predictions, where
+ * counting the rows reads the whole run): exact once no call's rows wait to be counted.
+ */
+const HELD_SQL = "select coalesce(sum(n), 0) as n from prediction_bins where experiment_id = $1";
 
 /** A call's rows: those of its run above the largest id before it. */
 const DELETE_CALL_ROWS = "delete from predictions where exp = $1 and id > $2";
@@ -258,7 +273,11 @@ export class PredictionWriter {
 
   /** Starts an external run's upload (IngestSession); on PostgreSQL it waits for the run's previous one. */
   async beginIngest(experimentId: string): Promise<IngestSession> {
-    if (this.sqliteWriter || !this.pool) return new SqliteIngest(this, experimentId);
+    if (this.sqliteWriter || !this.pool) {
+      const held = await sql<{ n: number }>`select coalesce(sum(n), 0) as n from prediction_bins
+        where experiment_id = ${experimentId}`.execute(this.db);
+      return new SqliteIngest(this, experimentId, Number(held.rows[0].n));
+    }
     return PgIngest.begin(this.pool, experimentId);
   }
 
