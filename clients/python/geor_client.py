@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 import uuid
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 __all__ = ["Client", "GeorError", "Run"]
@@ -56,7 +57,8 @@ class GeorError(Exception):
 
     ``message``; ``code``, the GraphQL error code (``"UNAUTHENTICATED"``, ``"BAD_USER_INPUT"``, …), None for
     transport errors; ``problems``, the bad rows or points the server listed (at most 100: ``["row 3: lat 95 is
-    not a number in [-90, 90]"]``) and ``problem_count`` (all of them); ``status`` (HTTP) and ``url``. From
+    not a number in [-90, 90]"]``) and ``problem_count`` (all of them); ``extensions``, the error's GraphQL
+    extensions (a CONFLICT over ``expectStored`` has ``stored``); ``status`` (HTTP) and ``url``. From
     ``Run.log_predictions`` also ``chunk`` (1-based), ``rows`` (its first and last row) and ``stored``
     (``{"added", "unparsed"}`` of the earlier chunks).
 
@@ -67,7 +69,8 @@ class GeorError(Exception):
     """
 
     def __init__(self, message: str, code: Optional[str] = None, problems: Optional[List[str]] = None,
-                 problem_count: Optional[int] = None, status: Optional[int] = None, url: Optional[str] = None):
+                 problem_count: Optional[int] = None, status: Optional[int] = None, url: Optional[str] = None,
+                 extensions: Optional[Mapping[str, Any]] = None):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -75,6 +78,7 @@ class GeorError(Exception):
         self.problem_count = problem_count if problem_count is not None else len(self.problems)
         self.status = status
         self.url = url
+        self.extensions: Dict[str, Any] = dict(extensions or {})
         self.chunk: Optional[int] = None
         self.rows: Optional[Tuple[int, int]] = None
         self.stored: Optional[Dict[str, int]] = None
@@ -172,7 +176,8 @@ class Client:
         if code == "UNAUTHENTICATED" and not self.token:
             message += " (this client has no token: Client(url, token=…) or set GEOR_API_TOKEN)"
         return GeorError(message, code=code, problems=extensions.get("problems"),
-                         problem_count=extensions.get("problemCount"), status=status, url=self.endpoint)
+                         problem_count=extensions.get("problemCount"), status=status, url=self.endpoint,
+                         extensions=extensions)
 
 
 class Run:
@@ -260,30 +265,96 @@ class Run:
         ``chunk_rows`` (5,000) rows or ``chunk_bytes`` (4 MiB) of JSON, whichever comes first. Returns
         ``{"added": n, "unparsed": k}`` over all chunks (``unparsed``: answers with no readable coordinate, misses).
 
-        Each chunk is one all-or-nothing call. When chunk k is refused, chunks 1 … k-1 stay stored and nothing
-        of chunk k or later is; the GeorError names the chunk (``e.chunk``, ``e.rows``), what is stored
-        (``e.stored``) and every bad row by its position in ``rows`` (1-based, ``e.problems``). Fix those rows
-        and send the rows from ``e.rows[0]`` on again.
+        Each chunk is one all-or-nothing call. After the first, the next chunk is sent while the last is
+        being stored (the server scores the one while it writes the other), each saying how many predictions
+        the run must hold before it (``expectStored``), so they are stored in order or not at all. When chunk
+        k is refused, chunks 1 … k-1 stay stored and nothing of chunk k or later is; the GeorError names the
+        chunk (``e.chunk``, ``e.rows``), what is stored (``e.stored``) and every bad row by its position in
+        ``rows`` (1-based, ``e.problems``). Fix those rows and send the rows from ``e.rows[0]`` on again.
 
         >>> run.log_predictions({"sample_id": s, "answer": text} for s, text in model_outputs())
         {'added': 2997, 'unparsed': 3}
         """
         stored = {"added": 0, "unparsed": 0}
-        for chunk, first, encoded, problems in self._chunks(rows):
-            if problems:
-                # Refused here, numbered from the start of ``rows`` already: the server is not asked.
-                local = GeorError("bad rows", code="BAD_USER_INPUT", problems=problems)
-                raise _chunk_error(local, chunk, first, len(encoded), stored, offset=0)
-            body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!]) '
-                    '{ addPredictions(experimentId: $id, predictions: $p) { added unparsed } }",'
-                    '"variables":{"id":' + json.dumps(self.id) + ',"p":[' + ",".join(encoded) + "]}}").encode("utf-8")
+        # The run's predictions once the last chunk answered is stored: the next chunk's expectStored.
+        held: Optional[int] = None
+        pending: Optional[_Chunk] = None  # sent, its answer not read yet
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="geor-predictions") as pool:
             try:
-                result = self.client._post(body, "application/json", len(body))["addPredictions"]
-            except GeorError as e:
-                raise _chunk_error(e, chunk, first, len(encoded), stored, offset=first - 1) from None
-            stored["added"] += int(result["added"])
-            stored["unparsed"] += int(result["unparsed"])
+                for number, first, encoded, problems in self._chunks(rows):
+                    if problems:
+                        # Refused here, numbered from the start of ``rows`` already: the server is not asked.
+                        if pending is not None:
+                            held = self._settle(pending, None, stored)
+                            pending = None
+                        local = GeorError("bad rows", code="BAD_USER_INPUT", problems=problems)
+                        raise _chunk_error(local, number, first, len(encoded), stored, offset=0)
+                    chunk = _Chunk(number, first, encoded)
+                    if held is None:
+                        # The first chunk alone: its answer says what the run holds.
+                        chunk.future = pool.submit(self._send_chunk, chunk, None)
+                        held = self._settle(chunk, None, stored)
+                        continue
+                    chunk.expect = held + (len(pending.encoded) if pending is not None else 0)
+                    chunk.future = pool.submit(self._send_chunk, chunk, chunk.expect)
+                    if pending is not None:
+                        held = self._settle(pending, chunk, stored)
+                    pending = chunk
+                if pending is not None:
+                    self._settle(pending, None, stored)
+                    pending = None
+            finally:
+                # Leaving with a chunk in flight (an error raised above, or by ``rows``): wait for its answer.
+                if pending is not None and pending.future is not None:
+                    wait([pending.future])
         return stored
+
+    def _send_chunk(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
+        """Sends one chunk (``expect``: its expectStored, or None) and returns addPredictions' answer."""
+        body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!], $e: Int) '
+                '{ addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }",'
+                '"variables":{"id":' + json.dumps(self.id) + ',"e":' + json.dumps(expect) + ',"p":['
+                + ",".join(chunk.encoded) + "]}}").encode("utf-8")
+        return self.client._post(body, "application/json", len(body))["addPredictions"]
+
+    def _settle(self, chunk: "_Chunk", after: Optional["_Chunk"], stored: Dict[str, int]) -> int:
+        """Reads ``chunk``'s answer, adds it to ``stored`` and returns what the run holds after it; raises
+        its error once ``after`` (the chunk sent behind it, which the server then refuses) has answered too."""
+        assert chunk.future is not None
+        try:
+            result = chunk.future.result()
+        except GeorError as e:
+            if (e.code == "CONFLICT" and chunk.expect is not None and isinstance(e.extensions.get("stored"), int)
+                    and e.extensions["stored"] < chunk.expect):
+                # It reached the server before the chunk it follows had begun (that one is stored now, or this
+                # would not be settled): send it again, this time behind it.
+                try:
+                    result = self._send_chunk(chunk, chunk.expect)
+                except GeorError as again:
+                    e = again
+                    result = None
+            else:
+                result = None
+            if result is None:
+                later = _outcome(after)
+                error = _chunk_error(e, chunk.number, chunk.first, len(chunk.encoded), stored,
+                                     offset=chunk.first - 1)
+                if e.code is None and later is not None:
+                    # Its answer was lost, but the chunk behind it was stored, which the server does only
+                    # after this one's rows: both are stored.
+                    stored["added"] += len(chunk.encoded) + int(later["added"])
+                    stored["unparsed"] += int(later["unparsed"])
+                    rows = (chunk.first, chunk.first + len(chunk.encoded) - 1)
+                    error = GeorError(
+                        f"predictions chunk {chunk.number} (rows {rows[0]}–{rows[1]}): {e.message}; its answer was "
+                        f"lost, but chunk {after.number} (sent behind it) was stored, so both are: rows "
+                        f"1–{after.first + len(after.encoded) - 1} stay stored (e.stored's unparsed leaves out chunk "
+                        f"{chunk.number}'s)", status=e.status, url=e.url)
+                    error.chunk, error.rows, error.stored = chunk.number, rows, dict(stored)
+                raise error from None
+        stored["added"] += int(result["added"])
+        stored["unparsed"] += int(result["unparsed"])
+        return int(result["stored"])
 
     def _chunks(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Tuple[int, int, List[str], List[str]]]:
         """(chunk number, its first row number, its rows as JSON, the problems found in them)."""
@@ -461,3 +532,24 @@ def _chunk_error(e: GeorError, chunk: int, first: int, count: int, stored: Dict[
     out = GeorError(message, code=e.code, problems=problems, problem_count=e.problem_count, status=e.status, url=e.url)
     out.chunk, out.rows, out.stored = chunk, (first, last), dict(stored)
     return out
+
+
+class _Chunk:
+    """One chunk of ``Run.log_predictions``: its number, first row, rows as JSON, expectStored and call."""
+
+    def __init__(self, number: int, first: int, encoded: List[str]):
+        self.number = number
+        self.first = first
+        self.encoded = encoded
+        self.expect: Optional[int] = None
+        self.future: Optional["Future[Dict[str, Any]]"] = None
+
+
+def _outcome(chunk: Optional[_Chunk]) -> Optional[Dict[str, Any]]:
+    """The answer of a chunk sent (waiting for it), or None when there is none or it was refused."""
+    if chunk is None or chunk.future is None:
+        return None
+    try:
+        return chunk.future.result()
+    except GeorError:
+        return None

@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import tempfile
+import threading
 import unittest
 from unittest import mock
 
@@ -144,7 +145,7 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(e.problems, ["row 4: lat 95 is not a number in [-90, 90]"])
         self.assertIn("chunk 2 (rows 3–4) refused", e.message)
         self.assertIn("rows 1–2 (chunk 1) stay stored", e.message)
-        self.assertEqual(self.count(run), 2, "chunk 1 stays, chunk 2 is refused whole, chunk 3 never sent")
+        self.assertEqual(self.count(run), 2, "chunk 1 stays, chunk 2 is refused whole, and chunk 3, sent behind it, with it")
 
         # The server numbers a chunk's rows from 1: the client renumbers them from the first row.
         dup = {"sample_id": s[4]["id"], "lat": 0, "lon": 0}
@@ -159,6 +160,36 @@ class ClientTest(unittest.TestCase):
             "row 1: unknown key 'latitude' (sample_id, lat, lon, answer, confidence)",
             "row 2: no sample_id", "row 3: expected a dict, got str"])
         self.assertEqual(self.count(run), 4)
+
+    def test_chunks_go_behind_each_other_and_are_stored_in_order_or_not_at_all(self):
+        run = self.start("pipelined")
+        run.chunk_rows = 1
+        rows = [{"sample_id": x["id"], "lat": x["lat"], "lon": x["lon"]} for x in SAMPLES]
+        rows[4] = dict(rows[4], lat=95)
+        sent = []
+        post = run.client._post
+
+        def recording(body, *args):
+            sent.append(json.loads(body)["variables"]["e"])
+            return post(body, *args)
+
+        with mock.patch.object(run.client, "_post", side_effect=recording):
+            with self.assertRaises(GeorError) as caught:
+                run.log_predictions(rows)
+        e = caught.exception
+        self.assertEqual((e.code, e.chunk, e.rows), ("BAD_USER_INPUT", 5, (5, 5)))
+        self.assertEqual(e.stored, {"added": 4, "unparsed": 0})
+        # The first chunk alone; each later one says what the run holds before it, chunk 6 (sent
+        # behind the refused chunk 5) included. (Two threads send: a chunk the server hears before
+        # the one it follows is refused and sent again.)
+        self.assertEqual(sent[0], None)
+        self.assertEqual(sorted(set(sent[1:])), [1, 2, 3, 4, 5])
+        self.assertEqual(self.count(run), 4, "chunks 1-4; chunk 6 was refused with chunk 5")
+        rows[4] = dict(rows[4], lat=SAMPLES[4]["lat"])
+        self.assertEqual(run.log_predictions(rows[4:]), {"added": 2, "unparsed": 0})
+        data = self.client.query("query($id: ID!) { predictions(filter: { experimentId: $id }, first: 10) "
+                                 "{ edges { node { sampleId } } } }", {"id": run.id})
+        self.assertEqual([n["node"]["sampleId"] for n in data["predictions"]["edges"]], [x["id"] for x in SAMPLES])
 
     def test_log_predictions_file_csv(self):
         run = self.start("csv")
@@ -246,6 +277,90 @@ class ClientTest(unittest.TestCase):
             Client(f"http://127.0.0.1:{port}").query("{ __typename }")
         self.assertIn(f"cannot reach http://127.0.0.1:{port}/graphql", caught.exception.message)
         self.assertIsNone(caught.exception.code)
+
+
+class FakeServer:
+    """addPredictions as the server answers it, for the client's side of overlapping chunks: a call
+    with expectStored waits (up to a second) until the run holds that many, else CONFLICT. ``hooks``
+    may stand in for a call: ``hooks[n](variables)`` for the n-th call (1-based)."""
+
+    def __init__(self, hooks=None):
+        self.held = 0
+        self.calls = []
+        self.hooks = hooks or {}
+        self.changed = threading.Condition()
+
+    def post(self, body, content_type, length, extra_headers=None):
+        variables = json.loads(body)["variables"]
+        with self.changed:
+            self.calls.append(variables["e"])
+            number = len(self.calls)
+            self.changed.notify_all()
+        if number in self.hooks:
+            return self.hooks[number](variables)
+        return self.store(variables)
+
+    def store(self, variables):
+        with self.changed:
+            expect = variables["e"]
+            if expect is not None:
+                self.changed.wait_for(lambda: self.held >= expect, timeout=1)
+                if self.held != expect:
+                    raise GeorError("conflict", code="CONFLICT", extensions={"stored": self.held})
+            self.held += len(variables["p"])
+            self.changed.notify_all()
+            return {"addPredictions": {"added": len(variables["p"]), "unparsed": 0, "stored": self.held}}
+
+
+class OverlappingChunksTest(unittest.TestCase):
+    """The client's side of sending a chunk while the last is stored, against FakeServer."""
+
+    ROWS = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 6)]
+
+    def run_with(self, server):
+        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=1)
+        run.client._post = server.post
+        return run
+
+    def test_the_next_chunk_is_sent_before_the_last_is_answered(self):
+        server = FakeServer()
+
+        def slow(variables):
+            # Chunk 2 answers only once chunk 3 has been sent.
+            with server.changed:
+                sent = server.changed.wait_for(lambda: len(server.calls) >= 3, timeout=5)
+            self.assertTrue(sent, "chunk 3 was not sent while chunk 2 was unanswered")
+            return server.store(variables)
+
+        server.hooks[2] = slow
+        self.assertEqual(self.run_with(server).log_predictions(self.ROWS), {"added": 5, "unparsed": 0})
+        self.assertEqual(server.calls[0], None)
+        self.assertEqual(sorted(server.calls[1:]), [1, 2, 3, 4])
+
+    def test_a_chunk_that_came_before_the_one_it_follows_is_sent_again(self):
+        server = FakeServer()
+
+        def early(variables):
+            raise GeorError("conflict", code="CONFLICT", extensions={"stored": 1})
+
+        server.hooks[3] = early  # chunk 3 (expects 2) refused: it found only chunk 1's row
+        self.assertEqual(self.run_with(server).log_predictions(self.ROWS), {"added": 5, "unparsed": 0})
+        self.assertEqual(server.held, 5)
+        self.assertEqual(sorted(server.calls[1:]), [1, 2, 2, 3, 4], "chunk 3 sent again")
+
+    def test_a_lost_answer_is_told_with_what_the_chunk_behind_it_proves(self):
+        server = FakeServer()
+
+        def lost(variables):
+            server.store(variables)
+            raise GeorError("cannot reach the server: timed out")
+
+        server.hooks[2] = lost
+        with self.assertRaises(GeorError) as caught:
+            self.run_with(server).log_predictions(self.ROWS[:3])
+        e = caught.exception
+        self.assertEqual((e.chunk, e.rows, e.stored["added"]), (2, (2, 2), 3))
+        self.assertIn("chunk 3 (sent behind it) was stored, so both are: rows 1–3 stay stored", e.message)
 
 
 if __name__ == "__main__":
