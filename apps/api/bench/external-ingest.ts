@@ -1,7 +1,7 @@
 /**
  * One database's external-ingest measurement against the API as its own process: the prediction
- * mix (external-mix.ts) through addPredictions(predictions:) in calls of ROWS_PER_CALL rows, one
- * after another as the Python client sends them, then the same mix as one JSON-lines upload
+ * mix (external-mix.ts) through addPredictions(predictions:) in calls of ROWS_PER_CALL rows, each
+ * sent while the last is stored as the Python client sends them (addAsRows), then the same mix as one JSON-lines upload
  * through addPredictions(file:), multipart streamed from disk, UPLOADS times (the median counts).
  * Each call path and each upload gets its own run. The
  * API's resident memory (VmRSS of /proc/<pid>/status) is read every RSS_EVERY_MS.
@@ -51,16 +51,21 @@ class ProcessSampler {
 
 interface Gql<T> {
   data?: T;
-  errors?: Array<{ message: string }>;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-async function post<T>(url: string, token: string, body: string): Promise<T> {
+/** The GraphQL answer, errors and all. */
+async function postRaw<T>(url: string, token: string, body: string): Promise<Gql<T>> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body,
   });
-  const r = (await res.json()) as Gql<T>;
+  return (await res.json()) as Gql<T>;
+}
+
+async function post<T>(url: string, token: string, body: string): Promise<T> {
+  const r = await postRaw<T>(url, token, body);
   if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors).slice(0, 2000)}`);
   return r.data as T;
 }
@@ -76,28 +81,61 @@ async function startRun(api: ApiProcess, token: string, dataset: string, name: s
 }
 
 type Added = { added: number; unparsed: number };
-const ADD_ROWS = `mutation($id: ID!, $p: [PredictionInput!]) { addPredictions(experimentId: $id, predictions: $p) { added unparsed } }`;
+const ADD_ROWS = `mutation($id: ID!, $p: [PredictionInput!], $e: Int) {
+  addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }`;
 
-/** The mix's lines in calls of ROWS_PER_CALL rows; each line is a PredictionInput already. */
-async function addAsRows(api: ApiProcess, token: string, id: string, file: string, limit = Infinity): Promise<Added> {
+/**
+ * The mix's lines in calls of ROWS_PER_CALL rows (each line is a PredictionInput already), sent as
+ * the Python client's log_predictions sends them: the first call alone, then each next call while
+ * the last is being stored, with its expectStored; a call the server heard before the one it follows
+ * (CONFLICT) is sent again once that one is stored.
+ */
+export async function addAsRows(api: ApiProcess, token: string, id: string, file: string, limit = Infinity) {
   const total: Added = { added: 0, unparsed: 0 };
-  const prefix = `{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"p":[`;
-  let lines: string[] = [];
-  const send = async () => {
-    const d = await post<{ addPredictions: Added }>(api.url, token, `${prefix}${lines.join(",")}]}}`);
-    total.added += d.addPredictions.added;
-    total.unparsed += d.addPredictions.unparsed;
-    lines = [];
+  const body = (lines: string[], expect: number | null) =>
+    `{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"e":${expect},"p":[${lines.join(",")}]}}`;
+  const call = (lines: string[], expect: number | null) =>
+    postRaw<{ addPredictions: Added & { stored: number } }>(api.url, token, body(lines, expect));
+  let held: number | null = null;
+  let pending: { lines: string[]; expect: number; answer: ReturnType<typeof call> } | null = null;
+  let resent = 0;
+  const settle = async (c: NonNullable<typeof pending>) => {
+    let r = await c.answer;
+    if (r.errors?.[0]?.extensions?.code === "CONFLICT") {
+      resent++;
+      r = await call(c.lines, c.expect);
+    }
+    if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors).slice(0, 2000)}`);
+    total.added += r.data.addPredictions.added;
+    total.unparsed += r.data.addPredictions.unparsed;
+    return r.data.addPredictions.stored;
   };
+  const send = async (lines: string[]) => {
+    if (held === null) {
+      held = await settle({ lines, expect: 0, answer: call(lines, null) });
+      return;
+    }
+    const expect: number = held + (pending ? pending.lines.length : 0);
+    const next = { lines, expect, answer: call(lines, expect) };
+    // An answer read later: its rejection is not unhandled meanwhile.
+    next.answer.catch(() => {});
+    if (pending) held = await settle(pending);
+    pending = next;
+  };
+  let lines: string[] = [];
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: 1e9 })) {
     if (line.length === 0) continue;
     if (n++ >= limit) break;
     lines.push(line);
-    if (lines.length === ROWS_PER_CALL) await send();
+    if (lines.length === ROWS_PER_CALL) {
+      await send(lines);
+      lines = [];
+    }
   }
-  if (lines.length > 0) await send();
-  return total;
+  if (lines.length > 0) await send(lines);
+  if (pending) await settle(pending);
+  return { ...total, resent };
 }
 
 /** addPredictions(file:) with `file` as the upload: a multipart body written as it is read. */
@@ -228,6 +266,8 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
       rows: {
         rows: o.mix.rows,
         rowsPerCall: ROWS_PER_CALL,
+        // Calls the server heard before the one they follow, sent again.
+        resent: viaRows.resent,
         seconds: Number(rowsSeconds.toFixed(2)),
         rowsPerSecond: Math.round(o.mix.rows / rowsSeconds),
         apiCpuUsPerRow: Number(((rowsCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
