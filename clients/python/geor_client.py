@@ -339,15 +339,15 @@ class Run:
                 later = _outcome(after)
                 error = _chunk_error(e, chunk.number, chunk.first, len(chunk.encoded), stored,
                                      offset=chunk.first - 1)
-                if e.code is None and later is not None:
-                    # Its answer was lost, but the chunk behind it was stored, which the server does only
-                    # after this one's rows: both are stored.
+                if later is not None:
+                    # Its answer was lost or wrong, but the chunk behind it was stored, which the server
+                    # does only after this one's rows: both are stored.
                     stored["added"] += len(chunk.encoded) + int(later["added"])
                     stored["unparsed"] += int(later["unparsed"])
                     rows = (chunk.first, chunk.first + len(chunk.encoded) - 1)
                     error = GeorError(
-                        f"predictions chunk {chunk.number} (rows {rows[0]}–{rows[1]}): {e.message}; its answer was "
-                        f"lost, but chunk {after.number} (sent behind it) was stored, so both are: rows "
+                        f"predictions chunk {chunk.number} (rows {rows[0]}–{rows[1]}): {e.message}; yet chunk "
+                        f"{after.number} (sent behind it) was stored, so both are: rows "
                         f"1–{after.first + len(after.encoded) - 1} stay stored (e.stored's unparsed leaves out chunk "
                         f"{chunk.number}'s)", status=e.status, url=e.url)
                     error.chunk, error.rows, error.stored = chunk.number, rows, dict(stored)

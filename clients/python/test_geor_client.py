@@ -145,7 +145,7 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(e.problems, ["row 4: lat 95 is not a number in [-90, 90]"])
         self.assertIn("chunk 2 (rows 3–4) refused", e.message)
         self.assertIn("rows 1–2 (chunk 1) stay stored", e.message)
-        self.assertEqual(self.count(run), 2, "chunk 1 stays, chunk 2 is refused whole, and chunk 3, sent behind it, with it")
+        self.assertEqual(self.count(run), 2, "chunk 1 stays; chunk 2 is refused whole, chunk 3 (sent behind it) too")
 
         # The server numbers a chunk's rows from 1: the client renumbers them from the first row.
         dup = {"sample_id": s[4]["id"], "lat": 0, "lon": 0}
@@ -282,7 +282,8 @@ class ClientTest(unittest.TestCase):
 class FakeServer:
     """addPredictions as the server answers it, for the client's side of overlapping chunks: a call
     with expectStored waits (up to a second) until the run holds that many, else CONFLICT. ``hooks``
-    may stand in for a call: ``hooks[n](variables)`` for the n-th call (1-based)."""
+    may stand in for the first call with a given expectStored: ``hooks[e](variables)`` (the chunk's,
+    whichever of two overlapping chunks reaches the server first)."""
 
     def __init__(self, hooks=None):
         self.held = 0
@@ -294,11 +295,9 @@ class FakeServer:
         variables = json.loads(body)["variables"]
         with self.changed:
             self.calls.append(variables["e"])
-            number = len(self.calls)
+            hook = self.hooks.pop(variables["e"], None)
             self.changed.notify_all()
-        if number in self.hooks:
-            return self.hooks[number](variables)
-        return self.store(variables)
+        return hook(variables) if hook else self.store(variables)
 
     def store(self, variables):
         with self.changed:
@@ -328,11 +327,11 @@ class OverlappingChunksTest(unittest.TestCase):
         def slow(variables):
             # Chunk 2 answers only once chunk 3 has been sent.
             with server.changed:
-                sent = server.changed.wait_for(lambda: len(server.calls) >= 3, timeout=5)
+                sent = server.changed.wait_for(lambda: 2 in server.calls, timeout=5)
             self.assertTrue(sent, "chunk 3 was not sent while chunk 2 was unanswered")
             return server.store(variables)
 
-        server.hooks[2] = slow
+        server.hooks[1] = slow  # chunk 2: the run holds chunk 1's row
         self.assertEqual(self.run_with(server).log_predictions(self.ROWS), {"added": 5, "unparsed": 0})
         self.assertEqual(server.calls[0], None)
         self.assertEqual(sorted(server.calls[1:]), [1, 2, 3, 4])
@@ -343,7 +342,7 @@ class OverlappingChunksTest(unittest.TestCase):
         def early(variables):
             raise GeorError("conflict", code="CONFLICT", extensions={"stored": 1})
 
-        server.hooks[3] = early  # chunk 3 (expects 2) refused: it found only chunk 1's row
+        server.hooks[2] = early  # chunk 3 (expects 2) refused: it found only chunk 1's row
         self.assertEqual(self.run_with(server).log_predictions(self.ROWS), {"added": 5, "unparsed": 0})
         self.assertEqual(server.held, 5)
         self.assertEqual(sorted(server.calls[1:]), [1, 2, 2, 3, 4], "chunk 3 sent again")
@@ -355,12 +354,13 @@ class OverlappingChunksTest(unittest.TestCase):
             server.store(variables)
             raise GeorError("cannot reach the server: timed out")
 
-        server.hooks[2] = lost
+        server.hooks[1] = lost  # chunk 2
         with self.assertRaises(GeorError) as caught:
             self.run_with(server).log_predictions(self.ROWS[:3])
         e = caught.exception
         self.assertEqual((e.chunk, e.rows, e.stored["added"]), (2, (2, 2), 3))
-        self.assertIn("chunk 3 (sent behind it) was stored, so both are: rows 1–3 stay stored", e.message)
+        self.assertIn("timed out; yet chunk 3 (sent behind it) was stored, so both are: rows 1–3 stay stored",
+                      e.message)
 
 
 if __name__ == "__main__":

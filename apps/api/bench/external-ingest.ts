@@ -51,7 +51,7 @@ class ProcessSampler {
 
 interface Gql<T> {
   data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; stored?: number } }>;
 }
 
 /** The GraphQL answer, errors and all. */
@@ -97,11 +97,13 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
   const call = (lines: string[], expect: number | null) =>
     postRaw<{ addPredictions: Added & { stored: number } }>(api.url, token, body(lines, expect));
   let held: number | null = null;
-  let pending: { lines: string[]; expect: number; answer: ReturnType<typeof call> } | null = null;
+  let pending: { lines: string[]; expect: number | null; answer: ReturnType<typeof call> } | null = null;
   let resent = 0;
+  /** The call's answer (sent again when the server heard it before the one it follows); what the run holds after it. */
   const settle = async (c: NonNullable<typeof pending>) => {
     let r = await c.answer;
-    if (r.errors?.[0]?.extensions?.code === "CONFLICT") {
+    const refused = r.errors?.[0]?.extensions;
+    if (refused?.code === "CONFLICT" && c.expect !== null && (refused.stored ?? c.expect) < c.expect) {
       resent++;
       r = await call(c.lines, c.expect);
     }
@@ -112,7 +114,8 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
   };
   const send = async (lines: string[]) => {
     if (held === null) {
-      held = await settle({ lines, expect: 0, answer: call(lines, null) });
+      // The first call alone, with no expectStored (nothing to send again): its answer says what the run holds.
+      held = await settle({ lines, expect: null, answer: call(lines, null) });
       return;
     }
     const expect: number = held + (pending ? pending.lines.length : 0);

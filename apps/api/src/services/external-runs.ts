@@ -178,7 +178,8 @@ export class ExternalRunService {
     }
     const stored = await out.commit();
     // Subscribers (a dashboard following the run) learn of the new rows once the call has stored them.
-    if (out.added > 0) await this.store.experiments.changed(run.id);
+    // The rows are committed whatever happens here: a failure to tell them is not the call's.
+    if (out.added > 0) await this.store.experiments.changed(run.id).catch(() => {});
     return { added: out.added, unparsed: out.unparsed, stored };
   }
 

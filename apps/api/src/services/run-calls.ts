@@ -63,12 +63,28 @@ export class RunCalls {
       }
       if (expectStored === null || session.held === expectStored) return this.releasing(session);
       // Listening before the turn is given back, so no change after the count goes unheard.
-      const changed = listen(this.storeListeners);
+      let heard!: () => void;
+      const changed = new Promise<void>((resolve) => {
+        heard = resolve;
+      });
+      this.storeListeners.push(heard);
+      const stopListening = () => {
+        this.storeListeners = this.storeListeners.filter((l) => l !== heard);
+      };
       // Nothing written: the calls waiting for the run to change need not look again.
-      await session.abort().finally(() => this.release(false));
+      try {
+        await session.abort();
+      } catch (err) {
+        stopListening();
+        throw err;
+      } finally {
+        this.release(false);
+      }
       // Another call under way, and not waiting itself, may be the chunk before this one.
-      if (session.held > expectStored || this.active - this.waiting <= 1)
+      if (session.held > expectStored || this.active - this.waiting <= 1) {
+        stopListening();
         throw storedConflict(runId, session.held, expectStored);
+      }
       this.waiting++;
       try {
         await changed;
@@ -78,13 +94,16 @@ export class RunCalls {
     }
   }
 
-  /** The session, giving the turn back once it ends. */
+  /** The session, giving the turn back once it ends (once: a second commit or abort is the session's to refuse). */
   private releasing(session: IngestSession): IngestSession {
+    let ended = false;
     const end = async (how: () => Promise<void>) => {
+      const first = !ended;
+      ended = true;
       try {
         await how();
       } finally {
-        this.release(true);
+        if (first) this.release(true);
       }
     };
     return {
