@@ -186,7 +186,7 @@ for (const dialect of DIALECTS) {
       assert.equal(await count(id), 1);
     });
 
-    test("finishExperiment waits for the calls under way and counts their rows", async () => {
+    test("finishExperiment waits for the calls under way, counts their rows and refuses new ones", async () => {
       const id = await start("finish while adding");
       const gate = gatedRows(points.slice(0, 5));
       const a = service().addPredictions(id, gate.source, "predictions");
@@ -197,6 +197,15 @@ for (const dialect of DIALECTS) {
         { id },
       );
       assert.equal(await settledSoon(finished), false, "finish waits for the call");
+      // A call begun while the run is being finished would be stored after its summary: refused.
+      await assert.rejects(
+        service().addPredictions(id, rowsOf(points.slice(5, 7)), "predictions"),
+        (err: Error & { extensions?: Record<string, unknown> }) => {
+          assert.equal(err.extensions?.code, "CONFLICT");
+          assert.match(err.message, /is being finished; it takes no more predictions/);
+          return true;
+        },
+      );
       gate.open();
       await a;
       const done = await finished;

@@ -42,6 +42,8 @@ const METRIC_NAME = /^[\p{L}\p{N}_./@:-]{1,100}$/u;
 export class ExternalRunService {
   /** Each run's addPredictions calls under way (run-calls.ts: they score at once, store in turn). */
   private readonly calls = new Map<string, RunCalls>();
+  /** Runs a finishExperiment is ending (how many at once): they take no more predictions. */
+  private readonly finishing = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -109,6 +111,11 @@ export class ExternalRunService {
   async addPredictions(id: string, rows: PredictionRowSource, field: string, expectStored: number | null = null) {
     if (expectStored !== null && (!Number.isInteger(expectStored) || expectStored < 0))
       throw badInput("expectStored", `must be an integer ≥ 0, got ${expectStored}`);
+    // Refused, not stored after the summary finishExperiment is counting.
+    if (this.finishing.has(id))
+      throw new GraphQLError(`experiment "${id}" is being finished; it takes no more predictions`, {
+        extensions: { code: "CONFLICT" },
+      });
     let calls = this.calls.get(id);
     if (!calls) {
       calls = new RunCalls();
@@ -185,8 +192,19 @@ export class ExternalRunService {
 
   /** Ends the run: SUCCEEDED with its summary, or FAILED with the client's error. */
   async finish(id: string, failed: boolean, error: string | null): Promise<ExperimentRow> {
-    // The summary counts every call: one still storing rows here ends first (its rows or none),
-    // and rows a call left when its connection failed are taken out.
+    this.finishing.set(id, (this.finishing.get(id) ?? 0) + 1);
+    try {
+      return await this.end(id, failed, error);
+    } finally {
+      const left = (this.finishing.get(id) ?? 1) - 1;
+      if (left > 0) this.finishing.set(id, left);
+      else this.finishing.delete(id);
+    }
+  }
+
+  private async end(id: string, failed: boolean, error: string | null): Promise<ExperimentRow> {
+    // The summary counts every call: one still storing rows here ends first (its rows or none; a
+    // call begun from now on is refused), and rows a call left when its connection failed are taken out.
     await this.calls.get(id)?.settled();
     await this.store.predictions.recoverIngests();
     const run = await this.store.experiments.get(id);
