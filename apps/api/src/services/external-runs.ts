@@ -116,12 +116,8 @@ export class ExternalRunService {
       throw new GraphQLError(`experiment "${id}" is being finished; it takes no more predictions`, {
         extensions: { code: "CONFLICT" },
       });
-    let calls = this.calls.get(id);
-    if (!calls) {
-      calls = new RunCalls();
-      this.calls.set(id, calls);
-    }
-    const mine = calls;
+    const mine = this.calls.get(id) ?? new RunCalls();
+    this.calls.set(id, mine);
     try {
       // Under way from here on, so a chunk behind this one waits for it from the start.
       return await mine.run(async () =>

@@ -63,10 +63,7 @@ export class RunCalls {
       }
       if (expectStored === null || session.held === expectStored) return this.releasing(session);
       // Listening before the turn is given back, so no change after the count goes unheard.
-      let heard!: () => void;
-      const changed = new Promise<void>((resolve) => {
-        heard = resolve;
-      });
+      const { heard: changed, resolve: heard } = listener();
       this.storeListeners.push(heard);
       const stopListening = () => {
         this.storeListeners = this.storeListeners.filter((l) => l !== heard);
@@ -121,8 +118,19 @@ export class RunCalls {
   }
 }
 
+/** A promise and the function that resolves it. */
+function listener(): { heard: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const heard = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { heard, resolve };
+}
+
 function listen(listeners: Array<() => void>): Promise<void> {
-  return new Promise((resolve) => listeners.push(resolve));
+  const { heard, resolve } = listener();
+  listeners.push(resolve);
+  return heard;
 }
 
 /** Wakes the listeners; the empty list that replaces them. */
