@@ -204,6 +204,8 @@ class Run:
         self.final_metrics: Optional[Dict[str, Any]] = None
         self._points: List[Dict[str, Any]] = []
         self._finished = False
+        # False once the server turned down expectStored (an API from before it): chunks then go one at a time.
+        self._expect_stored = True
 
     def __repr__(self) -> str:
         return f"Run(id={self.id!r}, name={self.name!r}, status={self.status!r})"
@@ -271,6 +273,8 @@ class Run:
         k is refused, chunks 1 … k-1 stay stored and nothing of chunk k or later is; the GeorError names the
         chunk (``e.chunk``, ``e.rows``), what is stored (``e.stored``) and every bad row by its position in
         ``rows`` (1-based, ``e.problems``). Fix those rows and send the rows from ``e.rows[0]`` on again.
+        An API from before ``expectStored`` refuses the first chunk's query as written; the chunks then go
+        one at a time, each once the last is stored.
 
         >>> run.log_predictions({"sample_id": s, "answer": text} for s, text in model_outputs())
         {'added': 2997, 'unparsed': 3}
@@ -290,7 +294,7 @@ class Run:
                         local = GeorError("bad rows", code="BAD_USER_INPUT", problems=problems)
                         raise _chunk_error(local, number, first, len(encoded), stored, offset=0)
                     chunk = _Chunk(number, first, encoded)
-                    if held is None:
+                    if held is None or not self._expect_stored:
                         # The first chunk alone: its answer says what the run holds.
                         chunk.future = pool.submit(self._send_chunk, chunk, None)
                         held = self._settle(chunk, None, stored)
@@ -311,6 +315,26 @@ class Run:
 
     def _send_chunk(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
         """Sends one chunk (``expect``: its expectStored, or None) and returns addPredictions' answer."""
+        if not self._expect_stored:
+            return self._send_chunk_alone(chunk)
+        try:
+            return self._send_chunk_in_order(chunk, expect)
+        except GeorError as e:
+            # Nothing ran: the server refused the query as written. Only the first chunk, which goes alone,
+            # can meet this, so no other chunk is in flight.
+            if expect is None and e.code == "GRAPHQL_VALIDATION_FAILED" and "expectStored" in e.message:
+                self._expect_stored = False
+                return self._send_chunk_alone(chunk)
+            raise
+
+    def _send_chunk_alone(self, chunk: "_Chunk") -> Dict[str, Any]:
+        """A chunk for an API that has no expectStored: sent once the last is stored, so in order anyway."""
+        body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!]) '
+                '{ addPredictions(experimentId: $id, predictions: $p) { added unparsed } }",'
+                '"variables":{"id":' + json.dumps(self.id) + ',"p":[' + ",".join(chunk.encoded) + "]}}").encode("utf-8")
+        return self.client._post(body, "application/json", len(body))["addPredictions"]
+
+    def _send_chunk_in_order(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
         body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!], $e: Int) '
                 '{ addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }",'
                 '"variables":{"id":' + json.dumps(self.id) + ',"e":' + json.dumps(expect) + ',"p":['
@@ -354,7 +378,8 @@ class Run:
                 raise error from None
         stored["added"] += int(result["added"])
         stored["unparsed"] += int(result["unparsed"])
-        return int(result["stored"])
+        # An API from before expectStored does not say; its chunks go one at a time and need no count.
+        return int(result.get("stored", 0))
 
     def _chunks(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[Tuple[int, int, List[str], List[str]]]:
         """(chunk number, its first row number, its rows as JSON, the problems found in them)."""

@@ -11,6 +11,7 @@ import os
 import socket
 import tempfile
 import threading
+import time
 import unittest
 from unittest import mock
 
@@ -64,6 +65,11 @@ class ClientTest(unittest.TestCase):
         e = caught.exception
         self.assertEqual((e.code, e.status), ("GRAPHQL_VALIDATION_FAILED", 400))
         self.assertIn('Cannot query field "nope" on type "Experiment"', str(e))
+        # What an API from before expectStored answers a chunk that names it (OldServer below stands in for one).
+        with self.assertRaises(GeorError) as caught:
+            self.client.query('mutation { addPredictions(experimentId: "1", predictions: [], bogus: 1) { added } }')
+        self.assertEqual(caught.exception.code, "GRAPHQL_VALIDATION_FAILED")
+        self.assertIn('Unknown argument "bogus" on field "Mutation.addPredictions"', caught.exception.message)
         with self.assertRaises(GeorError) as caught:
             self.client.query('mutation { finishExperiment(id: "no-such-run") { id } }')
         self.assertEqual(caught.exception.code, "NOT_FOUND")
@@ -361,6 +367,41 @@ class OverlappingChunksTest(unittest.TestCase):
         self.assertEqual((e.chunk, e.rows, e.stored["added"]), (2, (2, 2), 3))
         self.assertIn("timed out; yet chunk 3 (sent behind it) was stored, so both are: rows 1–3 stay stored",
                       e.message)
+
+
+class OldServerTest(unittest.TestCase):
+    """An API from before expectStored: it refuses the query that names it, as any unknown argument."""
+
+    def test_chunks_go_one_at_a_time_without_expect_stored(self):
+        held, in_flight, most, queries = [0], [0], [0], []
+        lock = threading.Lock()
+
+        def post(body, content_type, length, extra_headers=None):
+            request = json.loads(body)
+            queries.append(request["query"])
+            if "expectStored" in request["query"]:
+                raise GeorError('Unknown argument "expectStored" on field "Mutation.addPredictions".; Cannot query '
+                                'field "stored" on type "AddPredictionsResult".', code="GRAPHQL_VALIDATION_FAILED",
+                                status=400)
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.02)
+            with lock:
+                in_flight[0] -= 1
+                held[0] += len(request["variables"]["p"])
+            return {"addPredictions": {"added": len(request["variables"]["p"]), "unparsed": 0}}
+
+        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=2)
+        run.client._post = post
+        rows = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 8)]
+        self.assertEqual(run.log_predictions(rows), {"added": 7, "unparsed": 0})
+        self.assertEqual(held[0], 7)
+        self.assertEqual(most[0], 1, "a chunk was sent before the last was answered")
+        # The first chunk once as it is, once again without expectStored; then every chunk without it.
+        self.assertEqual(len(queries), 5)
+        self.assertIn("expectStored", queries[0])
+        self.assertTrue(all("expectStored" not in q and "stored" not in q for q in queries[1:]))
 
 
 if __name__ == "__main__":
