@@ -23,13 +23,15 @@ import operator
 import os
 import re
 import socket
+import sys
+import time
 import traceback
 import urllib.error
 import urllib.request
 import uuid
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 __all__ = ["Client", "GeorError", "Run"]
 
@@ -45,6 +47,8 @@ FILE_BLOCK_BYTES = 1024 * 1024
 MAX_ERROR_CHARS = 10_000
 # Problems quoted in a refused chunk's message (all of them are in GeorError.problems).
 QUOTED_PROBLEMS = 10
+# progress=True where stderr is not a terminal (a log file): a line at most this often, and the last.
+PROGRESS_LOG_SECONDS = 10.0
 
 _PREDICTION_KEYS = {"sample_id": "sampleId", "sampleId": "sampleId", "id": "sampleId", "lat": "lat", "lon": "lon",
                     "answer": "answer", "confidence": "confidence"}
@@ -259,7 +263,8 @@ class Run:
             raise
         return int(data["logMetrics"])
 
-    def log_predictions(self, rows: Iterable[Mapping[str, Any]]) -> Dict[str, int]:
+    def log_predictions(self, rows: Iterable[Mapping[str, Any]],
+                        progress: Union[bool, Callable[[Dict[str, int]], None], None] = None) -> Dict[str, int]:
         """Sends predictions: dicts with ``sample_id`` and ``lat``/``lon``, or ``answer`` (the model's raw text,
         scored by the server), or both, and an optional ``confidence``.
 
@@ -276,10 +281,14 @@ class Run:
         An API from before ``expectStored`` refuses the first chunk's query as written; the chunks then go
         one at a time, each once the last is stored.
 
+        ``progress``: ``True`` keeps a line on stderr up to date (``geor: run "geoclip": 45,000 predictions
+        stored, 12,310/s``), or a function called with ``{"added", "unparsed"}`` so far each time a chunk is stored.
+
         >>> run.log_predictions({"sample_id": s, "answer": text} for s, text in model_outputs())
         {'added': 2997, 'unparsed': 3}
         """
         stored = {"added": 0, "unparsed": 0}
+        report = _Progress(progress, f'run "{self.name}"' if self.name else f"run {self.id}", _stored_text)
         # The run's predictions once the last chunk answered is stored: the next chunk's expectStored.
         held: Optional[int] = None
         pending: Optional[_Chunk] = None  # sent, its answer not read yet
@@ -298,16 +307,21 @@ class Run:
                         # The first chunk alone: its answer says what the run holds.
                         chunk.future = pool.submit(self._send_chunk, chunk, None)
                         held = self._settle(chunk, None, stored)
+                        report.update(stored)
                         continue
                     chunk.expect = held + (len(pending.encoded) if pending is not None else 0)
                     chunk.future = pool.submit(self._send_chunk, chunk, chunk.expect)
                     if pending is not None:
                         held = self._settle(pending, chunk, stored)
+                        report.update(stored)
                     pending = chunk
                 if pending is not None:
                     self._settle(pending, None, stored)
                     pending = None
+                    report.update(stored)
+                report.end(stored)
             finally:
+                report.end()
                 # Leaving with a chunk in flight (an error raised above, or by ``rows``): wait for its answer.
                 if pending is not None and pending.future is not None:
                     wait([pending.future])
@@ -398,7 +412,8 @@ class Run:
         if encoded:
             yield chunk, first, encoded, problems
 
-    def log_predictions_file(self, path: Union[str, "os.PathLike[str]"]) -> Dict[str, int]:
+    def log_predictions_file(self, path: Union[str, "os.PathLike[str]"],
+                             progress: Union[bool, Callable[[int, int], None], None] = None) -> Dict[str, int]:
         """Uploads a CSV (header ``sample_id,lat,lon,answer,confidence``; ``lat, lon`` or ``answer`` may be
         absent) or JSON-lines file (the keys of ``log_predictions``) as it is.
 
@@ -407,6 +422,10 @@ class Run:
         call: a bad line refuses it, and the GeorError's ``problems`` name every bad line (``"line 7: invalid
         JSON …"``). The format comes from the extension (.csv, .jsonl, .ndjson, .json), else from the first
         character. Returns ``{"added": n, "unparsed": k}``.
+
+        ``progress``: ``True`` keeps a line on stderr up to date (``geor: answers.jsonl: 120.0 of 359.3 MiB
+        sent (33%), 8.0 MiB/s``; the server scores the lines as they arrive), or a function called with
+        ``(bytes sent, file size)`` after each block.
 
         >>> run.log_predictions_file("geo-r-vlm-im2gps3k.jsonl")
         {'added': 2997, 'unparsed': 3}
@@ -430,6 +449,8 @@ class Run:
                 "Content-Type: application/octet-stream\r\n\r\n").encode("utf-8")
         tail = f"\r\n--{boundary}--\r\n".encode("ascii")
 
+        sending = _Progress(progress, os.path.basename(path), _sent_text)
+
         def body() -> Iterator[bytes]:
             yield head
             left = size
@@ -439,13 +460,19 @@ class Run:
                     raise GeorError(f"{path} shrank while it was being sent ({size - left} of {size} bytes)")
                 left -= len(block)
                 yield block
+                sending.update((size - left, size))
             yield tail
 
-        with file:
-            data = self.client._post(body(), f"multipart/form-data; boundary={boundary}",
-                                     len(head) + size + len(tail), {"apollo-require-preflight": "true"})
-        result = data["addPredictions"]
-        return {"added": int(result["added"]), "unparsed": int(result["unparsed"])}
+        try:
+            with file:
+                data = self.client._post(body(), f"multipart/form-data; boundary={boundary}",
+                                         len(head) + size + len(tail), {"apollo-require-preflight": "true"})
+            result = data["addPredictions"]
+            stored = {"added": int(result["added"]), "unparsed": int(result["unparsed"])}
+            sending.end(stored, _stored_text)
+        finally:
+            sending.end()
+        return stored
 
     def finish(self, failed: bool = False, error: Optional[str] = None) -> Dict[str, Any]:
         """Sends the buffered metric points and ends the run: SUCCEEDED with its summary (median km, accuracy
@@ -557,6 +584,70 @@ def _chunk_error(e: GeorError, chunk: int, first: int, count: int, stored: Dict[
     out = GeorError(message, code=e.code, problems=problems, problem_count=e.problem_count, status=e.status, url=e.url)
     out.chunk, out.rows, out.stored = chunk, (first, last), dict(stored)
     return out
+
+
+class _Progress:
+    """What ``progress=`` asks for: nothing (None, False), a status line on stderr (True), or the caller's
+    function (called with each update's value; a tuple is spread as its arguments). The line is rewritten
+    in place on a terminal; elsewhere (a log file) it is written at most every PROGRESS_LOG_SECONDS."""
+
+    def __init__(self, progress: Any, label: str, text: Callable[[Any, Optional[float]], str]):
+        if not (progress is None or isinstance(progress, bool) or callable(progress)):
+            raise TypeError(f"progress must be True, False, None or a function, not {type(progress).__name__}")
+        self.progress = progress
+        self.label = label
+        self.text = text
+        self.started = time.monotonic()
+        # Into a log, the first line after PROGRESS_LOG_SECONDS too: a short job writes only its last.
+        self.written = self.started
+        self.open = False  # a line on the terminal not ended yet
+        self.terminal = progress is True and sys.stderr.isatty()
+
+    def update(self, value: Any) -> None:
+        if callable(self.progress):
+            if isinstance(value, tuple):
+                self.progress(*value)
+            else:
+                self.progress(dict(value))
+        elif self.progress is True:
+            self._write(self.text(value, time.monotonic() - self.started), last=False)
+
+    def end(self, value: Any = None, text: Optional[Callable[[Any, Optional[float]], str]] = None) -> None:
+        """The last line (``value``'s, in ``text`` if given), or on a terminal the end of the line left open
+        (an error follows)."""
+        if self.progress is True and value is not None:
+            self._write((text or self.text)(value, time.monotonic() - self.started), last=True)
+        elif self.open:
+            sys.stderr.write("\n")
+            self.open = False
+
+    def _write(self, text: str, last: bool) -> None:
+        now = time.monotonic()
+        line = f"geor: {self.label}: {text}"
+        if self.terminal:
+            sys.stderr.write("\r\033[K" + line + ("\n" if last else ""))
+            self.open = not last
+        elif last or now - self.written >= PROGRESS_LOG_SECONDS:
+            sys.stderr.write(line + "\n")
+        else:
+            return
+        self.written = now
+        sys.stderr.flush()
+
+
+def _stored_text(stored: Mapping[str, int], seconds: Optional[float]) -> str:
+    unreadable = f" ({stored['unparsed']:,} unreadable)" if stored["unparsed"] else ""
+    rate = f", {stored['added'] / seconds:,.0f}/s" if seconds and seconds > 0 else ""
+    return f"{stored['added']:,} predictions stored{unreadable}{rate}"
+
+
+def _sent_text(sent_size: Tuple[int, int], seconds: Optional[float]) -> str:
+    sent, size = sent_size
+    mib = 1024 * 1024
+    if sent >= size:
+        return f"all {size / mib:,.1f} MiB sent; the server is storing the last lines"
+    return (f"{sent / mib:,.1f} of {size / mib:,.1f} MiB sent ({100 * sent / max(size, 1):.0f}%), "
+            f"{sent / mib / max(seconds or 0, 1e-3):,.1f} MiB/s")
 
 
 class _Chunk:

@@ -6,8 +6,10 @@ six test-split samples in named cities, each {id, lat, lon, country, admin1, cit
 """
 
 import csv
+import io
 import json
 import os
+import re
 import socket
 import tempfile
 import threading
@@ -207,9 +209,27 @@ class ClientTest(unittest.TestCase):
             w.writerow([a["id"], a["lat"], a["lon"], "", 0.5])
             w.writerow([b["id"], "", "", geor_answer(b, think="Hmm, " * 10_000), ""])
         # Blocks of 1 kB: the file streams in about 50 pieces behind a Content-Length given up front.
+        sent = []
         with mock.patch.object(geor_client, "FILE_BLOCK_BYTES", 1000):
-            self.assertEqual(run.log_predictions_file(path), {"added": 2, "unparsed": 0})
+            self.assertEqual(run.log_predictions_file(path, progress=lambda n, size: sent.append((n, size))),
+                             {"added": 2, "unparsed": 0})
         self.assertEqual(self.count(run), 2)
+        size = os.path.getsize(path)
+        self.assertEqual(len(sent), -(-size // 1000))
+        self.assertEqual(sent[-1], (size, size))
+        self.assertEqual([n for n, _ in sent], sorted(n for n, _ in sent))
+
+    def test_log_predictions_file_progress_line(self):
+        run = self.start("file progress")
+        path = self.write("answers.jsonl", "".join(json.dumps({"sample_id": x["id"], "lat": x["lat"], "lon": x["lon"]})
+                                                   + "\n" for x in SAMPLES[:3]))
+        err = Terminal()
+        with mock.patch.object(geor_client.sys, "stderr", err):
+            self.assertEqual(run.log_predictions_file(path, progress=True), {"added": 3, "unparsed": 0})
+        # Rewritten in place, ended by the stored count once the server has answered.
+        self.assertIn("\r\033[Kgeor: answers.jsonl: all 0.0 MiB sent; the server is storing the last lines",
+                      err.getvalue())
+        self.assertRegex(err.getvalue(), r"\r\033\[Kgeor: answers.jsonl: 3 predictions stored, [\d,]+/s\n$")
 
     def test_log_predictions_file_jsonl_refused_whole_for_a_bad_line(self):
         run = self.start("jsonl")
@@ -367,6 +387,80 @@ class OverlappingChunksTest(unittest.TestCase):
         self.assertEqual((e.chunk, e.rows, e.stored["added"]), (2, (2, 2), 3))
         self.assertIn("timed out; yet chunk 3 (sent behind it) was stored, so both are: rows 1–3 stay stored",
                       e.message)
+
+
+class Terminal(io.StringIO):
+    """stderr as a terminal."""
+
+    def isatty(self):
+        return True
+
+
+class ProgressTest(unittest.TestCase):
+    """progress= of log_predictions, against FakeServer: a function, a line on a terminal, lines in a log."""
+
+    ROWS = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 6)]
+
+    def run_with(self, server):
+        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=2)
+        run.client._post = server.post
+        return run
+
+    def test_the_line_names_the_run(self):
+        err = io.StringIO()
+        run = self.run_with(FakeServer())
+        run.name = "geoclip"
+        with mock.patch.object(geor_client.sys, "stderr", err):
+            run.log_predictions(self.ROWS, progress=True)
+        self.assertRegex(err.getvalue(), r'^geor: run "geoclip": 5 predictions stored, [\d,]+/s\n$')
+
+    def test_a_function_hears_each_stored_chunk(self):
+        heard = []
+        self.assertEqual(self.run_with(FakeServer()).log_predictions(self.ROWS, progress=heard.append),
+                         {"added": 5, "unparsed": 0})
+        self.assertEqual(heard, [{"added": 2, "unparsed": 0}, {"added": 4, "unparsed": 0},
+                                 {"added": 5, "unparsed": 0}])
+
+    def test_a_terminal_line_is_rewritten_and_ended(self):
+        err = Terminal()
+        with mock.patch.object(geor_client.sys, "stderr", err):
+            self.run_with(FakeServer()).log_predictions(self.ROWS, progress=True)
+        lines = err.getvalue().split("\r\033[K")[1:]
+        self.assertEqual([re.sub(r", [\d,]+/s", "", x) for x in lines],
+                         ["geor: run 7: 2 predictions stored", "geor: run 7: 4 predictions stored",
+                          "geor: run 7: 5 predictions stored", "geor: run 7: 5 predictions stored\n"])
+
+    def test_a_log_gets_a_line_now_and_then_and_the_last(self):
+        err = io.StringIO()
+        with mock.patch.object(geor_client.sys, "stderr", err):
+            self.run_with(FakeServer()).log_predictions(self.ROWS, progress=True)
+        lines = err.getvalue().splitlines()
+        # None until PROGRESS_LOG_SECONDS have passed, and the last.
+        self.assertEqual(len(lines), 1, lines)
+        self.assertRegex(lines[0], r"^geor: run 7: 5 predictions stored, [\d,]+/s$")
+        err = io.StringIO()
+        clock = iter(range(0, 1000, 4))  # each look at the clock 4 s after the last
+        with mock.patch.object(geor_client.sys, "stderr", err), \
+                mock.patch.object(geor_client.time, "monotonic", lambda: float(next(clock))):
+            self.run_with(FakeServer()).log_predictions(self.ROWS, progress=True)
+        self.assertEqual([re.sub(r", [\d,]+/s", "", x) for x in err.getvalue().splitlines()],
+                         ["geor: run 7: 4 predictions stored", "geor: run 7: 5 predictions stored"])
+
+    def test_an_error_ends_the_terminal_line_first(self):
+        err = Terminal()
+
+        def refused(variables):
+            raise GeorError("bad rows", code="BAD_USER_INPUT", problems=["row 1: lat 95 is not a number in [-90, 90]"])
+
+        server = FakeServer({4: refused})  # chunk 3
+        with mock.patch.object(geor_client.sys, "stderr", err):
+            with self.assertRaises(GeorError):
+                self.run_with(server).log_predictions(self.ROWS, progress=True)
+        self.assertRegex(err.getvalue(), r"\r\033\[Kgeor: run 7: 4 predictions stored, [\d,]+/s\n$")
+
+    def test_progress_must_be_a_flag_or_a_function(self):
+        with self.assertRaisesRegex(TypeError, "progress must be True, False, None or a function, not str"):
+            self.run_with(FakeServer()).log_predictions(self.ROWS, progress="yes")
 
 
 class OldServerTest(unittest.TestCase):
