@@ -337,15 +337,20 @@ class FakeServer:
             return {"addPredictions": {"added": len(variables["p"]), "unparsed": 0, "stored": self.held}}
 
 
-class OverlappingChunksTest(unittest.TestCase):
-    """The client's side of sending a chunk while the last is stored, against FakeServer."""
+class FakeServerTestCase(unittest.TestCase):
+    """Five rows of coordinates for run 7 of a FakeServer, CHUNK_ROWS a chunk."""
 
     ROWS = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 6)]
+    CHUNK_ROWS = 1
 
     def run_with(self, server):
-        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=1)
+        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=self.CHUNK_ROWS)
         run.client._post = server.post
         return run
+
+
+class OverlappingChunksTest(FakeServerTestCase):
+    """The client's side of sending a chunk while the last is stored, against FakeServer."""
 
     def test_the_next_chunk_is_sent_before_the_last_is_answered(self):
         server = FakeServer()
@@ -396,15 +401,10 @@ class Terminal(io.StringIO):
         return True
 
 
-class ProgressTest(unittest.TestCase):
+class ProgressTest(FakeServerTestCase):
     """progress= of log_predictions, against FakeServer: a function, a line on a terminal, lines in a log."""
 
-    ROWS = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 6)]
-
-    def run_with(self, server):
-        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=2)
-        run.client._post = server.post
-        return run
+    CHUNK_ROWS = 2
 
     def test_the_line_names_the_run(self):
         err = io.StringIO()
