@@ -283,6 +283,7 @@ class Run:
 
         ``progress``: ``True`` keeps a line on stderr up to date (``geor: run "geoclip": 45,000 predictions
         stored, 12,310/s``), or a function called with ``{"added", "unparsed"}`` so far each time a chunk is stored.
+        An exception the function raises stops the sending; a chunk already sent by then is still stored.
 
         >>> run.log_predictions({"sample_id": s, "answer": text} for s, text in model_outputs())
         {'added': 2997, 'unparsed': 3}
@@ -311,10 +312,13 @@ class Run:
                         continue
                     chunk.expect = held + (len(pending.encoded) if pending is not None else 0)
                     chunk.future = pool.submit(self._send_chunk, chunk, chunk.expect)
-                    if pending is not None:
-                        held = self._settle(pending, chunk, stored)
-                        report.update(stored)
+                    answered = pending
+                    if answered is not None:
+                        held = self._settle(answered, chunk, stored)
+                    # In flight from here: waited for below even when ``progress`` raises.
                     pending = chunk
+                    if answered is not None:
+                        report.update(stored)
                 if pending is not None:
                     self._settle(pending, None, stored)
                     pending = None
@@ -425,12 +429,14 @@ class Run:
 
         ``progress``: ``True`` keeps a line on stderr up to date (``geor: answers.jsonl: 120.0 of 359.3 MiB
         sent (33%), 8.0 MiB/s``; the server scores the lines as they arrive), or a function called with
-        ``(bytes sent, file size)`` after each block.
+        ``(bytes sent, file size)`` after each block. An exception the function raises stops the upload
+        (nothing of it is stored).
 
         >>> run.log_predictions_file("geo-r-vlm-im2gps3k.jsonl")
         {'added': 2997, 'unparsed': 3}
         """
         path = os.fspath(path)
+        sending = _Progress(progress, os.path.basename(path), _sent_text)  # a bad ``progress`` fails here
         # Asked first, so a wrong token or a finished run is told before gigabytes are sent (the
         # server refuses such an upload unread, and the broken connection would say less).
         self.client.query("mutation($id: ID!) { logMetrics(experimentId: $id, points: []) }", {"id": self.id})
@@ -449,7 +455,6 @@ class Run:
                 "Content-Type: application/octet-stream\r\n\r\n").encode("utf-8")
         tail = f"\r\n--{boundary}--\r\n".encode("ascii")
 
-        sending = _Progress(progress, os.path.basename(path), _sent_text)
 
         def body() -> Iterator[bytes]:
             yield head
@@ -589,7 +594,8 @@ def _chunk_error(e: GeorError, chunk: int, first: int, count: int, stored: Dict[
 class _Progress:
     """What ``progress=`` asks for: nothing (None, False), a status line on stderr (True), or the caller's
     function (called with each update's value; a tuple is spread as its arguments). The line is rewritten
-    in place on a terminal; elsewhere (a log file) it is written at most every PROGRESS_LOG_SECONDS."""
+    in place on a terminal; elsewhere (a log file) it is written at most every PROGRESS_LOG_SECONDS, and
+    the last one always (once). Without a stderr (pythonw) there is no line."""
 
     def __init__(self, progress: Any, label: str, text: Callable[[Any, Optional[float]], str]):
         if not (progress is None or isinstance(progress, bool) or callable(progress)):
@@ -600,8 +606,10 @@ class _Progress:
         self.started = time.monotonic()
         # Into a log, the first line after PROGRESS_LOG_SECONDS too: a short job writes only its last.
         self.written = self.started
+        self.shown: Any = None  # the value of the last line written into a log
         self.open = False  # a line on the terminal not ended yet
-        self.terminal = progress is True and sys.stderr.isatty()
+        self.line = progress is True and sys.stderr is not None
+        self.terminal = self.line and sys.stderr.isatty()
 
     def update(self, value: Any) -> None:
         if callable(self.progress):
@@ -609,26 +617,27 @@ class _Progress:
                 self.progress(*value)
             else:
                 self.progress(dict(value))
-        elif self.progress is True:
-            self._write(self.text(value, time.monotonic() - self.started), last=False)
+        elif self.line:
+            self._write(value, self.text, last=False)
 
     def end(self, value: Any = None, text: Optional[Callable[[Any, Optional[float]], str]] = None) -> None:
         """The last line (``value``'s, in ``text`` if given), or on a terminal the end of the line left open
         (an error follows)."""
-        if self.progress is True and value is not None:
-            self._write((text or self.text)(value, time.monotonic() - self.started), last=True)
+        if self.line and value is not None:
+            self._write(value, text or self.text, last=True)
         elif self.open:
             sys.stderr.write("\n")
             self.open = False
 
-    def _write(self, text: str, last: bool) -> None:
+    def _write(self, value: Any, text: Callable[[Any, Optional[float]], str], last: bool) -> None:
         now = time.monotonic()
-        line = f"geor: {self.label}: {text}"
+        line = f"geor: {self.label}: {text(value, now - self.started)}"
         if self.terminal:
             sys.stderr.write("\r\033[K" + line + ("\n" if last else ""))
             self.open = not last
-        elif last or now - self.written >= PROGRESS_LOG_SECONDS:
+        elif value != self.shown if last else now - self.written >= PROGRESS_LOG_SECONDS:
             sys.stderr.write(line + "\n")
+            self.shown = dict(value) if isinstance(value, dict) else value
         else:
             return
         self.written = now

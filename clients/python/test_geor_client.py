@@ -394,6 +394,17 @@ class OverlappingChunksTest(FakeServerTestCase):
                       e.message)
 
 
+class Clock:
+    """geor_client's ``time``, each look at the clock ``step`` seconds after the last."""
+
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def monotonic(self):
+        self.now += self.step
+        return self.now
+
+
 class Terminal(io.StringIO):
     """stderr as a terminal."""
 
@@ -438,13 +449,61 @@ class ProgressTest(FakeServerTestCase):
         # None until PROGRESS_LOG_SECONDS have passed, and the last.
         self.assertEqual(len(lines), 1, lines)
         self.assertRegex(lines[0], r"^geor: run 7: 5 predictions stored, [\d,]+/s$")
+        # With 10 s between looks at the clock: every chunk's line, the last one once.
         err = io.StringIO()
-        clock = iter(range(0, 1000, 4))  # each look at the clock 4 s after the last
-        with mock.patch.object(geor_client.sys, "stderr", err), \
-                mock.patch.object(geor_client.time, "monotonic", lambda: float(next(clock))):
+        with mock.patch.object(geor_client.sys, "stderr", err), mock.patch.object(geor_client, "time", Clock(10)):
             self.run_with(FakeServer()).log_predictions(self.ROWS, progress=True)
-        self.assertEqual([re.sub(r", [\d,]+/s", "", x) for x in err.getvalue().splitlines()],
-                         ["geor: run 7: 4 predictions stored", "geor: run 7: 5 predictions stored"])
+        self.assertEqual([re.sub(r", [\d,.]+/s", "", x) for x in err.getvalue().splitlines()],
+                         ["geor: run 7: 2 predictions stored", "geor: run 7: 4 predictions stored",
+                          "geor: run 7: 5 predictions stored"])
+
+    def test_a_function_that_raises_stops_the_sending_after_the_chunk_in_flight(self):
+        server = FakeServer()
+
+        def stop(totals):
+            if totals["added"] == 4:
+                raise KeyboardInterrupt
+
+        with self.assertRaises(KeyboardInterrupt):
+            self.run_with(server).log_predictions(self.ROWS + self.ROWS, progress=stop)
+        # Chunk 3 was on its way when chunk 2's totals were heard: it is stored, and nothing after it.
+        self.assertEqual(server.held, 6)
+        self.assertEqual(server.calls, [None, 2, 4])
+
+    def test_no_stderr_no_line(self):
+        with mock.patch.object(geor_client.sys, "stderr", None):
+            self.assertEqual(self.run_with(FakeServer()).log_predictions(self.ROWS, progress=True),
+                             {"added": 5, "unparsed": 0})
+
+    def test_a_file_reports_its_blocks(self):
+        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7")
+        lines = "".join(json.dumps({"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0}) + "\n" for i in range(100))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "answers.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(lines)
+
+            def post(body, content_type, length, extra_headers=None):
+                if isinstance(body, bytes):  # the check of the token and the run before the upload
+                    return {"logMetrics": 0}
+                sent = b"".join(body)  # the upload's blocks, reported as urllib reads them
+                self.assertEqual(len(sent), length)
+                return {"addPredictions": {"added": 100, "unparsed": 0}}
+
+            run.client._post = post
+            heard, err = [], Terminal()
+            with mock.patch.object(geor_client, "FILE_BLOCK_BYTES", 1000):
+                run.log_predictions_file(path, progress=lambda n, size: heard.append((n, size)))
+                with mock.patch.object(geor_client.sys, "stderr", err):
+                    run.log_predictions_file(path, progress=True)
+        size = len(lines)
+        self.assertEqual(heard, [(min(k * 1000, size), size) for k in range(1, -(-size // 1000) + 1)])
+        self.assertIn(f"\r\033[Kgeor: answers.jsonl: 0.0 of 0.0 MiB sent ({100_000 / size:.0f}%), ", err.getvalue())
+        self.assertIn("\r\033[Kgeor: answers.jsonl: all 0.0 MiB sent; the server is storing the last lines",
+                      err.getvalue())
+        self.assertRegex(err.getvalue(), r"\r\033\[Kgeor: answers.jsonl: 100 predictions stored, [\d,]+/s\n$")
+        with self.assertRaisesRegex(TypeError, "not int"):
+            run.log_predictions_file(os.path.join(tmp, "never-opened.jsonl"), progress=1)
 
     def test_an_error_ends_the_terminal_line_first(self):
         err = Terminal()
@@ -466,36 +525,53 @@ class ProgressTest(FakeServerTestCase):
 class OldServerTest(unittest.TestCase):
     """An API from before expectStored: it refuses the query that names it, as any unknown argument."""
 
+    UNKNOWN = ('Unknown argument "expectStored" on field "Mutation.addPredictions".; Cannot query field "stored" '
+               'on type "AddPredictionsResult".')
+
+    def setUp(self):
+        self.held, self.in_flight, self.most, self.queries = 0, 0, 0, []
+        self.lock = threading.Lock()
+        self.refusal = self.UNKNOWN
+        self.run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=2)
+        self.run.client._post = self.post
+
+    def post(self, body, content_type, length, extra_headers=None):
+        request = json.loads(body)
+        self.queries.append(request["query"])
+        if "expectStored" in request["query"]:
+            raise GeorError(self.refusal, code="GRAPHQL_VALIDATION_FAILED", status=400)
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        time.sleep(0.02)
+        with self.lock:
+            self.in_flight -= 1
+            self.held += len(request["variables"]["p"])
+        return {"addPredictions": {"added": len(request["variables"]["p"]), "unparsed": 0}}
+
+    def rows(self, n):
+        return [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, n + 1)]
+
     def test_chunks_go_one_at_a_time_without_expect_stored(self):
-        held, in_flight, most, queries = [0], [0], [0], []
-        lock = threading.Lock()
-
-        def post(body, content_type, length, extra_headers=None):
-            request = json.loads(body)
-            queries.append(request["query"])
-            if "expectStored" in request["query"]:
-                raise GeorError('Unknown argument "expectStored" on field "Mutation.addPredictions".; Cannot query '
-                                'field "stored" on type "AddPredictionsResult".', code="GRAPHQL_VALIDATION_FAILED",
-                                status=400)
-            with lock:
-                in_flight[0] += 1
-                most[0] = max(most[0], in_flight[0])
-            time.sleep(0.02)
-            with lock:
-                in_flight[0] -= 1
-                held[0] += len(request["variables"]["p"])
-            return {"addPredictions": {"added": len(request["variables"]["p"]), "unparsed": 0}}
-
-        run = Run(Client("http://127.0.0.1:9/graphql", token="t"), "7", chunk_rows=2)
-        run.client._post = post
-        rows = [{"sample_id": f"s{i}", "lat": 1.0, "lon": 2.0} for i in range(1, 8)]
-        self.assertEqual(run.log_predictions(rows), {"added": 7, "unparsed": 0})
-        self.assertEqual(held[0], 7)
-        self.assertEqual(most[0], 1, "a chunk was sent before the last was answered")
+        self.assertEqual(self.run.log_predictions(self.rows(7)), {"added": 7, "unparsed": 0})
+        self.assertEqual(self.held, 7)
+        self.assertEqual(self.most, 1, "a chunk was sent before the last was answered")
         # The first chunk once as it is, once again without expectStored; then every chunk without it.
-        self.assertEqual(len(queries), 5)
-        self.assertIn("expectStored", queries[0])
-        self.assertTrue(all("expectStored" not in q and "stored" not in q for q in queries[1:]))
+        self.assertEqual(len(self.queries), 5)
+        self.assertIn("expectStored", self.queries[0])
+        self.assertTrue(all("expectStored" not in q and "stored" not in q for q in self.queries[1:]))
+        # The run remembers: its next rows go without expectStored from the first.
+        self.assertEqual(self.run.log_predictions(self.rows(3)), {"added": 3, "unparsed": 0})
+        self.assertEqual(len(self.queries), 7)
+        self.assertTrue(all("expectStored" not in q for q in self.queries[5:]))
+
+    def test_another_refused_query_is_an_error(self):
+        self.refusal = 'Variable "$p" got invalid value 1 at "p[0].lat"; Float cannot represent a non numeric value'
+        with self.assertRaises(GeorError) as caught:
+            self.run.log_predictions(self.rows(3))
+        self.assertEqual(caught.exception.code, "GRAPHQL_VALIDATION_FAILED")
+        self.assertEqual(len(self.queries), 1, "sent again")
+        self.assertEqual(self.held, 0)
 
 
 if __name__ == "__main__":
