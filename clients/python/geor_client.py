@@ -332,31 +332,32 @@ class Run:
         return stored
 
     def _send_chunk(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
-        """Sends one chunk (``expect``: its expectStored, or None) and returns addPredictions' answer."""
+        """Sends one chunk (``expect``: its expectStored, or None) and returns addPredictions' answer. To an
+        API from before expectStored a chunk goes without it: sent once the last is stored, so in order anyway."""
         if not self._expect_stored:
-            return self._send_chunk_alone(chunk)
+            return self._post_chunk(chunk, None)
         try:
-            return self._send_chunk_in_order(chunk, expect)
+            return self._post_chunk(chunk, expect)
         except GeorError as e:
             # Nothing ran: the server refused the query as written. Only the first chunk, which goes alone,
             # can meet this, so no other chunk is in flight.
             if expect is None and e.code == "GRAPHQL_VALIDATION_FAILED" and "expectStored" in e.message:
                 self._expect_stored = False
-                return self._send_chunk_alone(chunk)
+                return self._post_chunk(chunk, None)
             raise
 
-    def _send_chunk_alone(self, chunk: "_Chunk") -> Dict[str, Any]:
-        """A chunk for an API that has no expectStored: sent once the last is stored, so in order anyway."""
-        body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!]) '
-                '{ addPredictions(experimentId: $id, predictions: $p) { added unparsed } }",'
-                '"variables":{"id":' + json.dumps(self.id) + ',"p":[' + ",".join(chunk.encoded) + "]}}").encode("utf-8")
-        return self.client._post(body, "application/json", len(body))["addPredictions"]
-
-    def _send_chunk_in_order(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
-        body = ('{"query":"mutation($id: ID!, $p: [PredictionInput!], $e: Int) '
-                '{ addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }",'
-                '"variables":{"id":' + json.dumps(self.id) + ',"e":' + json.dumps(expect) + ',"p":['
-                + ",".join(chunk.encoded) + "]}}").encode("utf-8")
+    def _post_chunk(self, chunk: "_Chunk", expect: Optional[int]) -> Dict[str, Any]:
+        """One addPredictions call of the chunk's rows, with expectStored unless the API has none."""
+        if self._expect_stored:
+            query = ('mutation($id: ID!, $p: [PredictionInput!], $e: Int) { addPredictions(experimentId: $id, '
+                     'predictions: $p, expectStored: $e) { added unparsed stored } }')
+            expect_json = ',"e":' + json.dumps(expect)
+        else:
+            query = ('mutation($id: ID!, $p: [PredictionInput!]) '
+                     '{ addPredictions(experimentId: $id, predictions: $p) { added unparsed } }')
+            expect_json = ""
+        body = ('{"query":' + json.dumps(query) + ',"variables":{"id":' + json.dumps(self.id) + expect_json
+                + ',"p":[' + ",".join(chunk.encoded) + "]}}").encode("utf-8")
         return self.client._post(body, "application/json", len(body))["addPredictions"]
 
     def _settle(self, chunk: "_Chunk", after: Optional["_Chunk"], stored: Dict[str, int]) -> int:
@@ -454,7 +455,6 @@ class Run:
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\n"
                 "Content-Type: application/octet-stream\r\n\r\n").encode("utf-8")
         tail = f"\r\n--{boundary}--\r\n".encode("ascii")
-
 
         def body() -> Iterator[bytes]:
             yield head
