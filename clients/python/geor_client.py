@@ -39,8 +39,10 @@ __all__ = ["Client", "GeorError", "Run"]
 METRICS_BATCH = 1_000
 # Rows per addPredictions call of log_predictions, and the JSON bytes a chunk stops at: under the
 # server's limit (1.4 × GEOR_MAX_UPLOAD_BYTES, 10 MiB by default), so long answers make more chunks.
-PREDICTION_CHUNK_ROWS = 5_000
-PREDICTION_CHUNK_BYTES = 4 * 1024 * 1024
+# Each call is one write on the server, whose cost a row falls as the call grows (its commit writes
+# the run's index pages the call touched): 10,000 rows ingest faster than 5,000 on both databases.
+PREDICTION_CHUNK_ROWS = 10_000
+PREDICTION_CHUNK_BYTES = 8 * 1024 * 1024
 # Bytes read from a predictions file at a time while it streams into the request.
 FILE_BLOCK_BYTES = 1024 * 1024
 # The server keeps at most 10,000 characters of a failed run's error.
@@ -269,7 +271,7 @@ class Run:
         scored by the server), or both, and an optional ``confidence``.
 
         ``rows`` may be any iterable, a generator of millions included: it is read once and sent in chunks of
-        ``chunk_rows`` (5,000) rows or ``chunk_bytes`` (4 MiB) of JSON, whichever comes first. Returns
+        ``chunk_rows`` (10,000) rows or ``chunk_bytes`` (8 MiB) of JSON, whichever comes first. Returns
         ``{"added": n, "unparsed": k}`` over all chunks (``unparsed``: answers with no readable coordinate, misses).
 
         Each chunk is one all-or-nothing call. After the first, the next chunk is sent while the last is

@@ -13,7 +13,8 @@ import { createInterface } from "node:readline";
 import { type ApiProcess, spawnApiProcess } from "../test/api-process.ts";
 import type { MixCounts } from "./external-mix.ts";
 
-export const ROWS_PER_CALL = 5000;
+/** Rows a call, as the Python client's log_predictions sends them (PREDICTION_CHUNK_ROWS). */
+export const ROWS_PER_CALL = 10_000;
 /** Timed uploads of the mix; the result is their median. */
 const UPLOADS = 3;
 const RSS_EVERY_MS = 100;
