@@ -188,7 +188,7 @@ const HEADLINES = [
       target,
       null,
       "",
-      "5,000 a call, 1M rows",
+      `${fmt(get(results.api, `externalIngest.${db}.rows.rowsPerCall`))} a call, 1M rows`,
     ],
     [
       "api",
@@ -208,7 +208,7 @@ const HEADLINES = [
       "≤ 300",
       null,
       "",
-      "peak − before",
+      "peak − before; the first upload of a fresh API",
     ],
   ]),
   // The dashboard's map at its largest measured N (see "dashboard: side by side" for every N).
