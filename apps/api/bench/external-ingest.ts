@@ -22,7 +22,7 @@ const MiB = 1024 * 1024;
 /** USER_HZ of /proc/<pid>/stat times: 100 on Linux. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** The API process from /proc: its VmRSS in MiB sampled on a timer (`peakSince(mark)`: the largest sample after mark) and its CPU time. */
+/** The API process from /proc: its VmRSS in MiB sampled on a timer and its CPU time; `measure` gives a piece of work's peak and CPU time. */
 class ProcessSampler {
   private readonly timer: NodeJS.Timeout;
   private readonly samples: number[] = [];
@@ -39,11 +39,15 @@ class ProcessSampler {
     const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
-  mark(): number {
-    return this.samples.length;
-  }
-  peakSince(mark: number): number {
-    return Math.max(this.now(), ...this.samples.slice(mark));
+  /** Runs `work`: what it gave, its wall seconds, the process's CPU seconds meanwhile and its peak RSS (MiB). */
+  async measure<T>(work: () => Promise<T>): Promise<{ got: T; seconds: number; cpuSeconds: number; peak: number }> {
+    const mark = this.samples.length;
+    const cpu = this.cpuSeconds();
+    const t = performance.now();
+    const got = await work();
+    const seconds = (performance.now() - t) / 1000;
+    const cpuSeconds = this.cpuSeconds() - cpu;
+    return { got, seconds, cpuSeconds, peak: Math.max(this.now(), ...this.samples.slice(mark)) };
   }
   stop(): void {
     clearInterval(this.timer);
@@ -222,7 +226,7 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
   try {
     const idleMiB = rss.now();
     // A first call loads the dataset's truth, the Chain of Region and the place names: timed apart.
-    let t = performance.now();
+    const t = performance.now();
     const warm = await startRun(api, o.token, o.dataset, "warm-up");
     await addAsRows(api, o.token, warm, o.mixFile, 1);
     const firstCallMs = performance.now() - t;
@@ -240,14 +244,10 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
       const uploadRun = await startRun(api, o.token, o.dataset, `upload-${k + 1}`);
       const before = rss.now();
       if (k === 0) baselineMiB = before;
-      const mark = rss.mark();
-      const cpu = rss.cpuSeconds();
-      t = performance.now();
-      const viaUpload = await addAsUpload(api, o.token, uploadRun, o.mixFile);
-      const seconds = (performance.now() - t) / 1000;
-      const cpuSeconds = rss.cpuSeconds() - cpu;
-      expect("addPredictions(file:)", viaUpload, o.mix);
-      const peak = rss.peakSince(mark);
+      const { got, seconds, cpuSeconds, peak } = await rss.measure(() =>
+        addAsUpload(api, o.token, uploadRun, o.mixFile),
+      );
+      expect("addPredictions(file:)", got, o.mix);
       peakMiB = Math.max(peakMiB, peak);
       uploads.push({
         seconds: Number(seconds.toFixed(2)),
@@ -257,14 +257,8 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
       });
     }
     const rowsRun = await startRun(api, o.token, o.dataset, "rows");
-    const mark = rss.mark();
-    const cpu = rss.cpuSeconds();
-    t = performance.now();
-    const viaRows = await addAsRows(api, o.token, rowsRun, o.mixFile);
-    const rowsSeconds = (performance.now() - t) / 1000;
-    const rowsCpuSeconds = rss.cpuSeconds() - cpu;
-    expect("addPredictions(predictions:)", viaRows, o.mix);
-    const rowsPeakMiB = rss.peakSince(mark);
+    const viaRows = await rss.measure(() => addAsRows(api, o.token, rowsRun, o.mixFile));
+    expect("addPredictions(predictions:)", viaRows.got, o.mix);
 
     const median = [...uploads].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(UPLOADS / 2)];
     return {
@@ -274,11 +268,11 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
         rows: o.mix.rows,
         rowsPerCall: ROWS_PER_CALL,
         // Calls the server heard before the one they follow, sent again.
-        resent: viaRows.resent,
-        seconds: Number(rowsSeconds.toFixed(2)),
-        rowsPerSecond: Math.round(o.mix.rows / rowsSeconds),
-        apiCpuUsPerRow: Number(((rowsCpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
-        peakRssMiB: rowsPeakMiB,
+        resent: viaRows.got.resent,
+        seconds: Number(viaRows.seconds.toFixed(2)),
+        rowsPerSecond: Math.round(o.mix.rows / viaRows.seconds),
+        apiCpuUsPerRow: Number(((viaRows.cpuSeconds * 1e6) / o.mix.rows).toFixed(1)),
+        peakRssMiB: viaRows.peak,
       },
       // The median of the uploads; each one below.
       upload: {
