@@ -7,7 +7,7 @@
  * (`npm run bench -w @geor/api` runs it after api.bench.ts, `npm run bench` at the root with every bench).
  * PostgreSQL: a throw-away cluster (as in the tests), or the server at GEOR_TEST_PG_URL.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +88,8 @@ try {
 } finally {
   await api.stop();
   cluster?.stop();
+  // The test helpers' GEOR_HOME (made when they load): the study's runs and dataset, not kept.
+  rmSync(home, { recursive: true, force: true });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
