@@ -10,7 +10,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openDatabase } from "../src/db/connect.ts";
 import { IngestBatches } from "../src/services/ingest-batches.ts";
-import { Store } from "../src/store/index.ts";
+import { PredictionBatch, Store } from "../src/store/index.ts";
 import { createTestExperiment, DIALECTS, freshPgDatabase, predictionRow } from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
@@ -57,5 +57,27 @@ for (const dialect of DIALECTS) {
         await out.undo();
         assert.equal(await count(run.id), 1, "only the row stored before the call");
       });
+
+    test("an aborted session takes out its own rows only, when another run's rows come between its batches", async () => {
+      const run = await createTestExperiment(store);
+      const other = await createTestExperiment(store);
+      await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "before" })]);
+      const session = await store.predictions.beginIngest(run.id);
+      assert.equal(session.held, 1);
+      await session.write(PredictionBatch.of([predictionRow({ sample_id: "a0" }), predictionRow({ sample_id: "a1" })]));
+      await store.predictions.insertBatch(other.id, [predictionRow({ sample_id: "b0" })]);
+      // SQLite: a row of the run from outside the session (another API process) between its
+      // batches stays; PostgreSQL's session locks the run across processes instead.
+      const outside = dialect === "sqlite" ? ["outside"] : [];
+      if (outside.length > 0) await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "outside" })]);
+      await session.write(PredictionBatch.of([predictionRow({ sample_id: "a2" })]));
+      const all = ["before", "a0", "a1", "a2", ...outside];
+      assert.equal((await store.predictions.existingSamples(run.id, all)).size, all.length, "stored as written");
+      await session.abort();
+      const left = await store.predictions.existingSamples(run.id, all);
+      assert.deepEqual([...left].sort(), ["before", ...outside].sort());
+      assert.equal(await count(run.id), 1 + outside.length, "the run's bins recounted");
+      assert.deepEqual([...(await store.predictions.existingSamples(other.id, ["b0"]))], ["b0"]);
+    });
   });
 }

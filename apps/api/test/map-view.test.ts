@@ -455,7 +455,11 @@ for (const dialect of DIALECTS) {
       const paris = bins(grown).find((b) => b.west === 0 && b.north === EDGE_11) as Bin;
       // paris1, paris10, paris1000, southOfEdge, westOfColumnEdge, parisVal: the worst is still the 1000 km one.
       assert.deepEqual([paris.n, paris.worst], [6, await firstId(exp.id, "paris1000")]);
-      await store.predictions.deleteSamples(exp.id, ["paris1000", "fiji"]);
+      const gone = [await firstId(exp.id, "paris1000"), await firstId(exp.id, "fiji")];
+      await store.predictions.deleteIds(
+        exp.id,
+        gone.map((id) => [id, id]),
+      );
       const shrunk = await count();
       assert.equal(shrunk.total, 7);
       const after = bins(shrunk).find((b) => b.west === 0 && b.north === EDGE_11) as Bin;

@@ -72,24 +72,35 @@ export interface IngestSession {
   abort(): Promise<void>;
 }
 
+/** Prediction ids from the first to the last, both included. */
+export type IdRange = [first: number, last: number];
+
 /** pg_advisory_lock's first key for uploads: one call per run at a time, across API processes. */
 const PG_INGEST_LOCK = 0x696e67; // "ing"
 
-/** SQLite: each batch with its bins on the writer's thread; abort takes the samples out and recounts. */
+/**
+ * SQLite: each batch with its bins on the writer's thread; abort takes the call's rows out by
+ * their ids and recounts. A batch's ids are consecutive (one transaction on the one writer), so a
+ * call's rows are a few id ranges, one for all of them when nothing else wrote meanwhile, where a
+ * list of their sample ids held a million strings through a 1M-row upload.
+ */
 class SqliteIngest implements IngestSession {
-  private readonly written: string[] = [];
+  private readonly written: IdRange[] = [];
   constructor(
     private readonly writer: PredictionWriter,
     private readonly experimentId: string,
     readonly held: number,
   ) {}
   async write(batch: PredictionBatch): Promise<void> {
-    await this.writer.insertBatch(this.experimentId, batch);
-    for (const sid of batch.columns.sample_id) this.written.push(sid);
+    const first = await this.writer.insertSqliteBatch(this.experimentId, batch);
+    const last = first + batch.length - 1;
+    const prev = this.written.at(-1);
+    if (prev && prev[1] + 1 === first) prev[1] = last;
+    else this.written.push([first, last]);
   }
   async commit(): Promise<void> {}
   async abort(): Promise<void> {
-    if (this.written.length > 0) await this.writer.deleteSamples(this.experimentId, this.written);
+    if (this.written.length > 0) await this.writer.deleteIds(this.experimentId, this.written);
     this.written.length = 0;
   }
 }
@@ -259,7 +270,10 @@ export class PredictionWriter {
   async insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
     const batch = PredictionBatch.of(rows);
     if (batch.length === 0) return;
-    if (this.sqliteWriter) return this.sqliteWriter.insert(experimentId, batch);
+    if (this.sqliteWriter) {
+      await this.sqliteWriter.insert(experimentId, batch);
+      return;
+    }
     // PostgreSQL: one statement, so one transaction: INSERT … SELECT FROM unnest(column arrays),
     // one parameter per column for any batch size, and the bins of the rows it returns.
     const columns = batch.ordered().values;
@@ -269,6 +283,12 @@ export class PredictionWriter {
         select ${experimentSeq(experimentId)}, * from unnest(${sql.join(arrays)})
         returning ${experimentId}::text as experiment_id, ${sql.raw(BINNED_COLUMNS.join(", "))}
       ) ${sql.raw(addBinsSql("batch"))}`.execute(this.db);
+  }
+
+  /** SQLite: inserts a non-empty batch with its bins, as insertBatch does; the batch's first id. */
+  insertSqliteBatch(experimentId: string, batch: PredictionBatch): Promise<number> {
+    if (!this.sqliteWriter) throw new Error("insertSqliteBatch: the store is not SQLite");
+    return this.sqliteWriter.insert(experimentId, batch);
   }
 
   /** Starts an external run's upload (IngestSession); on PostgreSQL it waits for the run's previous one. */
@@ -331,16 +351,17 @@ export class PredictionWriter {
   }
 
   /**
-   * Takes these samples' predictions out of an experiment and recounts its bins from the rows
-   * left: undoes the batches an upload wrote before it failed.
+   * Takes the predictions with these ids (inclusive ranges) out of an experiment and recounts its
+   * bins from the rows left: undoes the batches an upload wrote before it failed.
    */
-  async deleteSamples(experimentId: string, sampleIds: string[]): Promise<void> {
+  async deleteIds(experimentId: string, ranges: readonly IdRange[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < sampleIds.length; i += IDS_PER_QUERY) {
+      for (const [first, last] of ranges) {
         await tx
           .deleteFrom("predictions")
           .where("exp", "=", experimentSeq(experimentId))
-          .where("sample_id", "in", sampleIds.slice(i, i + IDS_PER_QUERY))
+          .where("id", ">=", first)
+          .where("id", "<=", last)
           .execute();
       }
       await tx.deleteFrom("prediction_bins").where("experiment_id", "=", experimentId).execute();

@@ -11,7 +11,7 @@ import type { Database } from "../db/tables.ts";
 import { PredictionAggregates } from "./aggregates.ts";
 import type { PredictionBatch } from "./prediction-columns.ts";
 import { applyFilter } from "./prediction-filter.ts";
-import { type IngestSession, PredictionWriter } from "./prediction-writer.ts";
+import { type IdRange, type IngestSession, PredictionWriter } from "./prediction-writer.ts";
 import {
   type AccuracySummary,
   type CountryRow,
@@ -81,9 +81,9 @@ export class PredictionStore {
     return this.writer.existingSamples(experimentId, sampleIds);
   }
 
-  /** Takes these samples' predictions out of an experiment, its bins recounted. */
-  deleteSamples(experimentId: string, sampleIds: string[]): Promise<void> {
-    return this.writer.deleteSamples(experimentId, sampleIds);
+  /** Takes the predictions with these ids (inclusive ranges) out of an experiment, its bins recounted. */
+  deleteIds(experimentId: string, ranges: readonly IdRange[]): Promise<void> {
+    return this.writer.deleteIds(experimentId, ranges);
   }
 
   get(id: number): Promise<PredictionRow | undefined> {

@@ -15,9 +15,10 @@ const conn = openSqliteConnection((workerData as { file: string }).file);
 conn.pragma("cache_size = -98304");
 // One prepared single-row statement, run for every row inside one transaction: no SQL text to
 // build or parse per batch. Prepared on the first batch, against the schema as migrated by then.
-let insertBatch: ((r: WriterRequest) => void) | null = null;
+let insertBatch: ((r: WriterRequest) => number) | null = null;
 
-function prepare(): (r: WriterRequest) => void {
+/** The batch writer: it returns the batch's first prediction id. */
+function prepare(): (r: WriterRequest) => number {
   const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
   const insert = conn.prepare(
     `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
@@ -38,6 +39,7 @@ function prepare(): (r: WriterRequest) => void {
       if (firstId === 0) firstId = Number(lastInsertRowid);
     }
     addBins.run(experimentId, seq, firstId);
+    return firstId;
   }).immediate;
 }
 
@@ -45,8 +47,7 @@ parentPort?.on("message", (r: WriterRequest) => {
   let reply: WriterReply;
   try {
     insertBatch ??= prepare();
-    insertBatch(r);
-    reply = { id: r.id };
+    reply = { id: r.id, firstId: insertBatch(r) };
   } catch (err) {
     const e = err as Error & { code?: string };
     reply = { id: r.id, error: { name: e.name, message: e.message, code: e.code } };

@@ -17,20 +17,21 @@ export interface WriterRequest {
   rows: number;
 }
 
-export type WriterReply = { id: number; error?: { name: string; message: string; code?: string } };
+/** The batch's first prediction id (its ids are consecutive), or why it was not written. */
+export type WriterReply = { id: number; firstId?: number; error?: { name: string; message: string; code?: string } };
 
 export class SqliteBatchWriter {
   private worker: Worker | null = null;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (firstId: number) => void; reject: (err: Error) => void }>();
 
   constructor(private readonly file: string) {}
 
-  /** Writes one batch and its bins in one transaction on the writer's thread. */
-  insert(experimentId: string, batch: PredictionBatch): Promise<void> {
+  /** Writes one batch and its bins in one transaction on the writer's thread; the batch's first id. */
+  insert(experimentId: string, batch: PredictionBatch): Promise<number> {
     const worker = this.start();
     const id = this.nextId++;
-    const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const done = new Promise<number>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (this.waiting.size === 1) worker.ref();
     const { values, buffers } = batch.ordered();
     // The float columns' buffers move to the thread (afterwards only the batch's sample ids and
@@ -57,7 +58,7 @@ export class SqliteBatchWriter {
       if (this.waiting.size === 0) worker.unref();
       if (!w) return;
       if (reply.error) w.reject(Object.assign(new Error(reply.error.message), reply.error));
-      else w.resolve();
+      else w.resolve(reply.firstId ?? 0);
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null;
