@@ -18,7 +18,9 @@ export interface WriterRequest {
 }
 
 /** The batch's first prediction id (its ids are consecutive), or why it was not written. */
-export type WriterReply = { id: number; firstId?: number; error?: { name: string; message: string; code?: string } };
+export type WriterReply =
+  | { id: number; firstId: number }
+  | { id: number; error: { name: string; message: string; code?: string } };
 
 export class SqliteBatchWriter {
   private worker: Worker | null = null;
@@ -57,8 +59,8 @@ export class SqliteBatchWriter {
       this.waiting.delete(reply.id);
       if (this.waiting.size === 0) worker.unref();
       if (!w) return;
-      if (reply.error) w.reject(Object.assign(new Error(reply.error.message), reply.error));
-      else w.resolve(reply.firstId ?? 0);
+      if ("error" in reply) w.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else w.resolve(reply.firstId);
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = null;
