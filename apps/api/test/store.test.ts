@@ -4,12 +4,21 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { THRESHOLDS_KM } from "@geor/geo/constants";
 import { type Kysely, sql } from "kysely";
 import { openDatabase } from "../src/db/connect.ts";
 import { migrateToLatest } from "../src/db/migrations/index.ts";
 import { v2BinsBackfillSql } from "../src/db/migrations/shared.ts";
-import { Store } from "../src/store/index.ts";
-import { createTestExperiment, DIALECTS, freshPgDatabase, oldPredictionRow, predictionRow } from "./helpers.ts";
+import { PredictionBatch, Store } from "../src/store/index.ts";
+import { FINE_BINS_PER_DECADE } from "../src/store/prediction-bins.ts";
+import {
+  assertClose,
+  createTestExperiment,
+  DIALECTS,
+  freshPgDatabase,
+  oldPredictionRow,
+  predictionRow,
+} from "./helpers.ts";
 
 for (const dialect of DIALECTS) {
   describe(`store on ${dialect}`, () => {
@@ -72,6 +81,60 @@ for (const dialect of DIALECTS) {
       assert.equal(await store.predictions.count({ experimentId: e.id }), 1234);
       const s = await store.predictions.summary({ experimentId: e.id });
       assert.equal(s.medianKm, (616 + 617) / 2);
+    });
+
+    test("a batch's bins are the bins SQL counts from its rows: edges of fine bins, thresholds, answers", async () => {
+      const e = await create();
+      // Errors on and beside every fine bin's edge from 1 m to 20,000 km, the thresholds exactly,
+      // under 1 m, 0; true countries with and without names; built-in rows and answered ones.
+      const edges = Array.from({ length: 87 }, (_, k) => 10 ** ((k - 60) / FINE_BINS_PER_DECADE));
+      // (JavaScript's log10 puts a few of the values an ulp or two off an edge in another bin than SQL's.)
+      const ulps = Array.from({ length: 17 }, (_, d) => 1 + (d - 8) * Number.EPSILON);
+      const errors = [0, 0.0005, ...THRESHOLDS_KM, ...edges.flatMap((x) => ulps.map((u) => x * u))];
+      const row = (k: number, km: number) =>
+        predictionRow({
+          sample_id: `b${k}`,
+          true_country: k % 3 === 0 ? null : k % 3 === 1 ? "FR" : "PT",
+          true_country_name: k % 3 === 1 ? "France" : k % 6 === 2 ? "Portugal" : null,
+          error_km: km,
+          hit_country: k % 2,
+          hit_admin1: k % 4 === 0 ? 1 : 0,
+          hit_place: k % 8 === 0 ? 1 : 0,
+          parsed: k % 5 === 0 ? 0 : 1,
+          stated_hit_country: k % 7 === 0 ? null : k % 2,
+          stated_hit_admin1: k % 7 === 0 ? null : (k >> 1) % 2,
+          stated_hit_city: k % 7 === 0 ? null : 0,
+          consistent: k % 3 === 0 ? null : (k >> 2) % 2,
+        });
+      const rows = errors.map((km, k) => row(k, km));
+      const bins = async (id: string) =>
+        (
+          await sql<Record<string, unknown>>`select * from prediction_bins where experiment_id = ${id}
+            order by split, true_country, true_country_name, hit_country, hit_admin1, hit_place, bin, band`.execute(
+            store.database.db,
+          )
+        ).rows;
+      const assertCountedAsSql = async (id: string) => {
+        const stored = await bins(id);
+        await store.predictions.deleteIds(id, []); // recounts the bins from the rows, in SQL
+        const counted = await bins(id);
+        assert.ok(new Set(stored.map((b) => b.bin)).size > 80, "the rows fill most fine bins");
+        // Counts and keys exactly; the float sums within rounding (JavaScript's exp is not libm's).
+        assertClose(stored, counted, "bins");
+      };
+      // Batch by batch (an evaluation's writes), the second adding to bins the first stored.
+      await store.predictions.insertBatch(e.id, rows.slice(0, 1000));
+      await store.predictions.insertBatch(e.id, rows.slice(1000));
+      await assertCountedAsSql(e.id);
+      // An upload's session of two batches, then a second session adding to the first's bins.
+      const run = await create();
+      for (const part of [rows.slice(0, 600), rows.slice(600, 1500), rows.slice(1500)]) {
+        const session = await store.predictions.beginIngest(run.id);
+        await session.write(PredictionBatch.of(part.slice(0, 300)));
+        await session.write(PredictionBatch.of(part.slice(300)));
+        await session.commit();
+      }
+      await assertCountedAsSql(run.id);
     });
 
     test("text and numbers come back exactly as written: quotes, backslashes, braces, NULL as text, -0", async () => {

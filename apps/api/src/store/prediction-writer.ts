@@ -11,7 +11,15 @@ import { type Kysely, sql } from "kysely";
 import type pg from "pg";
 import type { Database } from "../db/tables.ts";
 import { COPY_PREDICTIONS_SQL, CopyBinaryEncoder, copyIn } from "./pg-copy.ts";
-import { addBinsSql, BINNED_COLUMNS, rebinSql } from "./prediction-bins.ts";
+import {
+  ADD_BIN_ARRAYS_SQL,
+  addBinsSql,
+  BINNED_COLUMNS,
+  BinCounter,
+  FINE_BIN_SQL,
+  nearBinEdge,
+  rebinSql,
+} from "./prediction-bins.ts";
 import { PREDICTION_COLUMNS, PredictionBatch } from "./prediction-columns.ts";
 import { experimentSeq } from "./prediction-filter.ts";
 import { SqliteBatchWriter } from "./sqlite-writer.ts";
@@ -52,11 +60,12 @@ function arrayLiteral(values: Float64Array | unknown[]): string {
  * One addPredictions call's writes into an external run: batches, then commit or abort. Each
  * batch is stored (all of it or none: a sample the run has already fails its batch with a
  * duplicate error) while the next is read. On PostgreSQL the rows of committed batches are visible
- * at once but counted in the run's bins only by commit(), in one statement: upserting a batch's
- * bins cost the server as much as storing its rows (a 10,000-row batch of an upload touches ~4,600
- * of them, a whole 1M-row upload ~26,000). So while a call is in flight the run's summary counts
- * the calls before it; the dashboard hears of the call's rows when it ends anyway. A running run's
- * results are never cached.
+ * at once but added to the run's bins only by commit(), in one statement: upserting a batch's bins
+ * cost the server as much as storing its rows (a 10,000-row batch of an upload touches ~4,600 of
+ * them, a whole 1M-row upload ~26,000). The session counts them in JavaScript as it writes each
+ * batch (BinCounter), so the commit does not read the call's rows back. While a call is in flight
+ * the run's summary counts the calls before it; the dashboard hears of the call's rows when it
+ * ends anyway. A running run's results are never cached.
  */
 export interface IngestSession {
   /**
@@ -66,7 +75,7 @@ export interface IngestSession {
    */
   readonly held: number;
   write(batch: PredictionBatch): Promise<void>;
-  /** Counts what was written in the run's bins (PostgreSQL); ends the session. */
+  /** Adds what was written to the run's bins (PostgreSQL); ends the session. */
   commit(): Promise<void>;
   /** Takes out every row the session wrote (its bins too on SQLite); ends the session. */
   abort(): Promise<void>;
@@ -74,6 +83,9 @@ export interface IngestSession {
 
 /** Prediction ids from the first to the last, both included. */
 export type IdRange = [first: number, last: number];
+
+/** PostgreSQL's fine bins of errors at a bin's edge (nearBinEdge), in their order. */
+const EDGE_BINS_SQL = `select ${FINE_BIN_SQL} as bin from unnest($1::float8[]) with ordinality as t(error_km, i) order by i`;
 
 /** pg_advisory_lock's first key for uploads: one call per run at a time, across API processes. */
 const PG_INGEST_LOCK = 0x696e67; // "ing"
@@ -115,13 +127,16 @@ class PgIngest implements IngestSession {
   private ended = false;
   /** Its buffer is reused: each write's COPY has ended before the next encodes. */
   private readonly encoder = new CopyBinaryEncoder();
+  private readonly bins: BinCounter;
   private constructor(
     private readonly client: pg.PoolClient,
-    private readonly experimentId: string,
+    experimentId: string,
     private readonly seq: number,
     private readonly afterId: number,
     readonly held: number,
-  ) {}
+  ) {
+    this.bins = new BinCounter(experimentId);
+  }
 
   static async begin(pool: pg.Pool, experimentId: string): Promise<PgIngest> {
     const client = await pool.connect();
@@ -156,17 +171,20 @@ class PgIngest implements IngestSession {
   async write(batch: PredictionBatch): Promise<void> {
     if (this.ended) throw new Error("prediction ingest: write after the session ended");
     await copyIn(this.client, COPY_PREDICTIONS_SQL, this.encoder.encode(batch, this.seq));
+    // The bins of the rows now stored, counted here and written by commit().
+    const errors = batch.columns.error_km.subarray(0, batch.length);
+    const edges = errors.filter(nearBinEdge);
+    const edgeBins = new Map<number, number>();
+    if (edges.length > 0) {
+      const { rows } = await this.client.query<{ bin: number }>(EDGE_BINS_SQL, [Array.from(edges)]);
+      for (const [i, r] of rows.entries()) edgeBins.set(edges[i], Number(r.bin));
+    }
+    this.bins.add(batch.columns, batch.length, (km) => edgeBins.get(km) as number);
   }
 
+  /** Adds the call's bins (counted batch by batch) to the run's, in the transaction that ends the call. */
   commit(): Promise<void> {
-    return this.end([
-      [
-        addBinsSql(
-          `(select $1::text as experiment_id, ${BINNED_COLUMNS.join(", ")} from predictions where exp = $2 and id > $3) rows`,
-        ),
-        [this.experimentId, this.seq, this.afterId],
-      ],
-    ]);
+    return this.end([[ADD_BIN_ARRAYS_SQL, this.bins.columns()]]);
   }
 
   abort(): Promise<void> {

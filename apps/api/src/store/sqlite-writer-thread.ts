@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openSqliteConnection } from "../db/sqlite-connection.ts";
-import { addBinsSql } from "./prediction-bins.ts";
+import { ADD_BIN_ROW_SQL, BINNED_COLUMNS, BinCounter, type BinnedColumns, FINE_BIN_SQL } from "./prediction-bins.ts";
 import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.ts";
 
@@ -17,14 +17,20 @@ conn.pragma("cache_size = -98304");
 // build or parse per batch. Prepared on the first batch, against the schema as migrated by then.
 let insertBatch: ((r: WriterRequest) => number) | null = null;
 
-/** The batch writer: it returns the batch's first prediction id. */
+/**
+ * The batch writer: it returns the batch's first prediction id. The bins are counted from the
+ * batch's columns (BinCounter), not read back from the rows just written.
+ */
 function prepare(): (r: WriterRequest) => number {
   const names = ["exp", ...PREDICTION_COLUMNS.map(([c]) => c)];
   const insert = conn.prepare(
     `insert into predictions (${names.join(", ")}) values (${names.map(() => "?").join(", ")})`,
   );
-  // The batch's ids are consecutive from its first: nothing else writes inside the transaction.
-  const addBins = conn.prepare(addBinsSql("(select ? as experiment_id, * from predictions where exp = ? and id >= ?)"));
+  const addBin = conn.prepare(ADD_BIN_ROW_SQL);
+  // The bin of an error at the edge of two, as the API's seeks compute it.
+  const edgeBin = conn.prepare(`select ${FINE_BIN_SQL} from (select ? as error_km)`).pluck();
+  const sqlBin = (km: number) => edgeBin.get(km) as number;
+  const binned = BINNED_COLUMNS.map((name) => [name, PREDICTION_COLUMNS.findIndex(([c]) => c === name)] as const);
   const seqOf = conn.prepare("select seq from experiments where id = ?").pluck();
   const values: unknown[] = new Array(names.length);
   // IMMEDIATE: the write lock is taken (or waited for) at BEGIN, never upgraded from a read later.
@@ -38,7 +44,10 @@ function prepare(): (r: WriterRequest) => number {
       const { lastInsertRowid } = insert.run(values);
       if (firstId === 0) firstId = Number(lastInsertRowid);
     }
-    addBins.run(experimentId, seq, firstId);
+    const of = Object.fromEntries(binned.map(([name, at]) => [name, columns[at]])) as unknown as BinnedColumns;
+    const bins = new BinCounter(experimentId);
+    bins.add(of, rows, sqlBin);
+    for (const bin of bins.rows) addBin.run(bin);
     return firstId;
   }).immediate;
 }
