@@ -1,10 +1,13 @@
 /**
  * The prediction bins: per experiment, counts and sums by split, true country, level hits, fine
- * error bin and threshold band, added to in the transaction of every prediction batch (the SQL
- * here, run by prediction-writer.ts and the migration that backfilled them). The thresholds are
- * band edges, so accuracy at them is exact; a histogram whose binsPerDecade divides
- * FINE_BINS_PER_DECADE is a union of fine bins, so it is exact; medians are exact: the bins say
- * which fine bin holds the middle rank, and one index seek inside that bin reads the row
+ * error bin and threshold band, kept in step with the predictions. SQLite's writer adds a batch's
+ * bins in the batch's transaction; a PostgreSQL upload adds its call's when the call commits
+ * (prediction-writer.ts); an evaluation's batch on PostgreSQL adds its own in its insert. The
+ * writers count their batches with BinCounter; the SQL here counts from stored rows (PostgreSQL's
+ * evaluation batches, a recount, the migration that backfilled them); both give the same bins.
+ * The thresholds are band edges, so accuracy at them is exact; a histogram whose binsPerDecade
+ * divides FINE_BINS_PER_DECADE is a union of fine bins, so it is exact; medians are exact: the
+ * bins say which fine bin holds the middle rank, and one index seek inside that bin reads the row
  * (aggregates-bins.ts reads them).
  */
 import { GEOSCORE_MAX, GEOSCORE_SCALE_KM, THRESHOLDS_KM } from "@geor/geo/constants";
