@@ -10,7 +10,8 @@
  * bins say which fine bin holds the middle rank, and one index seek inside that bin reads the row
  * (aggregates-bins.ts reads them).
  */
-import { GEOSCORE_MAX, GEOSCORE_SCALE_KM, THRESHOLDS_KM } from "@geor/geo/constants";
+import { THRESHOLDS_KM } from "@geor/geo/constants";
+import { geoScore } from "@geor/geo/metrics";
 import { ANSWER_SUMS, GEOSCORE_SQL } from "./aggregates-shared.ts";
 import type { PredictionFilter } from "./types.ts";
 
@@ -114,6 +115,9 @@ const COUNTED_SUMS =
 if (SUMS.map(([c]) => c).join(" ") !== COUNTED_SUMS)
   throw new Error(`BinCounter adds ${COUNTED_SUMS}; the bins hold ${SUMS.map(([c]) => c).join(" ")}`);
 
+/** A new bin's n and sums. */
+const ZEROS: number[] = new Array(1 + SUMS.length).fill(0);
+
 /** How near (in fine bins) an error's log10 may lie to a bin's edge before SQL decides its bin. */
 const EDGE = 1e-9;
 
@@ -183,7 +187,8 @@ export class BinCounter {
       const ofCountry = child(child(child(this.bySplit, split), country), countryName);
       let sums = ofCountry.get(key);
       if (!sums) {
-        const b = [this.experimentId, split, country, countryName, hc, ha, hp, bin, band, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        // The key, then n and the sums at 0.
+        const b = [this.experimentId, split, country, countryName, hc, ha, hp, bin, band, ...ZEROS];
         this.rows.push(b);
         sums = b as number[];
         ofCountry.set(key, sums);
@@ -192,7 +197,7 @@ export class BinCounter {
       const consistent = flag(c.consistent[i]);
       sums[firstSum - 1]++;
       sums[firstSum] += km;
-      sums[firstSum + 1] += GEOSCORE_MAX * Math.exp(-km / GEOSCORE_SCALE_KM);
+      sums[firstSum + 1] += geoScore(km);
       sums[firstSum + 2] += 1 - Number(c.parsed[i]);
       sums[firstSum + 3] += stated == null ? 0 : 1;
       sums[firstSum + 4] += stated ?? 0;
