@@ -1,4 +1,6 @@
 /** `npm run start -w @geor/api`: the API server (and, on SQLite, the experiment runner). */
+// First: NODE_ENV before graphql loads.
+import "./production.ts";
 import { loadConfig } from "./config.ts";
 import { startServer } from "./server.ts";
 

@@ -2,6 +2,8 @@
  * `npm run worker -w @geor/api`: a job worker for PostgreSQL mode. Any number of them, on any
  * machine that shares the database and GEOR_HOME, take experiments from pg-boss.
  */
+// First: NODE_ENV before graphql loads.
+import "./production.ts";
 import os from "node:os";
 import { loadConfig } from "./config.ts";
 import { openDatabase } from "./db/connect.ts";
