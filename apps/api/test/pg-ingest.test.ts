@@ -93,6 +93,43 @@ describe("external run uploads on postgres", () => {
     assert.equal(summary.n, 40);
   });
 
+  test("a batch encoded ahead is written as encoded then, and only into the run it was encoded for", async () => {
+    const rows = awkwardRows(12);
+    const plain = await createTestExperiment(store);
+    const plainSession = await store.predictions.beginIngest(plain.id);
+    await plainSession.write(PredictionBatch.of(rows));
+    await plainSession.commit();
+
+    const ahead = await createTestExperiment(store);
+    const batch = PredictionBatch.of(rows);
+    await store.predictions.encodeAhead(ahead.id, batch);
+    // Changed after the encoding: the session writes the body encoded ahead, not the batch as it is now.
+    const confidence = batch.columns.confidence.slice();
+    batch.columns.confidence.fill(0.5);
+    const session = await store.predictions.beginIngest(ahead.id);
+    await session.write(batch);
+    await session.commit();
+    batch.columns.confidence.set(confidence);
+    assert.deepEqual(await rowsOf(ahead.id), await rowsOf(plain.id));
+    assertClose(await binsOf(ahead.id), await binsOf(plain.id), "bins");
+
+    // Encoded for one run, written in another's session: encoded again with that run's key.
+    const other = await createTestExperiment(store);
+    const elsewhere = PredictionBatch.of(rows);
+    await store.predictions.encodeAhead(ahead.id, elsewhere);
+    const otherSession = await store.predictions.beginIngest(other.id);
+    try {
+      await otherSession.write(elsewhere);
+      await otherSession.commit();
+    } catch (err) {
+      // Its lock and connection given back, so the store closes.
+      await otherSession.abort();
+      throw err;
+    }
+    assert.deepEqual(await rowsOf(other.id), await rowsOf(plain.id));
+    assert.equal(await count(ahead.id), 12, "nothing of it went into the run it was encoded for");
+  });
+
   test("abort takes out the call's rows and leaves the rows before it and their bins", async () => {
     const run = await createTestExperiment(store);
     await store.predictions.insertBatch(run.id, [predictionRow({ sample_id: "before", error_km: 12 })]);

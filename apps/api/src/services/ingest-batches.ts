@@ -95,8 +95,14 @@ export class IngestBatches {
       this.batch = new PredictionBatch(this.batchRows);
       this.batchAt = [];
     }
+    // Encoded for its write now, before the write turn (PostgreSQL), unless a problem means it is never written.
+    const ready =
+      batch && this.problemCount + count === 0 ? this.store.predictions.encodeAhead(this.runId, batch) : null;
+    // Its failure is the step's, after the writes before it have settled.
+    ready?.catch(() => {});
     // The rows' problems join the list once the writes before them have settled, which may add their own.
-    const step = this.tail.then(() => {
+    const step = this.tail.then(async () => {
+      await ready;
       for (const p of listed) if (this.problems.length < LISTED_PROBLEMS) this.problems.push(p);
       this.problemCount += count;
       return batch ? this.write(batch, at) : undefined;

@@ -61,6 +61,11 @@ export class PredictionStore {
     return this.writer.beginIngest(experimentId);
   }
 
+  /** Prepares an ingest session's batch before its write (PredictionWriter.encodeAhead). */
+  encodeAhead(experimentId: string, batch: PredictionBatch): Promise<void> {
+    return this.writer.encodeAhead(experimentId, batch);
+  }
+
   /** Takes out the rows of uploads that never ended; the count (PredictionWriter.recoverIngests). */
   recoverIngests(): Promise<number> {
     return this.writer.recoverIngests();
