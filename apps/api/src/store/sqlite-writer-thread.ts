@@ -10,9 +10,11 @@ import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.ts";
 
 const conn = openSqliteConnection((workerData as { file: string }).file);
-// 96 MiB of page cache here: a 30,000-row batch dirties most leaf pages of an experiment's
-// error-ordered indexes, and they stay in the cache until the commit instead of spilling.
-conn.pragma("cache_size = -98304");
+// 32 MiB of page cache here. A 30,000-row batch dirties many leaf pages of an experiment's
+// error-ordered indexes, and 96 MiB kept more of them until the commit; but that memory is most of
+// what a fresh API's RSS grows by during a 1M-row upload, and with 32 the growth stays under 300
+// MB for a writer thread's CPU a row within the machine's noise (decisions.md, seventeenth pass).
+conn.pragma("cache_size = -32768");
 // One prepared single-row statement, run for every row inside one transaction: no SQL text to
 // build or parse per batch. Prepared on the first batch, against the schema as migrated by then.
 let insertBatch: ((r: WriterRequest) => number) | null = null;
