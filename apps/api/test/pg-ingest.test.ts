@@ -2,7 +2,8 @@
  * An external run's upload on PostgreSQL (store/prediction-writer.ts, store/pg-copy.ts): batches as
  * binary COPY store every column as the unnest insert of an evaluation does, the bins are counted
  * when the call commits, a call that never ended is taken out (by the run's next call, by
- * recoverIngests, never while its lock is held), and two calls on one run take turns.
+ * recoverIngests, never while its lock is held), two calls on one run take turns, and calls that
+ * follow one another share a session whose bins are counted once (what a recovery keeps of it).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -148,6 +149,16 @@ describe("external run uploads on postgres", () => {
     assert.deepEqual(await binsOf(run.id), binsBefore);
   });
 
+  /** What `probe` gives once it is not `none`, asked every 100 ms for at most 10 s (then `none`). */
+  const poll = async <T>(probe: () => Promise<T>, none: T): Promise<T> => {
+    for (let i = 0; i < 100; i++) {
+      const got = await probe();
+      if (got !== none) return got;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return none;
+  };
+
   /** Closes the connection of the session holding this run's ingest lock, as if its API died. */
   const loseSession = async (runId: string) => {
     const admin = new pg.Client({ connectionString: url });
@@ -176,12 +187,7 @@ describe("external run uploads on postgres", () => {
     // Its API's undo finds the connection gone: the rows stay until someone takes them out.
     await assert.rejects(lost.abort(), /terminat|connection/);
     // The server lets the lock go as the backend exits.
-    let recovered = 0;
-    for (let i = 0; i < 50 && recovered === 0; i++) {
-      recovered = await store.predictions.recoverIngests();
-      if (recovered === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(recovered, 1);
+    assert.equal(await poll(() => store.predictions.recoverIngests(), 0), 1);
     assert.deepEqual(
       (await rowsOf(run.id)).map((r) => r.sample_id),
       ["kept"],
@@ -204,6 +210,126 @@ describe("external run uploads on postgres", () => {
       ["n1"],
     );
     assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 1);
+  });
+
+  /** The bins of these rows as an evaluation's insert counts them, in SQL (the reference). */
+  const binsCountedInSql = async (rows: ReturnType<typeof awkwardRows>) => {
+    const reference = await createTestExperiment(store);
+    await store.predictions.insertBatch(reference.id, rows);
+    return binsOf(reference.id);
+  };
+  const seqOf = async (id: string) =>
+    Number(
+      (await sql<{ seq: number }>`select seq from experiments where id = ${id}`.execute(store.database.db)).rows[0].seq,
+    );
+  const lockHeld = async (id: string) =>
+    (
+      await sql`select 1 from pg_locks where locktype = 'advisory' and classid = ${0x696e67} and objid = ${await seqOf(id)}`.execute(
+        store.database.db,
+      )
+    ).rows.length > 0;
+
+  test("calls that follow one another share a session; their bins are counted once, when the last one commits", async () => {
+    const rows = awkwardRows(30);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    assert.equal(first.held, 0);
+    await first.write(PredictionBatch.of(rows.slice(0, 10)));
+    await first.commit(true);
+    assert.equal(await count(run.id), 10, "the answered call's rows are stored");
+    assert.deepEqual(await binsOf(run.id), [], "and counted with the next call's");
+    assert.equal(await lockHeld(run.id), true, "the session keeps the run's lock for the next call");
+    const second = await store.predictions.beginIngest(run.id);
+    assert.equal(second.held, 10, "the next call is told what the run holds with the answered rows");
+    await second.write(PredictionBatch.of(rows.slice(10, 22)));
+    await second.commit(true);
+    const third = await store.predictions.beginIngest(run.id);
+    assert.equal(third.held, 22);
+    await third.write(PredictionBatch.of(rows.slice(22)));
+    await third.commit();
+    assert.equal(await lockHeld(run.id), false);
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      rows.map((r) => r.sample_id),
+    );
+    assertClose(await binsOf(run.id), await binsCountedInSql(rows), "bins");
+    assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 30);
+    assert.equal(await store.predictions.recoverIngests(), 0, "nothing left to recover");
+  });
+
+  test("a call refused after answered calls of its session: its rows are taken out, theirs kept and counted", async () => {
+    const rows = awkwardRows(20);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of(rows.slice(0, 8)));
+    await first.commit(true);
+    const second = await store.predictions.beginIngest(run.id);
+    await second.write(PredictionBatch.of(rows.slice(8)));
+    await assert.rejects(second.write(PredictionBatch.of([rows[3]])), /predictions_sample/);
+    await second.abort();
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      rows.slice(0, 8).map((r) => r.sample_id),
+    );
+    assertClose(await binsOf(run.id), await binsCountedInSql(rows.slice(0, 8)), "bins");
+    assert.equal(await lockHeld(run.id), false);
+  });
+
+  test("a call that stores nothing after answered calls ends the session with their bins", async () => {
+    const rows = awkwardRows(6);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of(rows));
+    await first.commit(true);
+    // A chunk that expected another count gives its session back untouched (RunCalls.open).
+    const next = await store.predictions.beginIngest(run.id);
+    await next.abort();
+    assertClose(await binsOf(run.id), await binsCountedInSql(rows), "bins");
+    assert.equal((await store.predictions.summary({ experimentId: run.id })).n, 6);
+  });
+
+  test("a session lost after an answered call: a recovery keeps and counts that call's rows, and takes out the rest", async () => {
+    const rows = awkwardRows(15);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of(rows.slice(0, 9)));
+    await first.commit(true);
+    const second = await store.predictions.beginIngest(run.id);
+    await second.write(PredictionBatch.of(rows.slice(9)));
+    await loseSession(run.id);
+    await assert.rejects(second.abort(), /terminat|connection/);
+    // The server lets the lock go as the backend exits.
+    assert.equal(await poll(() => store.predictions.recoverIngests(), 0), 1);
+    assert.deepEqual(
+      (await rowsOf(run.id)).map((r) => r.sample_id),
+      rows.slice(0, 9).map((r) => r.sample_id),
+    );
+    assertClose(await binsOf(run.id), await binsCountedInSql(rows.slice(0, 9)), "bins");
+  });
+
+  test("settleIngest ends a kept session: its bins counted, the run's lock let go", async () => {
+    const rows = awkwardRows(5);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of(rows));
+    await first.commit(true);
+    await store.predictions.settleIngest(run.id);
+    assert.equal(await lockHeld(run.id), false);
+    assertClose(await binsOf(run.id), await binsCountedInSql(rows), "bins");
+    await store.predictions.settleIngest(run.id);
+    const next = await store.predictions.beginIngest(run.id);
+    assert.equal(next.held, 5, "the next call begins a session of its own");
+    await next.commit();
+  });
+
+  test("a kept session no call takes ends by itself", async () => {
+    const rows = awkwardRows(4);
+    const run = await createTestExperiment(store);
+    const first = await store.predictions.beginIngest(run.id);
+    await first.write(PredictionBatch.of(rows));
+    await first.commit(true);
+    assert.equal(await poll(async () => (await store.predictions.summary({ experimentId: run.id })).n, 0), 4);
+    assert.equal(await lockHeld(run.id), false);
   });
 
   test("two calls on one run take turns: the second begins once the first has committed", async () => {

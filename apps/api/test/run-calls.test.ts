@@ -14,6 +14,8 @@ class FakeRun {
   begun = 0;
   failBegin = false;
   failAbort = false;
+  /** Each commit's `more`, in order. */
+  readonly mores: boolean[] = [];
   begin = async (): Promise<IngestSession> => {
     this.begun++;
     await Promise.resolve();
@@ -25,7 +27,8 @@ class FakeRun {
       async write(batch: PredictionBatch) {
         rows += batch.length;
       },
-      async commit() {
+      async commit(more?: boolean) {
+        run.mores.push(more === true);
         run.held += rows;
       },
       async abort() {
@@ -189,6 +192,44 @@ describe("RunCalls", { timeout: 30_000 }, () => {
     await b.done;
     c.finish();
     assert.equal(await c.done, 2);
+  });
+
+  test("a commit says whether another call is under way; the last call to end settles the run before it ends", async () => {
+    const order: string[] = [];
+    let settling!: () => void;
+    const calls = new RunCalls(
+      () =>
+        new Promise<void>((resolve) => {
+          order.push("settle");
+          settling = resolve;
+        }),
+    );
+    const run = new FakeRun();
+    const a = call(calls, run, 0, 4);
+    await a.session;
+    const b = call(calls, run, 4, 2);
+    a.finish();
+    await a.done;
+    assert.deepEqual(order, [], "not settled while chunk 2 is under way");
+    b.finish();
+    assert.equal(await state(b.done), "pending", "chunk 2 ends once the run is settled");
+    assert.deepEqual(order, ["settle"]);
+    assert.equal(calls.idle, false, "still under way while settling, so finishExperiment waits for it");
+    settling();
+    assert.equal(await b.done, 6);
+    assert.equal(calls.idle, true);
+    assert.deepEqual(run.mores, [true, false], "chunk 1 had chunk 2 behind it; chunk 2 was the last");
+  });
+
+  test("a settle that fails does not fail the call that ran it", async () => {
+    const calls = new RunCalls(async () => {
+      throw new Error("connection lost");
+    });
+    const run = new FakeRun();
+    const a = call(calls, run, 0, 3);
+    a.finish();
+    assert.equal(await a.done, 3);
+    assert.equal(calls.idle, true);
   });
 
   test("settled() waits for every call under way", async () => {

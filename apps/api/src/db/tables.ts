@@ -249,6 +249,8 @@ export interface PredictionIngestTable {
   exp: number;
   after_id: number;
   started_at: string;
+  /** The largest id of the rows calls answered and whose bins are not counted yet; null when none. */
+  acked_upto: number | null;
 }
 
 /**

@@ -116,7 +116,7 @@ export class ExternalRunService {
       throw new GraphQLError(`experiment "${id}" is being finished; it takes no more predictions`, {
         extensions: { code: "CONFLICT" },
       });
-    const mine = this.calls.get(id) ?? new RunCalls();
+    const mine = this.calls.get(id) ?? new RunCalls(() => this.store.predictions.settleIngest(id));
     this.calls.set(id, mine);
     try {
       // Under way from here on, so a chunk behind this one waits for it from the start.

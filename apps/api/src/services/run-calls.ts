@@ -15,6 +15,12 @@ import { GraphQLError } from "graphql";
 import type { IngestSession } from "../store/index.ts";
 
 export class RunCalls {
+  /**
+   * @param settle Ends what the store kept of the run's calls for a next one (PredictionWriter's
+   * settleIngest): run when the last call under way ends, before it answers.
+   */
+  constructor(private readonly settle: () => Promise<void> = async () => {}) {}
+
   /** Calls begun and not ended. */
   private active = 0;
   /** Calls waiting for an earlier chunk to be stored. */
@@ -31,6 +37,9 @@ export class RunCalls {
     try {
       return await call();
     } finally {
+      // Still under way, so finishExperiment's settled() waits for this too. A failure leaves the
+      // rows to a recovery (the run's next call, finishExperiment, the API's next start).
+      if (this.active === 1) await this.settle().catch(() => {});
       this.active--;
       this.storeListeners = wake(this.storeListeners);
     }
@@ -106,7 +115,8 @@ export class RunCalls {
     return {
       held: session.held,
       write: (batch) => session.write(batch),
-      commit: () => end(() => session.commit()),
+      // Another call under way (the client's next chunk, being read) may take the session over.
+      commit: () => end(() => session.commit(this.active > 1)),
       abort: () => end(() => session.abort()),
     };
   }

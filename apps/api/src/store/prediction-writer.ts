@@ -75,8 +75,14 @@ export interface IngestSession {
    */
   readonly held: number;
   write(batch: PredictionBatch): Promise<void>;
-  /** Adds what was written to the run's bins (PostgreSQL); ends the session. */
-  commit(): Promise<void>;
+  /**
+   * Adds what was written to the run's bins (PostgreSQL); ends the session. With `more` (another
+   * call of the run is under way in this process), a PostgreSQL session may instead be kept for
+   * that call's beginIngest, the call's rows marked answered and their bins counted with a later
+   * call's (PgIngest.commit); beginIngest's caller then ends it with settleIngest once no call of
+   * the run is left.
+   */
+  commit(more?: boolean): Promise<void>;
   /** Takes out every row the session wrote (its bins too on SQLite); ends the session. */
   abort(): Promise<void>;
 }
@@ -89,6 +95,11 @@ const EDGE_BINS_SQL = `select ${FINE_BIN_SQL} as bin from unnest($1::float8[]) w
 
 /** pg_advisory_lock's first key for uploads: one call per run at a time, across API processes. */
 const PG_INGEST_LOCK = 0x696e67; // "ing"
+
+/** Rows of answered calls a kept PostgreSQL session may hold before their bins are counted, however many calls follow. */
+const KEPT_ROWS_MAX = 100_000;
+/** A kept session no call has taken within this long counts its bins and ends (a backstop: settleIngest ends it first). */
+const KEPT_MS = 2000;
 
 /**
  * SQLite: each batch with its bins on the writer's thread; abort takes the call's rows out by
@@ -122,24 +133,50 @@ class SqliteIngest implements IngestSession {
  * prediction_ingests row (the run's largest prediction id before the call) from the start until
  * the bins are counted, so that the rows of a call that never ended are found and taken out
  * (recoverIngest) by the run's next call, finishExperiment or the API's next start.
+ *
+ * Consecutive calls of a run in one process share a session: a call that commits while another
+ * is under way (a client that sends its next chunk before this one's answer) records its last id
+ * as answered (`acked_upto`) and leaves the session, lock and bins counted so far to the next
+ * call's beginIngest (`kept`), which neither locks, recovers nor reads the run's count again. The
+ * bins of all of them are counted once, by the call that ends the session: each call of 10,000
+ * rows touched ~4,440 bins, a hundred such calls ~26,000 in all, and the upsert was a third of a
+ * call's time on the server. Until then the rows are stored and the run's summary counts the
+ * calls before the session; a recovery keeps and counts the answered rows and takes out the rest.
  */
 class PgIngest implements IngestSession {
   private ended = false;
+  /** Rows the current call has stored. */
+  private callRows = 0;
+  /** The largest id of the answered calls' rows, while their bins are not counted. */
+  private ackedUpto: number | null = null;
+  private ackedRows = 0;
+  private keptTimer: NodeJS.Timeout | null = null;
   /** For batches not encoded ahead; its buffer is reused: each write's COPY has ended before the next encodes. */
   private readonly encoder = new CopyBinaryEncoder();
   private readonly bins: BinCounter;
   private constructor(
     private readonly client: pg.PoolClient,
-    experimentId: string,
+    private readonly experimentId: string,
     private readonly seq: number,
     private readonly afterId: number,
-    readonly held: number,
+    public held: number,
     private readonly encodedAhead: EncodedAhead,
+    private readonly kept: KeptSessions,
   ) {
     this.bins = new BinCounter(experimentId);
   }
 
-  static async begin(pool: pg.Pool, experimentId: string, encodedAhead: EncodedAhead): Promise<PgIngest> {
+  static async begin(
+    pool: pg.Pool,
+    experimentId: string,
+    encodedAhead: EncodedAhead,
+    kept: KeptSessions,
+  ): Promise<PgIngest> {
+    const left = kept.get(experimentId);
+    if (left) {
+      left.unkeep();
+      return left;
+    }
     const client = await pool.connect();
     // A checked-out connection the server closes reports here (the pool listens only to idle
     // ones); the session's next statement fails with it, and release() closes the connection.
@@ -162,7 +199,7 @@ class PgIngest implements IngestSession {
         new Date().toISOString(),
       ]);
       const held = await client.query<{ n: string }>(HELD_SQL, [experimentId]);
-      return new PgIngest(client, experimentId, seq, afterId, Number(held.rows[0].n), encodedAhead);
+      return new PgIngest(client, experimentId, seq, afterId, Number(held.rows[0].n), encodedAhead, kept);
     } catch (err) {
       await release(client, seq, err);
       throw err;
@@ -175,6 +212,7 @@ class PgIngest implements IngestSession {
     this.encodedAhead.delete(batch);
     const body = ahead?.seq === this.seq ? ahead.body : this.encoder.encode(batch, this.seq);
     await copyIn(this.client, COPY_PREDICTIONS_SQL, body);
+    this.callRows += batch.length;
     // The bins of the rows now stored, counted here and written by commit().
     const errors = batch.columns.error_km.subarray(0, batch.length);
     const edges = errors.filter(nearBinEdge);
@@ -186,13 +224,58 @@ class PgIngest implements IngestSession {
     this.bins.add(batch.columns, batch.length, (km) => edgeBins.get(km) as number);
   }
 
-  /** Adds the call's bins (counted batch by batch) to the run's, in the transaction that ends the call. */
-  commit(): Promise<void> {
-    return this.end([[ADD_BIN_ARRAYS_SQL, this.bins.columns()]]);
+  /**
+   * Adds the bins of the session's calls (counted batch by batch) to the run's, in the transaction
+   * that ends the session; or, with `more` and room, marks this call's rows answered and keeps the
+   * session for the run's next beginIngest.
+   */
+  async commit(more = false): Promise<void> {
+    if (this.ended) return;
+    if (!more || this.ackedRows + this.callRows >= KEPT_ROWS_MAX) return this.countBins();
+    try {
+      // The call's last id: only this session writes the run's rows while it holds the lock.
+      const last = await this.client.query<{ m: number }>(
+        "select coalesce(max(id), 0) as m from predictions where exp = $1",
+        [this.seq],
+      );
+      const upto = Number(last.rows[0].m);
+      await this.client.query("update prediction_ingests set acked_upto = $2 where exp = $1", [this.seq, upto]);
+      this.ackedUpto = upto;
+    } catch (err) {
+      // Not answered: the rows stay for a recovery to take out, with the ingest row.
+      this.ended = true;
+      await release(this.client, this.seq, err);
+      throw err;
+    }
+    this.ackedRows += this.callRows;
+    this.held += this.callRows;
+    this.callRows = 0;
+    this.kept.set(this.experimentId, this);
+    this.keptTimer = setTimeout(() => {
+      if (this.kept.get(this.experimentId) !== this) return;
+      this.unkeep();
+      this.countBins().catch(() => {});
+    }, KEPT_MS);
+    this.keptTimer.unref();
   }
 
+  /** Takes out this call's rows; the answered calls' rows stay, counted into the bins. */
   abort(): Promise<void> {
-    return this.end([[DELETE_CALL_ROWS, [this.seq, this.afterId]]]);
+    // Nothing of this call stored: the bins counted are exactly the answered calls'.
+    if (this.callRows === 0) return this.countBins();
+    return this.end(takeOutCall(this.seq, this.afterId, this.ackedUpto));
+  }
+
+  /** Takes the session out of the kept ones. */
+  unkeep(): void {
+    if (this.kept.get(this.experimentId) === this) this.kept.delete(this.experimentId);
+    if (this.keptTimer) clearTimeout(this.keptTimer);
+    this.keptTimer = null;
+  }
+
+  /** Adds the bins counted to the run's and ends the session. */
+  countBins(): Promise<void> {
+    return this.end([[ADD_BIN_ARRAYS_SQL, this.bins.columns()]]);
   }
 
   /** Ends the call (endIngest), then unlocks and releases. */
@@ -211,6 +294,9 @@ class PgIngest implements IngestSession {
   }
 }
 
+/** PostgreSQL sessions kept for the next call of their run, by experiment id (PgIngest). */
+type KeptSessions = Map<string, PgIngest>;
+
 /** Batches' COPY bodies encoded before their session's write (PredictionWriter.encodeAhead), with the seq they carry. */
 type EncodedAhead = WeakMap<PredictionBatch, { seq: number; body: Buffer }>;
 
@@ -225,6 +311,23 @@ const HELD_SQL = "select coalesce(sum(n), 0) as n from prediction_bins where exp
 
 /** A call's rows: those of its run above the largest id before it. */
 const DELETE_CALL_ROWS = "delete from predictions where exp = $1 and id > $2";
+
+/** Adds the bins of a run's rows with ids in ($2, $3] (answered calls' rows whose bins were never counted). */
+const ADD_ROW_BINS_SQL = addBinsSql(
+  "(select e.id as experiment_id, p.* from predictions p join experiments e on e.seq = p.exp where p.exp = $1 and p.id > $2 and p.id <= $3) rows",
+);
+
+/**
+ * What undoes a session's unanswered rows: those above the answered ones (or above the largest id
+ * before the session) taken out, the answered ones counted into the bins.
+ */
+function takeOutCall(seq: number, afterId: number, ackedUpto: number | null): Array<[string, unknown[]]> {
+  if (ackedUpto === null) return [[DELETE_CALL_ROWS, [seq, afterId]]];
+  return [
+    [DELETE_CALL_ROWS, [seq, ackedUpto]],
+    [ADD_ROW_BINS_SQL, [seq, afterId, ackedUpto]],
+  ];
+}
 
 /** Runs the statements and drops the run's prediction_ingests row, in one transaction. */
 async function endIngest(client: pg.ClientBase, seq: number, statements: Array<[string, unknown[]]>): Promise<void> {
@@ -241,11 +344,13 @@ async function endIngest(client: pg.ClientBase, seq: number, statements: Array<[
 
 /** Takes out the rows of a call on this run that never ended; the caller holds the run's ingest lock. */
 async function recoverIngest(client: pg.ClientBase, seq: number): Promise<boolean> {
-  const left = await client.query<{ after_id: number }>("select after_id from prediction_ingests where exp = $1", [
-    seq,
-  ]);
+  const left = await client.query<{ after_id: number; acked_upto: number | null }>(
+    "select after_id, acked_upto from prediction_ingests where exp = $1",
+    [seq],
+  );
   if (left.rows.length === 0) return false;
-  await endIngest(client, seq, [[DELETE_CALL_ROWS, [seq, left.rows[0].after_id]]]);
+  const { after_id, acked_upto } = left.rows[0];
+  await endIngest(client, seq, takeOutCall(seq, Number(after_id), acked_upto === null ? null : Number(acked_upto)));
   return true;
 }
 
@@ -288,6 +393,8 @@ export class PredictionWriter {
   private readonly encodedAhead: EncodedAhead = new WeakMap();
   /** PostgreSQL: experiments' seq by id, for encodeAhead. */
   private readonly seqs = new Map<string, number>();
+  /** PostgreSQL: upload sessions kept for their run's next call. */
+  private readonly kept: KeptSessions = new Map();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -331,7 +438,19 @@ export class PredictionWriter {
         where experiment_id = ${experimentId}`.execute(this.db);
       return new SqliteIngest(this, experimentId, Number(held.rows[0].n));
     }
-    return PgIngest.begin(this.pool, experimentId, this.encodedAhead);
+    return PgIngest.begin(this.pool, experimentId, this.encodedAhead, this.kept);
+  }
+
+  /**
+   * Ends the run's session kept for a next call (IngestSession.commit's `more`), counting its
+   * calls' bins: for the caller of beginIngest once no call of the run is under way. A failure
+   * leaves the rows to a recovery, which keeps and counts the answered ones.
+   */
+  async settleIngest(experimentId: string): Promise<void> {
+    const left = this.kept.get(experimentId);
+    if (!left) return;
+    left.unkeep();
+    await left.countBins();
   }
 
   /**
@@ -387,9 +506,10 @@ export class PredictionWriter {
     return recovered;
   }
 
-  /** Stops the SQLite writer's thread. */
-  close(): Promise<void> {
-    return this.sqliteWriter?.close() ?? Promise.resolve();
+  /** Ends the sessions kept for a next call; stops the SQLite writer's thread. */
+  async close(): Promise<void> {
+    for (const id of [...this.kept.keys()]) await this.settleIngest(id).catch(() => {});
+    await this.sqliteWriter?.close();
   }
 
   /** Which of these sample ids the experiment has a prediction for already. */

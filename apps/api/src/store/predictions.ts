@@ -61,6 +61,11 @@ export class PredictionStore {
     return this.writer.beginIngest(experimentId);
   }
 
+  /** Ends the run's ingest session kept for a next call (PredictionWriter.settleIngest). */
+  settleIngest(experimentId: string): Promise<void> {
+    return this.writer.settleIngest(experimentId);
+  }
+
   /** Prepares an ingest session's batch before its write (PredictionWriter.encodeAhead). */
   encodeAhead(experimentId: string, batch: PredictionBatch): Promise<void> {
     return this.writer.encodeAhead(experimentId, batch);

@@ -14,6 +14,7 @@ import { people } from "./0006-people.ts";
 import { mapTables } from "./0007-map.ts";
 import { studies } from "./0008-studies.ts";
 import { predictionIngests } from "./0009-prediction-ingests.ts";
+import { ingestAcknowledged } from "./0010-ingest-acknowledged.ts";
 
 /** Each migration by its recorded name, in the order they run. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dialect) => Migration]> = [
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dia
   ["0007_map", mapTables],
   ["0008_studies", studies],
   ["0009_prediction_ingests", predictionIngests],
+  ["0010_ingest_acknowledged", ingestAcknowledged],
 ];
 
 function migrations(dialect: Dialect): Record<string, Migration> {
