@@ -307,15 +307,22 @@ describe("external run uploads on postgres", () => {
     assertClose(await binsOf(run.id), await binsCountedInSql(rows.slice(0, 9)), "bins");
   });
 
-  test("settleIngest ends a kept session: its bins counted, the run's lock let go", async () => {
+  test("settleIngest ends a kept session: its bins counted, the run's version moved, the lock let go", async () => {
     const rows = awkwardRows(5);
     const run = await createTestExperiment(store);
     const first = await store.predictions.beginIngest(run.id);
     await first.write(PredictionBatch.of(rows));
     await first.commit(true);
-    await store.predictions.settleIngest(run.id);
-    assert.equal(await lockHeld(run.id), false);
+    const version = await store.experiments.version(run.id);
+    // The second waits for the session the first is ending.
+    const [, second] = [store.predictions.settleIngest(run.id), store.predictions.settleIngest(run.id)];
+    await second;
     assertClose(await binsOf(run.id), await binsCountedInSql(rows), "bins");
+    assert.ok(
+      ((await store.experiments.version(run.id)) ?? 0) > (version ?? 0),
+      "a dashboard that read the summary before the bins were in reads it again",
+    );
+    assert.equal(await lockHeld(run.id), false);
     await store.predictions.settleIngest(run.id);
     const next = await store.predictions.beginIngest(run.id);
     assert.equal(next.held, 5, "the next call begins a session of its own");
@@ -329,7 +336,8 @@ describe("external run uploads on postgres", () => {
     await first.write(PredictionBatch.of(rows));
     await first.commit(true);
     assert.equal(await poll(async () => (await store.predictions.summary({ experimentId: run.id })).n, 0), 4);
-    assert.equal(await lockHeld(run.id), false);
+    // The lock goes once the counting transaction has committed.
+    assert.equal(await poll(() => lockHeld(run.id), true), false);
   });
 
   test("two calls on one run take turns: the second begins once the first has committed", async () => {

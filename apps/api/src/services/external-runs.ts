@@ -202,6 +202,9 @@ export class ExternalRunService {
     // The summary counts every call: one still storing rows here ends first (its rows or none; a
     // call begun from now on is refused), and rows a call left when its connection failed are taken out.
     await this.calls.get(id)?.settled();
+    // Its last call settled it already; a session still ending is waited for here (one that
+    // fails leaves its rows to recoverIngests).
+    await this.store.predictions.settleIngest(id).catch(() => {});
     await this.store.predictions.recoverIngests();
     const run = await this.store.experiments.get(id);
     if (!run) throw notFound("experiment", id);

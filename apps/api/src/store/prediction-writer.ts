@@ -69,9 +69,10 @@ function arrayLiteral(values: Float64Array | unknown[]): string {
  */
 export interface IngestSession {
   /**
-   * The predictions the run held when the session began: with the calls before it stored, and
-   * (PostgreSQL) the rows of a call that never ended taken out. No other call writes into the run
-   * while the session lasts.
+   * The predictions the run held when the call began its session (or took it over from the call
+   * before, PgIngest): with the calls before it stored, and (PostgreSQL) the rows of a call that
+   * never ended taken out. No other call writes into the run while the session lasts. Read it
+   * before the call writes (RunCalls keeps a copy): a session taken over counts its calls' rows.
    */
   readonly held: number;
   write(batch: PredictionBatch): Promise<void>;
@@ -150,7 +151,6 @@ class PgIngest implements IngestSession {
   /** The largest id of the answered calls' rows, while their bins are not counted. */
   private ackedUpto: number | null = null;
   private ackedRows = 0;
-  private keptTimer: NodeJS.Timeout | null = null;
   /** For batches not encoded ahead; its buffer is reused: each write's COPY has ended before the next encodes. */
   private readonly encoder = new CopyBinaryEncoder();
   private readonly bins: BinCounter;
@@ -172,11 +172,8 @@ class PgIngest implements IngestSession {
     encodedAhead: EncodedAhead,
     kept: KeptSessions,
   ): Promise<PgIngest> {
-    const left = kept.get(experimentId);
-    if (left) {
-      left.unkeep();
-      return left;
-    }
+    const left = kept.take(experimentId);
+    if (left) return left;
     const client = await pool.connect();
     // A checked-out connection the server closes reports here (the pool listens only to idle
     // ones); the session's next statement fails with it, and release() closes the connection.
@@ -250,13 +247,7 @@ class PgIngest implements IngestSession {
     this.ackedRows += this.callRows;
     this.held += this.callRows;
     this.callRows = 0;
-    this.kept.set(this.experimentId, this);
-    this.keptTimer = setTimeout(() => {
-      if (this.kept.get(this.experimentId) !== this) return;
-      this.unkeep();
-      this.countBins().catch(() => {});
-    }, KEPT_MS);
-    this.keptTimer.unref();
+    this.kept.keep(this.experimentId, this);
   }
 
   /** Takes out this call's rows; the answered calls' rows stay, counted into the bins. */
@@ -266,16 +257,15 @@ class PgIngest implements IngestSession {
     return this.end(takeOutCall(this.seq, this.afterId, this.ackedUpto));
   }
 
-  /** Takes the session out of the kept ones. */
-  unkeep(): void {
-    if (this.kept.get(this.experimentId) === this) this.kept.delete(this.experimentId);
-    if (this.keptTimer) clearTimeout(this.keptTimer);
-    this.keptTimer = null;
-  }
-
-  /** Adds the bins counted to the run's and ends the session. */
+  /**
+   * Adds the bins counted to the run's and ends the session; where calls were answered before
+   * their bins were in, the run's version moves too, so a dashboard that read its summary then
+   * reads it again.
+   */
   countBins(): Promise<void> {
-    return this.end([[ADD_BIN_ARRAYS_SQL, this.bins.columns()]]);
+    const statements: Array<[string, unknown[]]> = [[ADD_BIN_ARRAYS_SQL, this.bins.columns()]];
+    if (this.ackedRows > 0) statements.push([BUMP_VERSION_SQL, [this.seq]]);
+    return this.end(statements);
   }
 
   /** Ends the call (endIngest), then unlocks and releases. */
@@ -294,8 +284,46 @@ class PgIngest implements IngestSession {
   }
 }
 
-/** PostgreSQL sessions kept for the next call of their run, by experiment id (PgIngest). */
-type KeptSessions = Map<string, PgIngest>;
+/**
+ * PostgreSQL sessions kept for the next call of their run (PgIngest), by experiment id, and those
+ * ending: a session no call takes within KEPT_MS ends by itself, and settle() waits for that too.
+ */
+class KeptSessions {
+  private readonly kept = new Map<string, { session: PgIngest; timer: NodeJS.Timeout }>();
+  private readonly ending = new Map<string, Promise<void>>();
+
+  keep(experimentId: string, session: PgIngest): void {
+    const timer = setTimeout(() => this.settle(experimentId).catch(() => {}), KEPT_MS);
+    timer.unref();
+    this.kept.set(experimentId, { session, timer });
+  }
+
+  /** The run's kept session, no longer kept. */
+  take(experimentId: string): PgIngest | undefined {
+    const kept = this.kept.get(experimentId);
+    if (!kept) return undefined;
+    this.kept.delete(experimentId);
+    clearTimeout(kept.timer);
+    return kept.session;
+  }
+
+  /** Ends the run's kept session, counting its bins, or waits for the one ending; rejects if that fails. */
+  async settle(experimentId: string): Promise<void> {
+    const session = this.take(experimentId);
+    if (session) {
+      const ended: Promise<void> = session.countBins().finally(() => {
+        if (this.ending.get(experimentId) === ended) this.ending.delete(experimentId);
+      });
+      this.ending.set(experimentId, ended);
+    }
+    await this.ending.get(experimentId);
+  }
+
+  /** The runs with a session kept or ending. */
+  runs(): string[] {
+    return [...new Set([...this.kept.keys(), ...this.ending.keys()])];
+  }
+}
 
 /** Batches' COPY bodies encoded before their session's write (PredictionWriter.encodeAhead), with the seq they carry. */
 type EncodedAhead = WeakMap<PredictionBatch, { seq: number; body: Buffer }>;
@@ -308,6 +336,9 @@ const KEPT_SEQS = 1000;
  * counting the rows reads the whole run): exact once no call's rows wait to be counted.
  */
 const HELD_SQL = "select coalesce(sum(n), 0) as n from prediction_bins where experiment_id = $1";
+
+/** Tells a run's subscribers that its predictions changed (ExperimentStore.changed), by its seq. */
+const BUMP_VERSION_SQL = "update experiments set version = version + 1 where seq = $1";
 
 /** A call's rows: those of its run above the largest id before it. */
 const DELETE_CALL_ROWS = "delete from predictions where exp = $1 and id > $2";
@@ -326,6 +357,7 @@ function takeOutCall(seq: number, afterId: number, ackedUpto: number | null): Ar
   return [
     [DELETE_CALL_ROWS, [seq, ackedUpto]],
     [ADD_ROW_BINS_SQL, [seq, afterId, ackedUpto]],
+    [BUMP_VERSION_SQL, [seq]],
   ];
 }
 
@@ -394,7 +426,7 @@ export class PredictionWriter {
   /** PostgreSQL: experiments' seq by id, for encodeAhead. */
   private readonly seqs = new Map<string, number>();
   /** PostgreSQL: upload sessions kept for their run's next call. */
-  private readonly kept: KeptSessions = new Map();
+  private readonly kept = new KeptSessions();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -443,14 +475,11 @@ export class PredictionWriter {
 
   /**
    * Ends the run's session kept for a next call (IngestSession.commit's `more`), counting its
-   * calls' bins: for the caller of beginIngest once no call of the run is under way. A failure
-   * leaves the rows to a recovery, which keeps and counts the answered ones.
+   * calls' bins, or waits for it to end: for the caller of beginIngest once no call of the run is
+   * under way. A failure leaves the rows to a recovery, which keeps and counts the answered ones.
    */
-  async settleIngest(experimentId: string): Promise<void> {
-    const left = this.kept.get(experimentId);
-    if (!left) return;
-    left.unkeep();
-    await left.countBins();
+  settleIngest(experimentId: string): Promise<void> {
+    return this.kept.settle(experimentId);
   }
 
   /**
@@ -508,7 +537,7 @@ export class PredictionWriter {
 
   /** Ends the sessions kept for a next call; stops the SQLite writer's thread. */
   async close(): Promise<void> {
-    for (const id of [...this.kept.keys()]) await this.settleIngest(id).catch(() => {});
+    for (const id of this.kept.runs()) await this.settleIngest(id).catch(() => {});
     await this.sqliteWriter?.close();
   }
 
