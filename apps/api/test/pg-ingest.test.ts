@@ -229,6 +229,13 @@ describe("external run uploads on postgres", () => {
       )
     ).rows.length > 0;
 
+  /** A call that stores these rows and is answered while another call is under way (its session kept). */
+  const answeredCall = async (runId: string, rows: ReturnType<typeof awkwardRows>) => {
+    const session = await store.predictions.beginIngest(runId);
+    await session.write(PredictionBatch.of(rows));
+    await session.commit(true);
+  };
+
   test("calls that follow one another share a session; their bins are counted once, when the last one commits", async () => {
     const rows = awkwardRows(30);
     const run = await createTestExperiment(store);
@@ -260,9 +267,7 @@ describe("external run uploads on postgres", () => {
   test("a call refused after answered calls of its session: its rows are taken out, theirs kept and counted", async () => {
     const rows = awkwardRows(20);
     const run = await createTestExperiment(store);
-    const first = await store.predictions.beginIngest(run.id);
-    await first.write(PredictionBatch.of(rows.slice(0, 8)));
-    await first.commit(true);
+    await answeredCall(run.id, rows.slice(0, 8));
     const second = await store.predictions.beginIngest(run.id);
     await second.write(PredictionBatch.of(rows.slice(8)));
     await assert.rejects(second.write(PredictionBatch.of([rows[3]])), /predictions_sample/);
@@ -278,9 +283,7 @@ describe("external run uploads on postgres", () => {
   test("a call that stores nothing after answered calls ends the session with their bins", async () => {
     const rows = awkwardRows(6);
     const run = await createTestExperiment(store);
-    const first = await store.predictions.beginIngest(run.id);
-    await first.write(PredictionBatch.of(rows));
-    await first.commit(true);
+    await answeredCall(run.id, rows);
     // A chunk that expected another count gives its session back untouched (RunCalls.open).
     const next = await store.predictions.beginIngest(run.id);
     await next.abort();
@@ -291,9 +294,7 @@ describe("external run uploads on postgres", () => {
   test("a session lost after an answered call: a recovery keeps and counts that call's rows, and takes out the rest", async () => {
     const rows = awkwardRows(15);
     const run = await createTestExperiment(store);
-    const first = await store.predictions.beginIngest(run.id);
-    await first.write(PredictionBatch.of(rows.slice(0, 9)));
-    await first.commit(true);
+    await answeredCall(run.id, rows.slice(0, 9));
     const second = await store.predictions.beginIngest(run.id);
     await second.write(PredictionBatch.of(rows.slice(9)));
     await loseSession(run.id);
@@ -310,9 +311,7 @@ describe("external run uploads on postgres", () => {
   test("settleIngest ends a kept session: its bins counted, the run's version moved, the lock let go", async () => {
     const rows = awkwardRows(5);
     const run = await createTestExperiment(store);
-    const first = await store.predictions.beginIngest(run.id);
-    await first.write(PredictionBatch.of(rows));
-    await first.commit(true);
+    await answeredCall(run.id, rows);
     const version = await store.experiments.version(run.id);
     // The second waits for the session the first is ending.
     const [, second] = [store.predictions.settleIngest(run.id), store.predictions.settleIngest(run.id)];
@@ -332,9 +331,7 @@ describe("external run uploads on postgres", () => {
   test("a kept session no call takes ends by itself", async () => {
     const rows = awkwardRows(4);
     const run = await createTestExperiment(store);
-    const first = await store.predictions.beginIngest(run.id);
-    await first.write(PredictionBatch.of(rows));
-    await first.commit(true);
+    await answeredCall(run.id, rows);
     assert.equal(await poll(async () => (await store.predictions.summary({ experimentId: run.id })).n, 0), 4);
     // The lock goes once the counting transaction has committed.
     assert.equal(await poll(() => lockHeld(run.id), true), false);

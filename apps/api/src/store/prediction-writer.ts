@@ -185,11 +185,7 @@ class PgIngest implements IngestSession {
       seq = Number(exp.rows[0].seq);
       await client.query("select pg_advisory_lock($1, $2)", [PG_INGEST_LOCK, seq]);
       await recoverIngest(client, seq);
-      const last = await client.query<{ m: number }>(
-        "select coalesce(max(id), 0) as m from predictions where exp = $1",
-        [seq],
-      );
-      const afterId = Number(last.rows[0].m);
+      const afterId = await lastId(client, seq);
       await client.query("insert into prediction_ingests (exp, after_id, started_at) values ($1, $2, $3)", [
         seq,
         afterId,
@@ -231,11 +227,7 @@ class PgIngest implements IngestSession {
     if (!more || this.ackedRows + this.callRows >= KEPT_ROWS_MAX) return this.countBins();
     try {
       // The call's last id: only this session writes the run's rows while it holds the lock.
-      const last = await this.client.query<{ m: number }>(
-        "select coalesce(max(id), 0) as m from predictions where exp = $1",
-        [this.seq],
-      );
-      const upto = Number(last.rows[0].m);
+      const upto = await lastId(this.client, this.seq);
       await this.client.query("update prediction_ingests set acked_upto = $2 where exp = $1", [this.seq, upto]);
       this.ackedUpto = upto;
     } catch (err) {
@@ -359,6 +351,14 @@ function takeOutCall(seq: number, afterId: number, ackedUpto: number | null): Ar
     [ADD_ROW_BINS_SQL, [seq, afterId, ackedUpto]],
     [BUMP_VERSION_SQL, [seq]],
   ];
+}
+
+/** The run's largest prediction id (0 when it has none). */
+async function lastId(client: pg.ClientBase, seq: number): Promise<number> {
+  const last = await client.query<{ m: number }>("select coalesce(max(id), 0) as m from predictions where exp = $1", [
+    seq,
+  ]);
+  return Number(last.rows[0].m);
 }
 
 /** Runs the statements and drops the run's prediction_ingests row, in one transaction. */
