@@ -6,7 +6,7 @@
  * Each call path and each upload gets its own run. The
  * API's resident memory (VmRSS of /proc/<pid>/status) is read every RSS_EVERY_MS.
  */
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { createInterface } from "node:readline";
@@ -22,6 +22,60 @@ const MiB = 1024 * 1024;
 /** USER_HZ of /proc/<pid>/stat times: 100 on Linux. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** User + system CPU seconds of a /proc stat file (a process's or a thread's). */
+function cpuOf(statFile: string): number {
+  try {
+    const fields = readFileSync(statFile, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0; // a thread that ended meanwhile
+  }
+}
+
+/**
+ * A piece of work's CPU seconds by thread: the API's main thread, its busiest other thread (on
+ * SQLite the prediction writer's; on PostgreSQL one of V8's helpers) and the rest together (V8's
+ * garbage-collection helpers, libuv's pool). Which of the two busy threads bounds an ingest is what
+ * its rate depends on (decisions.md, nineteenth pass).
+ */
+interface ThreadSplit {
+  main: number;
+  busiestOther: number;
+  rest: number;
+}
+
+function splitThreads(mainTid: string, before: Map<string, number>, after: Map<string, number>): ThreadSplit {
+  const split: ThreadSplit = { main: 0, busiestOther: 0, rest: 0 };
+  for (const [tid, seconds] of after) {
+    const used = seconds - (before.get(tid) ?? 0);
+    if (tid === mainTid) split.main = used;
+    else if (used > split.busiestOther) {
+      split.rest += split.busiestOther;
+      split.busiestOther = used;
+    } else split.rest += used;
+  }
+  return split;
+}
+
+/** The machine's CPU ticks by state since boot: user, nice, system, idle, iowait, irq, softirq, steal. */
+function machineTicks(): number[] {
+  return readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
+}
+
+/** Percent of the machine's CPU time (all cores) in each state between two readings. */
+function machineShares(before: number[], after: number[]) {
+  const d = after.map((v, i) => v - before[i]);
+  const total = d.reduce((a, b) => a + b, 0) || 1;
+  const pct = (v: number) => Math.round((100 * v) / total);
+  return {
+    user: pct(d[0] + d[1]),
+    system: pct(d[2] + d[5] + d[6]),
+    idle: pct(d[3]),
+    iowait: pct(d[4]),
+    steal: pct(d[7]),
+  };
+}
+
 /** The API process from /proc: its VmRSS in MiB sampled on a timer and its CPU time; `measure` gives a piece of work's peak and CPU time. */
 class ProcessSampler {
   private readonly timer: NodeJS.Timeout;
@@ -36,18 +90,34 @@ class ProcessSampler {
   }
   /** CPU seconds the process has used (user + system, all its threads). */
   cpuSeconds(): number {
-    const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return cpuOf(`/proc/${this.pid}/stat`);
   }
-  /** Runs `work`: what it gave, its wall seconds, the process's CPU seconds meanwhile and its peak RSS (MiB). */
-  async measure<T>(work: () => Promise<T>): Promise<{ got: T; seconds: number; cpuSeconds: number; peak: number }> {
+  /** CPU seconds of each of the process's threads, by thread id. */
+  threadSeconds(): Map<string, number> {
+    const dir = `/proc/${this.pid}/task`;
+    return new Map(readdirSync(dir).map((tid) => [tid, cpuOf(`${dir}/${tid}/stat`)]));
+  }
+  /**
+   * Runs `work`: what it gave, its wall seconds, the process's CPU seconds meanwhile (in all and
+   * split by thread: see ThreadSplit), the machine's CPU time by state and its peak RSS (MiB).
+   */
+  async measure<T>(work: () => Promise<T>) {
     const mark = this.samples.length;
     const cpu = this.cpuSeconds();
+    const threads = this.threadSeconds();
+    const machine = machineTicks();
     const t = performance.now();
     const got = await work();
     const seconds = (performance.now() - t) / 1000;
     const cpuSeconds = this.cpuSeconds() - cpu;
-    return { got, seconds, cpuSeconds, peak: Math.max(this.now(), ...this.samples.slice(mark)) };
+    return {
+      got,
+      seconds,
+      cpuSeconds,
+      threads: splitThreads(String(this.pid), threads, this.threadSeconds()),
+      machine: machineShares(machine, machineTicks()),
+      peak: Math.max(this.now(), ...this.samples.slice(mark)),
+    };
   }
   stop(): void {
     clearInterval(this.timer);
@@ -215,12 +285,25 @@ export interface ExternalIngestOptions {
   nodeArgs?: string[];
 }
 
-/** A measured piece of work's figures for `rows` rows: seconds, rows/s, the API's CPU µs a row. */
-function rates(m: { seconds: number; cpuSeconds: number }, rows: number) {
+/**
+ * A measured piece of work's figures for `rows` rows: seconds, rows/s, the API's CPU µs a row in
+ * all and by thread, and how the machine's CPU time was spent meanwhile (steal: taken by the host).
+ */
+function rates(
+  m: { seconds: number; cpuSeconds: number; threads: ThreadSplit; machine: ReturnType<typeof machineShares> },
+  rows: number,
+) {
+  const perRow = (seconds: number) => Number(((seconds * 1e6) / rows).toFixed(1));
   return {
     seconds: Number(m.seconds.toFixed(2)),
     rowsPerSecond: Math.round(rows / m.seconds),
-    apiCpuUsPerRow: Number(((m.cpuSeconds * 1e6) / rows).toFixed(1)),
+    apiCpuUsPerRow: perRow(m.cpuSeconds),
+    threadCpuUsPerRow: {
+      main: perRow(m.threads.main),
+      busiestOther: perRow(m.threads.busiestOther),
+      rest: perRow(m.threads.rest),
+    },
+    machineCpuPercent: m.machine,
   };
 }
 
@@ -245,7 +328,7 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
     // comes straight after the first call, so its RSS growth is a fresh API's: the writer's page
     // cache and the heaps fill during it. After another 1M-row run that memory is there before
     // the upload starts, and the growth from then on leaves it out (decisions.md, twelfth pass).
-    const uploads: Array<{ seconds: number; rowsPerSecond: number; apiCpuUsPerRow: number; rssGrowthMiB: number }> = [];
+    const uploads: Array<ReturnType<typeof rates> & { rssGrowthMiB: number }> = [];
     let baselineMiB = 0;
     let peakMiB = 0;
     for (let k = 0; k < UPLOADS; k++) {
@@ -279,6 +362,8 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
         seconds: median.seconds,
         rowsPerSecond: median.rowsPerSecond,
         apiCpuUsPerRow: median.apiCpuUsPerRow,
+        threadCpuUsPerRow: median.threadCpuUsPerRow,
+        machineCpuPercent: median.machineCpuPercent,
         each: uploads,
       },
       rssMiB: {
