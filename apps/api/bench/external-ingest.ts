@@ -24,12 +24,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of a /proc stat file (a process's or a thread's). */
 function cpuOf(statFile: string): number {
-  try {
-    const fields = readFileSync(statFile, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0; // a thread that ended meanwhile
-  }
+  const fields = readFileSync(statFile, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -95,7 +91,15 @@ class ProcessSampler {
   /** CPU seconds of each of the process's threads, by thread id. */
   threadSeconds(): Map<string, number> {
     const dir = `/proc/${this.pid}/task`;
-    return new Map(readdirSync(dir).map((tid) => [tid, cpuOf(`${dir}/${tid}/stat`)]));
+    const seconds = new Map<string, number>();
+    for (const tid of readdirSync(dir)) {
+      try {
+        seconds.set(tid, cpuOf(`${dir}/${tid}/stat`));
+      } catch {
+        // A thread that ended between the listing and its read.
+      }
+    }
+    return seconds;
   }
   /**
    * Runs `work`: what it gave, its wall seconds, the process's CPU seconds meanwhile (in all and
