@@ -120,6 +120,46 @@ for (const dialect of DIALECTS) {
       assert.equal(await rows.count({ experimentId: id }), 450, "all three batches");
     });
 
+    test("per-country medians whose middle rows share a fine bin, or straddle two, are exact", async () => {
+      // Every error in [100, 112) km, one fine bin (1/20 of a decade), with ties, for every
+      // country, the countries of odd and even sizes; JP's two middle rows in two bins.
+      const crowded = (await createTestExperiment(store, "crowded")).id;
+      const rand = mulberry32(9);
+      const batch: NewPrediction[] = [];
+      const sizes = [7, 8, 3, 4, 5];
+      COUNTRIES.forEach(([country, name], c) => {
+        for (let i = 0; i < sizes[c]; i++) {
+          const errorKm =
+            country === "JP" ? [100, 101, 150, 160][i] : 100 + Math.floor(rand() * 6) * 2 + (i % 2 === 0 ? 0.5 : 0);
+          batch.push(
+            predictionRow({
+              sample_id: `crowded-${c}-${i}`,
+              true_country: country,
+              true_country_name: name,
+              error_km: errorKm,
+            }),
+          );
+        }
+      });
+      await store.predictions.insertBatch(crowded, batch);
+      const f = { experimentId: crowded };
+      const expected = COUNTRIES.map(([country]) => {
+        const errors = batch
+          .filter((r) => r.true_country === country)
+          .map((r) => r.error_km)
+          .sort((a, b) => a - b);
+        const n = errors.length;
+        return [country ?? "", n % 2 === 1 ? errors[(n - 1) / 2] : (errors[n / 2 - 1] + errors[n / 2]) / 2];
+      });
+      const byBins = await bins.countries(f);
+      assert.deepEqual(
+        Object.fromEntries(byBins.map((r) => [r.iso2, r.medianKm])),
+        Object.fromEntries(expected),
+        "medians from the bins",
+      );
+      assertClose(byBins, await rows.countries(f), "the bins and the rows");
+    });
+
     test("every histogram width the bins cover is the same from the bins and from the rows", async () => {
       for (const extra of FILTERS) {
         const f = { experimentId: id, ...extra };

@@ -1,7 +1,8 @@
 /**
  * The aggregates from the prediction bins (prediction-bins.ts), for the filters and histogram
- * widths they cover: sums from the bins, exact medians by one index seek into the fine bin that
- * holds each middle rank.
+ * widths they cover: sums from the bins, exact medians by index seeks into the fine bin that
+ * holds each middle rank (per country: one scan of a fine bin for all the countries whose middle
+ * ranks it holds).
  */
 import { THRESHOLDS_KM } from "@geor/geo/constants";
 import { type Kysely, sql } from "kysely";
@@ -16,13 +17,13 @@ import {
   snapshot,
 } from "./aggregates-shared.ts";
 import { BELOW_FLOOR_BIN, FINE_BIN_SQL, FINE_BINS_PER_DECADE, FLOOR_KM } from "./prediction-bins.ts";
-import { applyFilter, hitColumn } from "./prediction-filter.ts";
+import { applyFilter, hitColumn, type PredQuery } from "./prediction-filter.ts";
 import type { AccuracySummary, AggregateSource, CountryRow, ErrorBin, PredictionFilter } from "./types.ts";
 
 type Db = Kysely<Database>;
 
 /** Arms of one UNION ALL of median seeks (SQLite allows 500). */
-const SEEKS_PER_QUERY = 200;
+const ARMS_PER_QUERY = 200;
 
 interface Cell {
   country: string;
@@ -97,35 +98,80 @@ function tally(cells: Cell[]) {
   return { ...t, accuracy, answers };
 }
 
-/** Where a median seek looks: `limit` rows from `offset` of one fine bin, in error order. */
+/**
+ * Where a median seek looks: `limit` rows from `offset` of one fine bin in error order, of one
+ * true country's rows ('' for none) or of all the filter's rows (null).
+ */
 interface Seek {
   group: number;
-  /** The true country ('' for none), or null for all. */
   country: string | null;
   bin: number;
   offset: number;
   limit: number;
 }
 
+/** The filter's predictions in one fine bin, by a range of predictions_error and the bin itself. */
+function inFineBin<O>(q: PredQuery<O>, bin: number): PredQuery<O> {
+  if (bin === BELOW_FLOOR_BIN) return q.where("error_km", "<", FLOOR_KM);
+  // A range slightly wider than the bin lets the index seek; the bin expression itself decides.
+  return q
+    .where("error_km", ">=", 10 ** (bin / FINE_BINS_PER_DECADE) * (1 - 1e-9))
+    .where("error_km", "<", 10 ** ((bin + 1) / FINE_BINS_PER_DECADE) * (1 + 1e-9))
+    .where(sql<number>`${sql.raw(FINE_BIN_SQL)}`, "=", bin);
+}
+
+/** A seek of all the filter's rows (country null): the rows at its offset in the bin. */
 function seekQuery(db: Db, f: PredictionFilter, s: Seek) {
-  let q = applyFilter(db.selectFrom("predictions").select([sql<number>`${sql.lit(s.group)}`.as("grp"), "error_km"]), f);
-  if (s.country !== null)
-    q = s.country === "" ? q.where("true_country", "is", null) : q.where("true_country", "=", s.country);
-  if (s.bin === BELOW_FLOOR_BIN) q = q.where("error_km", "<", FLOOR_KM);
-  else {
-    // A range slightly wider than the bin lets the index seek; the bin expression itself decides.
-    q = q
-      .where("error_km", ">=", 10 ** (s.bin / FINE_BINS_PER_DECADE) * (1 - 1e-9))
-      .where("error_km", "<", 10 ** ((s.bin + 1) / FINE_BINS_PER_DECADE) * (1 + 1e-9))
-      .where(sql<number>`${sql.raw(FINE_BIN_SQL)}`, "=", s.bin);
-  }
-  return db.selectFrom(q.orderBy("error_km").limit(s.limit).offset(s.offset).as("s")).select(["grp", "error_km"]);
+  const q = inFineBin(applyFilter(db.selectFrom("predictions").select("error_km"), f), s.bin);
+  return db
+    .selectFrom(q.orderBy("error_km").limit(s.limit).offset(s.offset).as("s"))
+    .select([sql<number>`${sql.lit(s.group)}`.as("grp"), "error_km"]);
+}
+
+/**
+ * The seeks of one fine bin that each look at one country's rows, in one scan of the bin's
+ * stretch of predictions_error (the true country is its last column): the rows of the countries
+ * sought, numbered in error order within each country, and those at each seek's offsets.
+ */
+function countrySeeksQuery(db: Db, f: PredictionFilter, seeks: Seek[]) {
+  const named = seeks.flatMap((s) => (s.country ? [s.country] : []));
+  const numbered = inFineBin(
+    applyFilter(
+      db
+        .selectFrom("predictions")
+        .select([
+          sql<string>`coalesce(true_country, '')`.as("country"),
+          "error_km",
+          sql<number>`row_number() over (partition by true_country order by error_km) - 1`.as("r"),
+        ]),
+      f,
+    ),
+    seeks[0].bin,
+  ).where((eb) =>
+    eb.or([
+      ...(named.length > 0 ? [eb("true_country", "in", named)] : []),
+      ...(named.length < seeks.length ? [eb("true_country", "is", null)] : []),
+    ]),
+  );
+  const group = sql<number>`case country ${sql.join(
+    seeks.map((s) => sql`when ${s.country} then ${sql.lit(s.group)}`),
+    sql` `,
+  )} end`;
+  // One row per rank sought; IN (VALUES …) is a lookup per row where a chain of ORs is a scan of them.
+  const ranks = seeks.flatMap((s) =>
+    Array.from({ length: s.limit }, (_, k) => sql`(${s.country}, ${sql.lit(s.offset + k)})`),
+  );
+  return db
+    .selectFrom(numbered.as("s"))
+    .select([group.as("grp"), "error_km"])
+    .where(sql<boolean>`(country, r) in (values ${sql.join(ranks)})`);
 }
 
 /**
  * The exact median of each group (its cells in error order): the bins give the fine bin and
- * the offset inside it of the one or two middle ranks; the rows are read by index seeks, all
- * groups in one UNION ALL.
+ * the offset inside it of the one or two middle ranks; the rows are read by index seeks, a
+ * country's within one scan of its fine bin shared by all the countries whose median is in it,
+ * all in one UNION ALL.
  */
 async function medians(db: Db, f: PredictionFilter, groups: Array<{ country: string | null; cells: Cell[] }>) {
   const seeks: Seek[] = [];
@@ -145,12 +191,19 @@ async function medians(db: Db, f: PredictionFilter, groups: Array<{ country: str
       else seeks.push({ group, country, bin: cells[i].bin, offset: rank - before, limit: 1 });
     }
   });
+  const byBin = new Map<number, Seek[]>();
+  const arms = [];
+  for (const s of seeks) {
+    if (s.country === null) arms.push(seekQuery(db, f, s));
+    else byBin.set(s.bin, [...(byBin.get(s.bin) ?? []), s]);
+  }
+  for (const binSeeks of byBin.values()) arms.push(countrySeeksQuery(db, f, binSeeks));
   const values: number[][] = groups.map(() => []);
-  for (let start = 0; start < seeks.length; start += SEEKS_PER_QUERY) {
-    const arms = seeks.slice(start, start + SEEKS_PER_QUERY).map((s) => seekQuery(db, f, s));
-    const rows = await arms
+  for (let start = 0; start < arms.length; start += ARMS_PER_QUERY) {
+    const chunk = arms.slice(start, start + ARMS_PER_QUERY);
+    const rows = await chunk
       .slice(1)
-      .reduce((u, arm) => u.unionAll(arm), arms[0])
+      .reduce((u, arm) => u.unionAll(arm), chunk[0])
       .execute();
     for (const r of rows) values[Number(r.grp)].push(r.error_km);
   }

@@ -15,6 +15,7 @@ import { mapTables } from "./0007-map.ts";
 import { studies } from "./0008-studies.ts";
 import { predictionIngests } from "./0009-prediction-ingests.ts";
 import { ingestAcknowledged } from "./0010-ingest-acknowledged.ts";
+import { errorIndexCountry } from "./0011-error-index-country.ts";
 
 /** Each migration by its recorded name, in the order they run. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dialect) => Migration]> = [
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (dialect: Dia
   ["0008_studies", studies],
   ["0009_prediction_ingests", predictionIngests],
   ["0010_ingest_acknowledged", ingestAcknowledged],
+  ["0011_error_index_country", errorIndexCountry],
 ];
 
 function migrations(dialect: Dialect): Record<string, Migration> {
