@@ -26,6 +26,7 @@ import { JobRunner } from "./jobs/runner.ts";
 import { checkCost, depthLimit } from "./limits.ts";
 import type { Context, Services } from "./schema/context.ts";
 import { geoSchema } from "./schema/index.ts";
+import { precheckedLists } from "./schema/prechecked-lists.ts";
 import { ExperimentService } from "./services/experiments.ts";
 import { ExternalRunService } from "./services/external-runs.ts";
 import { PeopleService } from "./services/people.ts";
@@ -186,6 +187,8 @@ export async function startServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http }),
       costLimit,
+      // addPredictions' rows skip graphql-js's coercion when they fit PredictionInput as sent.
+      precheckedLists<Context>(schema, ["PredictionInput"]),
       {
         async serverWillStart() {
           return {

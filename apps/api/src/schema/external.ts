@@ -1,12 +1,15 @@
 /** Runs from any framework over GraphQL: start, log metric points, add predictions, finish. */
+
+import type { GraphQLResolveInfo } from "graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
-import { Arg, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, Float, ID, Info, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
 import { badInput } from "../input.ts";
 import { argumentRows, uploadRows } from "../services/prediction-rows.ts";
 import { type Context, callerName } from "./context.ts";
 import { Experiment, toExperiment } from "./experiment.ts";
+import { takePrechecked } from "./prechecked-lists.ts";
 
 @InputType()
 export class ExternalExperimentInput {
@@ -88,7 +91,9 @@ export class ExternalRunResolver {
     })
     expectStored: number | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AddPredictionsResult> {
+    if (predictions) predictions = takePrechecked(ctx, info, "predictions", predictions);
     if ((predictions == null) === (file == null)) throw badInput("predictions", "give predictions or file, not both");
     const runs = ctx.services.externalRuns;
     if (predictions) return runs.addPredictions(experimentId, argumentRows(predictions), "predictions", expectStored);
