@@ -24,6 +24,8 @@ API = os.environ["GEOR_TEST_API"]
 BASE = API[: -len("/graphql")]
 DATASET = os.environ["GEOR_TEST_DATASET"]
 SAMPLES = json.loads(os.environ["GEOR_TEST_SAMPLES"])
+# The test server's GEOR_INGEST_CHUNK_ROWS: what its ingestSettings tells clients to send a call.
+CHUNK_ROWS = int(os.environ["GEOR_TEST_CHUNK_ROWS"])
 
 
 def geor_answer(sample, think="The script on the signs and the vegetation."):
@@ -138,6 +140,22 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(summary["thresholds"][0], {"km": 1, "accuracy": 0.75}, "three exact, one unreadable")
         self.assertEqual(summary["statedLevels"], {"country": 0.25, "admin1": 0.25, "city": 0.25})
         self.assertEqual(run.log_predictions([]), {"added": 0, "unparsed": 0})
+
+    def test_chunks_are_the_size_the_server_says_unless_given(self):
+        settings = self.client.query("{ ingestSettings { chunkRows maxRequestBytes } }")["ingestSettings"]
+        self.assertEqual(settings["chunkRows"], CHUNK_ROWS)
+        rows = [{"sample_id": s["id"], "lat": s["lat"], "lon": s["lon"]} for s in SAMPLES[:5]]
+        run = self.start("server's chunks")
+        self.assertIsNone(run.chunk_rows)
+        heard = []
+        self.assertEqual(run.log_predictions(rows, progress=heard.append), {"added": 5, "unparsed": 0})
+        self.assertEqual(run.chunk_rows, CHUNK_ROWS)
+        self.assertEqual([h["added"] for h in heard], list(range(CHUNK_ROWS, 5, CHUNK_ROWS)) + [5])
+        self.assertLess(run.chunk_bytes, settings["maxRequestBytes"])
+        given = Run(self.client, self.start("given chunks").id, chunk_rows=5)
+        heard = []
+        self.assertEqual(given.log_predictions(rows, progress=heard.append), {"added": 5, "unparsed": 0})
+        self.assertEqual((given.chunk_rows, [h["added"] for h in heard]), (5, [5]))
 
     def test_a_bad_chunk_raises_with_its_rows_and_earlier_chunks_stay(self):
         run = self.start("bad chunk")

@@ -1,7 +1,8 @@
 /**
  * One database's external-ingest measurement against the API as its own process: the prediction
- * mix (external-mix.ts) through addPredictions(predictions:) in calls of ROWS_PER_CALL rows, each
- * sent while the last is stored as the Python client sends them (addAsRows), then the same mix as one JSON-lines upload
+ * mix (external-mix.ts) through addPredictions(predictions:) in calls of the size the server says
+ * (ingestSettings.chunkRows), each sent while the last is stored as the Python client sends them
+ * (addAsRows), then the same mix as one JSON-lines upload
  * through addPredictions(file:), multipart streamed from disk, UPLOADS times (the median counts).
  * Each call path and each upload gets its own run. The
  * API's resident memory (VmRSS of /proc/<pid>/status) is read every RSS_EVERY_MS.
@@ -13,8 +14,8 @@ import { createInterface } from "node:readline";
 import { type ApiProcess, spawnApiProcess } from "../test/api-process.ts";
 import type { MixCounts } from "./external-mix.ts";
 
-/** Rows a call, as the Python client's log_predictions sends them (PREDICTION_CHUNK_ROWS). */
-export const ROWS_PER_CALL = 10_000;
+/** The JSON characters a call stops at, as the Python client's log_predictions (PREDICTION_CHUNK_BYTES). */
+const CHUNK_CHARS = 8 * 1024 * 1024;
 /** Timed uploads of the mix; the result is their median. */
 const UPLOADS = 3;
 const RSS_EVERY_MS = 100;
@@ -163,13 +164,26 @@ type Added = { added: number; unparsed: number };
 const ADD_ROWS = `mutation($id: ID!, $p: [PredictionInput!], $e: Int) {
   addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }`;
 
+/** The rows a call the server says it stores fastest, and its body limit (ingestSettings). */
+export async function ingestSettings(api: ApiProcess, token: string) {
+  const d = await post<{ ingestSettings: { chunkRows: number; maxRequestBytes: number } }>(
+    api.url,
+    token,
+    JSON.stringify({ query: "{ ingestSettings { chunkRows maxRequestBytes } }" }),
+  );
+  return d.ingestSettings;
+}
+
 /**
- * The mix's lines in calls of ROWS_PER_CALL rows (each line is a PredictionInput already), sent as
- * the Python client's log_predictions sends them: the first call alone, then each next call while
- * the last is being stored, with its expectStored; a call the server heard before the one it follows
- * (CONFLICT) is sent again once that one is stored.
+ * The mix's lines (each a PredictionInput already) sent as the Python client's log_predictions
+ * sends them: in calls of the rows the server says (ingestSettings) or 8 MiB of JSON (at most 4/5
+ * of its body limit), the first call alone, then each next call while the last is being stored,
+ * with its expectStored; a call the server heard before the one it follows (CONFLICT) is sent
+ * again once that one is stored.
  */
 export async function addAsRows(api: ApiProcess, token: string, id: string, file: string, limit = Infinity) {
+  const settings = await ingestSettings(api, token);
+  const chunkChars = Math.min(CHUNK_CHARS, Math.floor((settings.maxRequestBytes * 4) / 5));
   const total: Added = { added: 0, unparsed: 0 };
   const body = (lines: string[], expect: number | null) =>
     `{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"e":${expect},"p":[${lines.join(",")}]}}`;
@@ -205,19 +219,22 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
     pending = next;
   };
   let lines: string[] = [];
+  let chars = 0;
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: 1e9 })) {
     if (line.length === 0) continue;
     if (n++ >= limit) break;
     lines.push(line);
-    if (lines.length === ROWS_PER_CALL) {
+    chars += line.length + 1;
+    if (lines.length >= settings.chunkRows || chars >= chunkChars) {
       await send(lines);
       lines = [];
+      chars = 0;
     }
   }
   if (lines.length > 0) await send(lines);
   if (pending) await settle(pending);
-  return { ...total, resent };
+  return { ...total, resent, rowsPerCall: settings.chunkRows };
 }
 
 /** addPredictions(file:) with `file` as the upload: a multipart body written as it is read. */
@@ -354,7 +371,7 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
       firstCallMs: Math.round(firstCall.seconds * 1000),
       rows: {
         rows: o.mix.rows,
-        rowsPerCall: ROWS_PER_CALL,
+        rowsPerCall: viaRows.got.rowsPerCall,
         // Calls the server heard before the one they follow, sent again.
         resent: viaRows.got.resent,
         ...rates(viaRows, o.mix.rows),

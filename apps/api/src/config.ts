@@ -37,6 +37,16 @@ export interface ApiConfig {
   staleAfterMs: number;
   /** Predictions of an evaluation are written this many rows per transaction. */
   predictionBatchRows: number;
+  /**
+   * GEOR_INGEST_CHUNK_ROWS: the rows per addPredictions call clients are told to send
+   * (ingestSettings.chunkRows); null: what the database stores fastest.
+   */
+  ingestChunkRows: number | null;
+}
+
+/** The largest JSON request body the API reads (bytes): room for a predict image as base64. */
+export function jsonBodyLimit(config: Pick<ApiConfig, "maxUploadBytes">): number {
+  return Math.ceil(config.maxUploadBytes * 1.4) + 65536;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +107,7 @@ export function loadConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
     concurrentJobs: int("GEOR_CONCURRENT_JOBS", 1, 1, 64),
     staleAfterMs: int("GEOR_JOB_STALE_MS", 30_000, 1000, 24 * 3600_000),
     predictionBatchRows: int("GEOR_PREDICTION_BATCH_ROWS", 2000, 1, 100_000),
+    ingestChunkRows: process.env.GEOR_INGEST_CHUNK_ROWS ? int("GEOR_INGEST_CHUNK_ROWS", 0, 1, 100_000) : null,
     ...overrides,
   };
 }

@@ -17,7 +17,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { BOOTSTRAP_USER, Identifier } from "./auth/caller.ts";
 import { resolveApiToken, resolveServerKey } from "./auth/secrets.ts";
-import type { ApiConfig } from "./config.ts";
+import { type ApiConfig, jsonBodyLimit } from "./config.ts";
 import { DatasetCatalog, isDatasetName } from "./datasets.ts";
 import { openDatabase } from "./db/connect.ts";
 import { badRequestOnError, requestErrors } from "./http-errors.ts";
@@ -227,7 +227,7 @@ export async function startServer(
   });
   app.use(
     "/graphql",
-    express.json({ limit: Math.ceil(config.maxUploadBytes * 1.4) + 65536 }),
+    express.json({ limit: jsonBodyLimit(config) }),
     // Who is calling, once per request. Files come only with mutations, which all need a caller:
     // refuse an anonymous upload before its bytes are read (a predictions file may be gigabytes).
     async (req: Request, res: Response, next: NextFunction) => {

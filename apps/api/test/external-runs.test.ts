@@ -97,6 +97,27 @@ for (const dialect of DIALECTS) {
       await api?.stop();
     });
 
+    test("ingestSettings says the call size this database stores fastest and the body limit", async () => {
+      const { ingestSettings } = await ok<{ ingestSettings: { chunkRows: number; maxRequestBytes: number } }>(
+        api,
+        "{ ingestSettings { chunkRows maxRequestBytes } }",
+      );
+      assert.deepEqual(ingestSettings, {
+        chunkRows: dialect === "sqlite" ? 20_000 : 10_000,
+        maxRequestBytes: Math.ceil(api.config.maxUploadBytes * 1.4) + 65536,
+      });
+      // A body over the limit is refused whole, before anything is parsed.
+      const over = await fetch(api.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({
+          query: "{ __typename }",
+          variables: { pad: "x".repeat(ingestSettings.maxRequestBytes) },
+        }),
+      });
+      assert.equal(over.status, 413);
+    });
+
     test("a small run's metrics equal the figures computed by hand", async () => {
       const run = await start("hand-checked");
       assert.deepEqual([run.status, run.kind, run.split], ["RUNNING", "EXTERNAL", "test"]);

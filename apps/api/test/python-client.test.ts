@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { DATASET, TINY_DATASET_INPUT } from "./api-fixtures.ts";
 import { ok, startApi, type TestApi, TOKEN } from "./helpers.ts";
 
+/** The test server's ingestSettings.chunkRows. */
+const CHUNK_ROWS = 2;
 const clientDir = fileURLToPath(new URL("../../../clients/python/", import.meta.url));
 
 type Sample = {
@@ -48,7 +50,8 @@ describe("the Python client against the API on sqlite", () => {
   let samples: Sample[];
 
   before(async () => {
-    api = await startApi("sqlite");
+    // Chunks of a few rows, so that the client's following the server's size shows in the tiny dataset.
+    api = await startApi("sqlite", { ingestChunkRows: CHUNK_ROWS });
     await ok(api, "mutation($i: BuildDatasetInput!) { buildDataset(input: $i) { name } }", { i: TINY_DATASET_INPUT });
     const d = await ok<{ dataset: { samples: { edges: Array<{ node: Sample }> } } }>(
       api,
@@ -68,6 +71,7 @@ describe("the Python client against the API on sqlite", () => {
       GEOR_TEST_API: api.url,
       GEOR_API_TOKEN: TOKEN,
       GEOR_TEST_DATASET: DATASET,
+      GEOR_TEST_CHUNK_ROWS: String(CHUNK_ROWS),
       GEOR_TEST_SAMPLES: JSON.stringify(
         samples.slice(0, 6).map((s) => ({
           id: s.id,

@@ -4,7 +4,8 @@ import type { GraphQLResolveInfo } from "graphql";
 import { GraphQLJSON } from "graphql-scalars";
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
-import { Arg, Ctx, Field, Float, ID, Info, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, Float, ID, Info, InputType, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { jsonBodyLimit } from "../config.ts";
 import { badInput } from "../input.ts";
 import { argumentRows, uploadRows } from "../services/prediction-rows.ts";
 import { type Context, callerName } from "./context.ts";
@@ -57,8 +58,30 @@ export class AddPredictionsResult {
   stored!: number;
 }
 
+@ObjectType({ description: "How this server takes predictions best: what a client sends them by." })
+export class IngestSettings {
+  @Field(() => Int, {
+    description:
+      "Rows per addPredictions(predictions:) call the server stores fastest (20,000 on SQLite, 10,000 on PostgreSQL, or GEOR_INGEST_CHUNK_ROWS). The Python client sends chunks of this many unless told a size.",
+  })
+  chunkRows!: number;
+  @Field(() => Int, {
+    description: "The largest JSON request body the server reads, in bytes: a chunk must stay under it.",
+  })
+  maxRequestBytes!: number;
+}
+
 @Resolver()
 export class ExternalRunResolver {
+  @Query(() => IngestSettings, { description: "How this server takes predictions best (chunk size, body limit)." })
+  ingestSettings(@Ctx() ctx: Context): IngestSettings {
+    const { config, store } = ctx.services;
+    return {
+      chunkRows: config.ingestChunkRows ?? store.predictions.ingestCallRows,
+      maxRequestBytes: jsonBodyLimit(config),
+    };
+  }
+
   @Mutation(() => Experiment, { description: "Starts a run trained elsewhere (status RUNNING) to log to." })
   async startExternalExperiment(
     @Arg("input", () => ExternalExperimentInput) input: ExternalExperimentInput,

@@ -51,6 +51,11 @@ export class PredictionStore {
     return this.writer.ingestWritesAhead;
   }
 
+  /** Rows per addPredictions call clients are told to send (PredictionWriter.ingestCallRows). */
+  get ingestCallRows(): number {
+    return this.writer.ingestCallRows;
+  }
+
   /** Inserts one batch and adds it to the experiment's bins, in one transaction. */
   insertBatch(experimentId: string, rows: NewPrediction[] | PredictionBatch): Promise<void> {
     return this.writer.insertBatch(experimentId, rows);
