@@ -336,7 +336,11 @@ class FakeServer:
         self.changed = threading.Condition()
 
     def post(self, body, content_type, length, extra_headers=None):
-        variables = json.loads(body)["variables"]
+        request = json.loads(body)
+        if "ingestSettings" in request["query"]:
+            # As an API from before ingestSettings answers.
+            raise GeorError('Cannot query field "ingestSettings" on type "Query".', code="GRAPHQL_VALIDATION_FAILED")
+        variables = request["variables"]
         with self.changed:
             self.calls.append(variables["e"])
             hook = self.hooks.pop(variables["e"], None)
@@ -428,6 +432,17 @@ class Terminal(io.StringIO):
 
     def isatty(self):
         return True
+
+
+class OlderApiTest(FakeServerTestCase):
+    """log_predictions against an API from before ingestSettings."""
+
+    def test_chunks_keep_the_default_size_when_the_server_does_not_say(self):
+        run = self.run_with(FakeServer())
+        run.chunk_rows = None
+        self.assertEqual(run.log_predictions(self.ROWS), {"added": 5, "unparsed": 0})
+        self.assertEqual((run.chunk_rows, run.chunk_bytes),
+                         (geor_client.PREDICTION_CHUNK_ROWS, geor_client.PREDICTION_CHUNK_BYTES))
 
 
 class ProgressTest(FakeServerTestCase):
