@@ -165,7 +165,7 @@ const ADD_ROWS = `mutation($id: ID!, $p: [PredictionInput!], $e: Int) {
   addPredictions(experimentId: $id, predictions: $p, expectStored: $e) { added unparsed stored } }`;
 
 /** The rows a call the server says it stores fastest, and its body limit (ingestSettings). */
-export async function ingestSettings(api: ApiProcess, token: string) {
+async function ingestSettings(api: ApiProcess, token: string) {
   const d = await post<{ ingestSettings: { chunkRows: number; maxRequestBytes: number } }>(
     api.url,
     token,

@@ -109,14 +109,7 @@ export function precheckedLists<C extends object>(schema: GraphQLSchema, typeNam
             const rules = typeName === null ? undefined : rulesOf.get(typeName);
             const name = def.variable.name.value;
             const rows = variables[name];
-            if (!rules || !Array.isArray(rows) || rows.length === 0) continue;
-            let all = true;
-            for (const row of rows)
-              if (!fits(row, rules)) {
-                all = false;
-                break;
-              }
-            if (!all) continue;
+            if (!rules || !Array.isArray(rows) || rows.length === 0 || !rows.every((row) => fits(row, rules))) continue;
             const mine = taken.get(contextValue) ?? new Map<string, unknown[]>();
             taken.set(contextValue, mine);
             mine.set(name, rows);
