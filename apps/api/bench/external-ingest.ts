@@ -10,12 +10,11 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
-import { createInterface } from "node:readline";
 import { type ApiProcess, spawnApiProcess } from "../test/api-process.ts";
 import type { MixCounts } from "./external-mix.ts";
 
-/** The JSON characters a call stops at, as the Python client's log_predictions (PREDICTION_CHUNK_BYTES). */
-const CHUNK_CHARS = 8 * 1024 * 1024;
+/** The JSON bytes a call stops at, as the Python client's log_predictions (PREDICTION_CHUNK_BYTES). */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Timed uploads of the mix; the result is their median. */
 const UPLOADS = 3;
 const RSS_EVERY_MS = 100;
@@ -134,14 +133,35 @@ interface Gql<T> {
   errors?: Array<{ message: string; extensions?: { code?: string; stored?: number } }>;
 }
 
-/** The GraphQL answer, errors and all. */
-async function postRaw<T>(url: string, token: string, body: string): Promise<Gql<T>> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body,
+/**
+ * The GraphQL answer, errors and all. Sent with node:http, a body of bytes as it is: the client
+ * runs on the API's two cores, and what it spends there the API does not have (decisions.md).
+ */
+function postRaw<T>(url: string, token: string, body: string | Buffer): Promise<Gql<T>> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
+    });
+    req.on("error", reject);
+    req.on("response", (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (b: Buffer) => parts.push(b));
+      res.on("error", reject);
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(parts).toString("utf8")) as Gql<T>);
+        } catch (err) {
+          reject(new Error(`HTTP ${res.statusCode}: not a GraphQL answer (${(err as Error).message})`));
+        }
+      });
+    });
+    req.end(body);
   });
-  return (await res.json()) as Gql<T>;
 }
 
 async function post<T>(url: string, token: string, body: string): Promise<T> {
@@ -183,14 +203,24 @@ async function ingestSettings(api: ApiProcess, token: string) {
  */
 export async function addAsRows(api: ApiProcess, token: string, id: string, file: string, limit = Infinity) {
   const settings = await ingestSettings(api, token);
-  const chunkChars = Math.min(CHUNK_CHARS, Math.floor((settings.maxRequestBytes * 4) / 5));
+  const chunkBytes = Math.min(CHUNK_BYTES, Math.floor((settings.maxRequestBytes * 4) / 5));
   const total: Added = { added: 0, unparsed: 0 };
-  const body = (lines: string[], expect: number | null) =>
-    `{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"e":${expect},"p":[${lines.join(",")}]}}`;
-  const call = (lines: string[], expect: number | null) =>
+  const head = Buffer.from(`{"query":${JSON.stringify(ADD_ROWS)},"variables":{"id":${JSON.stringify(id)},"e":`);
+  const comma = Buffer.from(",");
+  // The lines' bytes as the file has them, never decoded: each is one JSON object already.
+  const body = (lines: Buffer[], expect: number | null) => {
+    const parts: Buffer[] = [head, Buffer.from(`${expect},"p":[`)];
+    for (const line of lines) {
+      if (parts.length > 2) parts.push(comma);
+      parts.push(line);
+    }
+    parts.push(Buffer.from("]}}"));
+    return Buffer.concat(parts);
+  };
+  const call = (lines: Buffer[], expect: number | null) =>
     postRaw<{ addPredictions: Added & { stored: number } }>(api.url, token, body(lines, expect));
   let held: number | null = null;
-  let pending: { lines: string[]; expect: number | null; answer: ReturnType<typeof call> } | null = null;
+  let pending: { lines: Buffer[]; expect: number | null; answer: ReturnType<typeof call> } | null = null;
   let resent = 0;
   /** The call's answer (sent again when the server heard it before the one it follows); what the run holds after it. */
   const settle = async (c: NonNullable<typeof pending>) => {
@@ -205,7 +235,7 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
     total.unparsed += r.data.addPredictions.unparsed;
     return r.data.addPredictions.stored;
   };
-  const send = async (lines: string[]) => {
+  const send = async (lines: Buffer[]) => {
     if (held === null) {
       // The first call alone, with no expectStored (nothing to send again): its answer says what the run holds.
       held = await settle({ lines, expect: null, answer: call(lines, null) });
@@ -218,23 +248,40 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
     if (pending) held = await settle(pending);
     pending = next;
   };
-  let lines: string[] = [];
-  let chars = 0;
+  let lines: Buffer[] = [];
+  let bytes = 0;
   let n = 0;
-  for await (const line of createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: 1e9 })) {
-    if (line.length === 0) continue;
+  for await (const line of fileLines(file)) {
     if (n++ >= limit) break;
     lines.push(line);
-    chars += line.length + 1;
-    if (lines.length >= settings.chunkRows || chars >= chunkChars) {
+    bytes += line.length + 1;
+    if (lines.length >= settings.chunkRows || bytes >= chunkBytes) {
       await send(lines);
       lines = [];
-      chars = 0;
+      bytes = 0;
     }
   }
   if (lines.length > 0) await send(lines);
   if (pending) await settle(pending);
   return { ...total, resent, rowsPerCall: settings.chunkRows };
+}
+
+/** A file's non-empty lines as bytes (each a view of the chunk read, or a copy where it spans two). */
+async function* fileLines(file: string): AsyncGenerator<Buffer> {
+  let carry: Buffer | null = null;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+      const piece = chunk.subarray(from, nl);
+      const line: Buffer = carry ? Buffer.concat([carry, piece]) : piece;
+      carry = null;
+      from = nl + 1;
+      if (line.length > 0 && !(line.length === 1 && line[0] === 13)) yield line;
+    }
+    const rest = chunk.subarray(from);
+    carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
+  }
+  if (carry && carry.length > 0) yield carry;
 }
 
 /** addPredictions(file:) with `file` as the upload: a multipart body written as it is read. */
@@ -362,7 +409,9 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
       uploads.push({ ...rates(upload, o.mix.rows), rssGrowthMiB: upload.peak - before });
     }
     const rowsRun = await startRun(api, o.token, o.dataset, "rows");
+    const clientBefore = process.cpuUsage();
     const viaRows = await rss.measure(() => addAsRows(api, o.token, rowsRun, o.mixFile));
+    const client = process.cpuUsage(clientBefore);
     expect("addPredictions(predictions:)", viaRows.got, o.mix);
 
     const median = [...uploads].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(UPLOADS / 2)];
@@ -375,6 +424,8 @@ export async function measureExternalIngest(o: ExternalIngestOptions) {
         // Calls the server heard before the one they follow, sent again.
         resent: viaRows.got.resent,
         ...rates(viaRows, o.mix.rows),
+        // The bench's own CPU a row sending them, on the same two cores as the API.
+        clientCpuUsPerRow: Number(((client.user + client.system) / o.mix.rows).toFixed(1)),
         peakRssMiB: viaRows.peak,
       },
       // The median of the uploads; each one below.
