@@ -134,34 +134,41 @@ interface Gql<T> {
 }
 
 /**
- * The GraphQL answer, errors and all. Sent with node:http, a body of bytes as it is: the client
- * runs on the API's two cores, and what it spends there the API does not have (decisions.md).
+ * One POST with node:http, `send` writing its body (and calling `fail` if that cannot be read);
+ * the answer's status and text. The bench's client runs on the API's two cores, and what it
+ * spends there the API does not have (decisions.md, twenty-second pass).
  */
-function postRaw<T>(url: string, token: string, body: string | Buffer): Promise<Gql<T>> {
+function request(
+  url: string,
+  headers: http.OutgoingHttpHeaders,
+  send: (req: http.ClientRequest, fail: (err: Error) => void) => void,
+): Promise<{ status: number | undefined; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(body),
-        authorization: `Bearer ${token}`,
-      },
-    });
-    req.on("error", reject);
-    req.on("response", (res) => {
+    const req = http.request(url, { method: "POST", headers });
+    req.once("error", reject);
+    req.once("response", (res) => {
       const parts: Buffer[] = [];
       res.on("data", (b: Buffer) => parts.push(b));
-      res.on("error", reject);
-      res.on("end", () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(parts).toString("utf8")) as Gql<T>);
-        } catch (err) {
-          reject(new Error(`HTTP ${res.statusCode}: not a GraphQL answer (${(err as Error).message})`));
-        }
-      });
+      res.once("error", reject);
+      res.once("end", () => resolve({ status: res.statusCode, text: Buffer.concat(parts).toString("utf8") }));
     });
-    req.end(body);
+    send(req, reject);
   });
+}
+
+/** The GraphQL answer, errors and all; the body sent as it is (a string, or bytes never decoded). */
+async function postRaw<T>(url: string, token: string, body: string | Buffer): Promise<Gql<T>> {
+  const headers = {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    authorization: `Bearer ${token}`,
+  };
+  const { status, text } = await request(url, headers, (req) => req.end(body));
+  try {
+    return JSON.parse(text) as Gql<T>;
+  } catch (err) {
+    throw new Error(`HTTP ${status}: not a GraphQL answer (${(err as Error).message})`);
+  }
 }
 
 async function post<T>(url: string, token: string, body: string): Promise<T> {
@@ -210,10 +217,10 @@ export async function addAsRows(api: ApiProcess, token: string, id: string, file
   // The lines' bytes as the file has them, never decoded: each is one JSON object already.
   const body = (lines: Buffer[], expect: number | null) => {
     const parts: Buffer[] = [head, Buffer.from(`${expect},"p":[`)];
-    for (const line of lines) {
-      if (parts.length > 2) parts.push(comma);
+    lines.forEach((line, i) => {
+      if (i > 0) parts.push(comma);
       parts.push(line);
-    }
+    });
     parts.push(Buffer.from("]}}"));
     return Buffer.concat(parts);
   };
@@ -285,7 +292,7 @@ async function* fileLines(file: string): AsyncGenerator<Buffer> {
 }
 
 /** addPredictions(file:) with `file` as the upload: a multipart body written as it is read. */
-function addAsUpload(api: ApiProcess, token: string, id: string, file: string): Promise<Added> {
+async function addAsUpload(api: ApiProcess, token: string, id: string, file: string): Promise<Added> {
   const boundary = `geor-bench-${Date.now().toString(36)}`;
   const operations = JSON.stringify({
     query: `mutation($id: ID!, $f: Upload) { addPredictions(experimentId: $id, file: $f) { added unparsed } }`,
@@ -299,39 +306,22 @@ function addAsUpload(api: ApiProcess, token: string, id: string, file: string): 
     `${part("0", '; filename="predictions.jsonl"')}Content-Type: application/x-ndjson\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = Buffer.byteLength(head) + statSync(file).size + Buffer.byteLength(tail);
-  return new Promise((resolve, reject) => {
-    const req = http.request(api.url, {
-      method: "POST",
-      headers: {
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "content-length": length,
-        authorization: `Bearer ${token}`,
-        "apollo-require-preflight": "true",
-      },
-    });
-    req.once("error", reject);
-    req.once("response", (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => {
-        text += c;
-      });
-      res.once("end", () => {
-        try {
-          const r = JSON.parse(text) as Gql<{ addPredictions: Added }>;
-          if (r.errors?.length || !r.data) reject(new Error(`upload refused: ${text.slice(0, 2000)}`));
-          else resolve(r.data.addPredictions);
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
+  const headers = {
+    "content-type": `multipart/form-data; boundary=${boundary}`,
+    "content-length": length,
+    authorization: `Bearer ${token}`,
+    "apollo-require-preflight": "true",
+  };
+  const { text } = await request(api.url, headers, (req, fail) => {
     req.write(head);
     const body = createReadStream(file);
-    body.once("error", reject);
+    body.once("error", fail);
     body.once("end", () => req.end(tail));
     body.pipe(req, { end: false });
   });
+  const r = JSON.parse(text) as Gql<{ addPredictions: Added }>;
+  if (r.errors?.length || !r.data) throw new Error(`upload refused: ${text.slice(0, 2000)}`);
+  return r.data.addPredictions;
 }
 
 function expect(what: string, got: Added, mix: MixCounts): void {
