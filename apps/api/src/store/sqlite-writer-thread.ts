@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openSqliteConnection } from "../db/sqlite-connection.ts";
 import { ADD_BIN_ROW_SQL, BINNED_COLUMNS, BinCounter, type BinnedColumns, FINE_BIN_SQL } from "./prediction-bins.ts";
-import { PREDICTION_COLUMNS } from "./prediction-columns.ts";
+import { type DictionaryColumn, PREDICTION_COLUMNS, type ThreadColumn } from "./prediction-columns.ts";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.ts";
 
 const conn = openSqliteConnection((workerData as { file: string }).file);
@@ -40,20 +40,41 @@ function prepare(): (r: WriterRequest) => number {
     const seq = seqOf.get(experimentId);
     if (seq == null) throw new Error(`no experiment ${experimentId} to add predictions to`);
     values[0] = seq;
+    // Column c's rows: plain[c][i], or dictionaries[c][indexes[c][i]].
+    const plain = columns.map((col) => (isDictionary(col) ? null : col));
+    const dictionaries = columns.map((col) => (isDictionary(col) ? col.values : null));
+    const indexes = columns.map((col) => (isDictionary(col) ? col.index : null));
     let firstId = 0;
     for (let i = 0; i < rows; i++) {
-      for (let c = 0; c < columns.length; c++) values[c + 1] = columns[c][i];
+      for (let c = 0; c < columns.length; c++) {
+        const index = indexes[c];
+        values[c + 1] = index ? (dictionaries[c] as unknown[])[index[i]] : (plain[c] as ArrayLike<unknown>)[i];
+      }
       // The values as arguments, not as one array: better-sqlite3 reads an array's items one
       // property lookup at a time, ~2 µs a row of 42 values more (decisions.md, twenty-first pass).
       const { lastInsertRowid } = insert.run(...values);
       if (firstId === 0) firstId = Number(lastInsertRowid);
     }
-    const of = Object.fromEntries(binned.map(([name, at]) => [name, columns[at]])) as unknown as BinnedColumns;
+    const of = Object.fromEntries(
+      binned.map(([name, at]) => [name, rowsOf(columns[at], rows)]),
+    ) as unknown as BinnedColumns;
     const bins = new BinCounter(experimentId);
     bins.add(of, rows, sqlBin);
     for (const bin of bins.rows) addBin.run(...bin);
     return firstId;
   }).immediate;
+}
+
+function isDictionary(column: ThreadColumn): column is DictionaryColumn {
+  return !Array.isArray(column) && !(column instanceof Float64Array);
+}
+
+/** A column's value a row (a dictionary's looked up). */
+function rowsOf(column: ThreadColumn, rows: number): ArrayLike<unknown> {
+  if (!isDictionary(column)) return column;
+  const out: unknown[] = new Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = column.values[column.index[i]];
+  return out;
 }
 
 parentPort?.on("message", (r: WriterRequest) => {

@@ -7,13 +7,16 @@
  * batch is in flight.
  */
 import { Worker } from "node:worker_threads";
-import type { PredictionBatch } from "./prediction-columns.ts";
+import type { PredictionBatch, ThreadColumn } from "./prediction-columns.ts";
 
 export interface WriterRequest {
   id: number;
   experimentId: string;
-  /** columns[c][i]: row i's value of PREDICTION_COLUMNS[c] (NaN: null in a Float64Array). */
-  columns: Array<Float64Array | unknown[]>;
+  /**
+   * Column c holds PREDICTION_COLUMNS[c]'s values: row i's is columns[c][i] (NaN: null in a
+   * Float64Array), or values[index[i]] of a dictionary.
+   */
+  columns: ThreadColumn[];
   rows: number;
 }
 
@@ -35,9 +38,9 @@ export class SqliteBatchWriter {
     const id = this.nextId++;
     const done = new Promise<number>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (this.waiting.size === 1) worker.ref();
-    const { values, buffers } = batch.ordered();
-    // The float columns' buffers move to the thread (afterwards only the batch's sample ids and
-    // parsed flags are read).
+    const { values, buffers } = batch.forThread();
+    // The float columns' and the dictionaries' buffers move to the thread (afterwards only the
+    // batch's sample ids and parsed flags are read).
     worker.postMessage({ id, experimentId, columns: values, rows: batch.length } satisfies WriterRequest, buffers);
     return done;
   }
